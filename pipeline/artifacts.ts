@@ -1,0 +1,118 @@
+/**
+ * The model folder: `model.json` + `weights.bin` (the tfjs layers format),
+ * `preprocessor.json` and `metadata.json`. This file defines the metadata and
+ * writes a folder's files; the registry decides where and makes it atomic.
+ *
+ * @module
+ */
+import { tf } from "./backend.ts";
+import type { Dataset } from "./dataset.ts";
+import type { DatasetSpec } from "./spec.ts";
+import type { Bands, Evaluation, TrainedModel } from "./train.ts";
+import type { Metrics } from "./metrics.ts";
+import type { EpochLog, ModelParams } from "./model.ts";
+import { writeFileSynced } from "./_atomic.ts";
+
+/** The content of `metadata.json`. */
+export interface ModelMetadata {
+  /** The folder name: profile, UTC time and a content hash. */
+  id: string;
+  profile: string;
+  /** ISO time of creation. */
+  created: string;
+  seed: number;
+  data: { source: string; sha256: string; rows: number; positives: number; prevalence: number };
+  /** The dataset spec the model was trained with. */
+  spec: DatasetSpec;
+  /** The input columns, in order. */
+  features: string[];
+  /** Leak columns among the features (non-empty only for the compatibility `seed` profile). */
+  leaks: string[];
+  hyperparameters: ModelParams;
+  threshold: number;
+  bands: Bands;
+  metrics: { validation: Metrics; test: Metrics };
+  evaluation: Evaluation;
+  split: { seed: number; train: number; validation: number; test: number };
+  training: { seconds: number; epochs_run: number; best_epoch: number; history: EpochLog[] };
+  versions: { deno: string; tfjs: string; backend: string; pipeline: string };
+}
+
+/** The pipeline's artifact format version, bumped when the folder layout changes. */
+export const ARTIFACT_VERSION = "1";
+
+/**
+ * Builds the metadata of a trained model.
+ *
+ * @param trained The training result.
+ * @param context The data it was trained on, the spec and the id it will get.
+ * @returns The metadata.
+ */
+export function buildMetadata(
+  trained: TrainedModel,
+  context: { data: Dataset; spec: DatasetSpec; id: string; created: Date },
+): ModelMetadata {
+  const { data, spec } = context;
+  const positives = data.labels.reduce((a, b) => a + b, 0);
+  return {
+    id: context.id,
+    profile: trained.profile,
+    created: context.created.toISOString(),
+    seed: trained.seed,
+    data: {
+      source: data.source.split("/").pop() ?? data.source,
+      sha256: data.sha256,
+      rows: data.rows,
+      positives,
+      prevalence: positives / data.rows,
+    },
+    spec,
+    features: trained.preprocessor.params.features.map((c) => c.name),
+    leaks: trained.leaks,
+    hyperparameters: trained.classifier.params,
+    threshold: trained.threshold,
+    bands: trained.bands,
+    metrics: trained.metrics,
+    evaluation: trained.evaluation,
+    split: {
+      seed: trained.seed,
+      train: trained.split.train.length,
+      validation: trained.split.validation.length,
+      test: trained.split.test.length,
+    },
+    training: {
+      seconds: trained.trainingSeconds,
+      epochs_run: trained.classifier.history.length,
+      best_epoch: trained.classifier.bestEpoch,
+      history: trained.classifier.history,
+    },
+    versions: {
+      deno: Deno.version.deno,
+      tfjs: tf.version_core,
+      backend: tf.getBackend(),
+      pipeline: ARTIFACT_VERSION,
+    },
+  };
+}
+
+/**
+ * Writes the four files of a model into an existing folder, each fsynced.
+ *
+ * @param dir The folder.
+ * @param trained The training result.
+ * @param metadata Its metadata.
+ */
+export async function writeModelFiles(
+  dir: string,
+  trained: TrainedModel,
+  metadata: ModelMetadata,
+): Promise<void> {
+  const { modelJson, weights } = await trained.classifier.toArtifacts();
+  await writeFileSynced(`${dir}/model.json`, JSON.stringify(modelJson));
+  await writeFileSynced(`${dir}/weights.bin`, weights);
+  await writeFileSynced(
+    `${dir}/preprocessor.json`,
+    JSON.stringify(trained.preprocessor.toJSON(), null, 2),
+  );
+  await writeFileSynced(`${dir}/metadata.json`, JSON.stringify(metadata, null, 2));
+}

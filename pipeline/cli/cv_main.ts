@@ -1,0 +1,65 @@
+/**
+ * `deno task cv`: repeated stratified k-fold cross-validation of a profile,
+ * printed beside the published figures of Cortez & Silva (2008). With `--json`
+ * the last line of stdout is the report on one line.
+ *
+ * @module
+ */
+import { crossValidate, loadDataset, loadSpec, resolveDataPath, type Summary } from "../mod.ts";
+import { DEFAULT_SPEC, intOption, parseOptions } from "./_common.ts";
+import { runMain } from "./_run.ts";
+
+await runMain(async () => {
+  const opts = parseOptions(Deno.args, {
+    profile: { type: "string" },
+    folds: { type: "string" },
+    runs: { type: "string" },
+    seed: { type: "string" },
+    data: { type: "string" },
+    spec: { type: "string" },
+    json: { type: "boolean" },
+  });
+  const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  const data = await loadDataset(resolveDataPath(opts.data), spec);
+  const folds = intOption("folds", opts.folds, 10);
+  const runs = intOption("runs", opts.runs, 1);
+  const report = await crossValidate(data, spec, {
+    profile: opts.profile,
+    folds,
+    runs,
+    seed: intOption("seed", opts.seed, 42),
+    onFold: (done, total) => {
+      if (done % folds === 0) {
+        console.error(`  run ${done / folds}/${runs} done (${done}/${total} folds)`);
+      }
+    },
+  });
+  const fmt = (s: Summary, scale = 1) =>
+    `${(s.mean * scale).toFixed(2)} ± ${(s.ci95 * scale).toFixed(2)}`;
+  console.log(
+    `Profile ${report.profile}: ${runs} run(s) of ${folds}-fold CV, ${report.seconds.toFixed(1)} s`,
+  );
+  console.log(`  PCC (%)            ${fmt(report.pcc)}`);
+  console.log(`  balanced accuracy  ${fmt(report.balanced_accuracy)}`);
+  console.log(`  ROC-AUC            ${fmt(report.roc_auc)}`);
+  console.log(`  F1                 ${fmt(report.f1)}`);
+  if (report.published) {
+    const p = report.published;
+    console.log(`  Cortez & Silva 2008, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
+  }
+  if (opts.json) {
+    const pick = (s: Summary) => ({ mean: s.mean, ci95: s.ci95 });
+    console.log(JSON.stringify({
+      profile: report.profile,
+      folds,
+      runs,
+      seed: report.seed,
+      pcc: pick(report.pcc),
+      balanced_accuracy: pick(report.balanced_accuracy),
+      roc_auc: pick(report.roc_auc),
+      f1: pick(report.f1),
+      published: report.published,
+      seconds: report.seconds,
+    }));
+  }
+});

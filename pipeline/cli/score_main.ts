@@ -1,0 +1,113 @@
+/**
+ * `deno task score`: scores every row of a CSV with a saved model and writes
+ * a CSV of `row`, any columns the spec does not know (such as a student id),
+ * `probability`, `at_risk`, `band` and `imputed`. The output appears whole or
+ * not at all (temporary file, fsync, rename).
+ *
+ * @module
+ */
+import {
+  csvLine,
+  InputError,
+  loadSpec,
+  parseDatasetChunks,
+  Registry,
+  rowAt,
+  syncDir,
+} from "../mod.ts";
+import { DEFAULT_MODELS, parseOptions } from "./_common.ts";
+import { runMain } from "./_run.ts";
+
+await runMain(async () => {
+  const opts = parseOptions(Deno.args, {
+    data: { type: "string" },
+    out: { type: "string" },
+    profile: { type: "string" },
+    model: { type: "string" },
+    "models-dir": { type: "string" },
+    spec: { type: "string" },
+  });
+  if (!opts.data || !opts.out) {
+    throw new InputError("Missing option: score needs --data CSV and --out CSV");
+  }
+  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
+  let id = opts.model;
+  if (!id) {
+    const active = await registry.active();
+    const profile = opts.profile ??
+      (opts.spec ? (await loadSpec(opts.spec)).default_profile : undefined) ??
+      "early-A";
+    id = active[profile];
+    if (!id) {
+      throw new InputError(
+        `No active model for profile "${profile}" in ${registry.dir}: run deno task train --profile ${profile} first`,
+      );
+    }
+  }
+  const predictor = await registry.load(id);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(opts.data);
+  } catch (cause) {
+    throw new InputError(`Cannot read data file ${opts.data}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const started = performance.now();
+  const tmp = `${opts.out}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  const encoder = new TextEncoder();
+  let rows = 0;
+  let flagged = 0;
+  try {
+    let header: string[] | undefined;
+    for await (
+      const chunk of parseDatasetChunks(bytes, predictor.spec, {
+        source: opts.data,
+        required: predictor.features.map((f) => f.name),
+        allowExtra: true,
+        requireTarget: false,
+      })
+    ) {
+      const extras = Object.keys(chunk.extra);
+      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed"];
+      if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
+      const typed = Array.from({ length: chunk.rows }, (_, i) => rowAt(chunk, i));
+      const predictions = predictor.predict(typed);
+      let text = "";
+      predictions.forEach((p, i) => {
+        if (p.at_risk) flagged++;
+        text += csvLine([
+          chunk.offset + i + 1,
+          ...extras.map((e) => chunk.extra[e][i]),
+          p.probability.toFixed(6),
+          p.at_risk,
+          p.band,
+          p.imputed.join(" "),
+        ]);
+      });
+      const out = encoder.encode(text);
+      let written = 0;
+      while (written < out.length) written += await file.write(out.subarray(written));
+      rows += chunk.rows;
+    }
+    await file.sync();
+    file.close();
+    await Deno.rename(tmp, opts.out);
+    await syncDir(
+      opts.out.includes("/") ? opts.out.slice(0, opts.out.lastIndexOf("/")) || "/" : ".",
+    );
+  } catch (error) {
+    try {
+      file.close();
+    } catch { /* already closed */ }
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `Scored ${rows} rows with ${id} in ${seconds.toFixed(2)} s (${
+      Math.round(rows / seconds)
+    } rows/s); ${flagged} at risk; wrote ${opts.out}`,
+  );
+});

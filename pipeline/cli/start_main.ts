@@ -1,0 +1,38 @@
+/**
+ * `deno task start`: trains the default profile's model and the `seed`
+ * (compatibility) model when they are missing, then prints the summary of the
+ * active models.
+ *
+ * @module
+ */
+import { ensureActiveModels, loadSpec, Registry } from "../mod.ts";
+import { DEFAULT_MODELS, DEFAULT_SPEC, parseOptions } from "./_common.ts";
+import { runMain } from "./_run.ts";
+
+await runMain(async () => {
+  const opts = parseOptions(Deno.args, {
+    data: { type: "string" },
+    spec: { type: "string" },
+    "models-dir": { type: "string" },
+  });
+  const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
+  const profiles = [spec.default_profile ?? Object.keys(spec.profiles)[0]];
+  if (spec.profiles.seed) profiles.push("seed");
+  await ensureActiveModels(registry, spec, {
+    profiles,
+    data: opts.data,
+    log: (l) => console.log(l),
+  });
+  console.log("Active models:");
+  for (const m of (await registry.list()).filter((m) => m.active)) {
+    const leak = m.leaks.length > 0
+      ? `  (uses leak column ${m.leaks.join(", ")}: compatibility only)`
+      : "";
+    console.log(
+      `  ${m.profile.padEnd(8)} ${m.id}  test ROC-AUC ${m.test.roc_auc.toFixed(3)}  F1 ${
+        m.test.f1.toFixed(3)
+      }  recall ${m.test.recall.toFixed(3)}${leak}`,
+    );
+  }
+});

@@ -1,0 +1,311 @@
+/**
+ * Loading a CSV through nodejs-polars and checking every cell against the
+ * dataset spec. All problems are collected (row, column, value, expectation)
+ * into one {@linkcode SchemaError}; nothing is coerced silently.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import { InputError, SchemaError, type SchemaIssue } from "./errors.ts";
+import { type Cell, expectation, readCell, type Row } from "./cells.ts";
+import type { ColumnSpec, DatasetSpec } from "./spec.ts";
+import { scanCsv } from "./_csv_shape.ts";
+
+/** A validated table, held by column. */
+export interface Dataset {
+  /** Where it was read from. */
+  source: string;
+  /** sha256 of the file's bytes, hex. */
+  sha256: string;
+  /** Number of data rows. */
+  rows: number;
+  /** The spec columns present, in spec order. */
+  columns: ColumnSpec[];
+  /** Typed cells by column name. */
+  cells: Record<string, Cell[]>;
+  /** 1 for the positive label, 0 otherwise; empty when the target column is absent. */
+  labels: Uint8Array;
+  /** Columns of the file that are not in the spec, kept as text (e.g. a student id). */
+  extra: Record<string, (string | null)[]>;
+}
+
+/** Options of {@linkcode loadDataset} and {@linkcode parseDataset}. */
+export interface LoadOptions {
+  /** Columns that must be present; all spec columns by default. */
+  required?: string[];
+  /** Keep columns the spec does not know (as text) instead of rejecting the file. */
+  allowExtra?: boolean;
+  /** Require the target column and forbid missing labels (training data). Default true. */
+  requireTarget?: boolean;
+}
+
+/**
+ * Reads and validates a CSV file.
+ *
+ * @param path The CSV file.
+ * @param spec The dataset spec.
+ * @param options Which columns are required and whether extra ones are kept.
+ * @returns The validated dataset.
+ * @throws InputError when the file cannot be read; SchemaError listing every problem.
+ */
+export async function loadDataset(
+  path: string,
+  spec: DatasetSpec,
+  options: LoadOptions = {},
+): Promise<Dataset> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (cause) {
+    throw new InputError(`Cannot read data file ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return await parseDataset(bytes, spec, { ...options, source: path });
+}
+
+/**
+ * Validates CSV bytes (an upload, or a file already read).
+ *
+ * @param bytes The CSV, UTF-8, optionally with a BOM.
+ * @param spec The dataset spec.
+ * @param options As {@linkcode loadDataset}, plus `source`, the name used in messages.
+ * @returns The validated dataset.
+ * @throws SchemaError listing every problem.
+ */
+export async function parseDataset(
+  bytes: Uint8Array,
+  spec: DatasetSpec,
+  options: LoadOptions & { source?: string } = {},
+): Promise<Dataset> {
+  const frame = prepareFrame(bytes, spec, options);
+  return validateFrame(frame, frame.df, 0, await sha256Hex(bytes));
+}
+
+/**
+ * Validates a large CSV in chunks of rows, for scoring files too big to hold
+ * as one table of JavaScript values. Header problems throw before the first chunk.
+ *
+ * @param bytes The CSV, UTF-8, optionally with a BOM.
+ * @param spec The dataset spec.
+ * @param options As {@linkcode parseDataset}, plus `chunkRows` (default 50,000).
+ * @returns Validated chunks; row numbers in errors count from the file's first data row.
+ */
+export async function* parseDatasetChunks(
+  bytes: Uint8Array,
+  spec: DatasetSpec,
+  options: LoadOptions & { source?: string; chunkRows?: number } = {},
+): AsyncGenerator<Dataset & { offset: number }> {
+  const frame = prepareFrame(bytes, spec, options);
+  const sha = await sha256Hex(bytes);
+  const size = options.chunkRows ?? 50_000;
+  for (let offset = 0; offset < frame.df.height; offset += size) {
+    const chunk = validateFrame(frame, frame.df.slice(offset, size), offset, sha);
+    yield { ...chunk, offset };
+  }
+}
+
+interface Frame {
+  df: pl.DataFrame;
+  header: string[];
+  spec: DatasetSpec;
+  source: string;
+  requireTarget: boolean;
+  fail: (what: string, issues?: SchemaIssue[], total?: number) => SchemaError;
+}
+
+function prepareFrame(
+  bytes: Uint8Array,
+  spec: DatasetSpec,
+  options: LoadOptions & { source?: string },
+): Frame {
+  const source = options.source ?? "upload";
+  const fail = (what: string, issues: SchemaIssue[] = [], total?: number) =>
+    new SchemaError(`Invalid data in ${source}: ${what}`, issues, { total });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (cause) {
+    throw new SchemaError(`Invalid data in ${source}: the file is not UTF-8 text`, [], { cause });
+  }
+  if (text.includes("\u0000")) throw fail("the file is binary, not CSV text");
+  if (text.trim() === "") throw fail("the file is empty");
+
+  const shape = scanCsv(text);
+  const header = shape.header.map((h) => h.trim());
+  const seen = new Set<string>();
+  const headerIssues: SchemaIssue[] = [];
+  for (const name of header) {
+    if (seen.has(name)) {
+      headerIssues.push({ row: 0, column: name, expected: "a unique column name" });
+    }
+    seen.add(name);
+  }
+  const known = new Set(spec.columns.map((c) => c.name));
+  const requireTarget = options.requireTarget ?? true;
+  const required = [...options.required ?? spec.columns.map((c) => c.name)];
+  if (requireTarget && !required.includes(spec.target.column)) required.push(spec.target.column);
+  for (const name of required) {
+    if (!seen.has(name)) {
+      headerIssues.push({ row: 0, column: name, expected: "this column in the header" });
+    }
+  }
+  if (!options.allowExtra) {
+    for (const name of header) {
+      if (!known.has(name)) {
+        headerIssues.push({ row: 0, column: name, expected: "no such column in the spec" });
+      }
+    }
+  }
+  if (headerIssues.length > 0) {
+    const names = [...new Set(headerIssues.map((i) => i.column))].join(", ");
+    throw fail(`header problems with ${names}`, headerIssues);
+  }
+  if (shape.raggedTotal > 0) {
+    throw fail(
+      `${shape.raggedTotal} row(s) do not have ${header.length} fields`,
+      shape.ragged.map((r) => ({
+        row: r.row,
+        value: `${r.fields} fields`,
+        expected: `${header.length} fields as in the header`,
+      })),
+      shape.raggedTotal,
+    );
+  }
+  if (shape.rows === 0) throw fail("the file has a header but no data rows");
+
+  let df: pl.DataFrame;
+  try {
+    df = pl.readCSV(text, { inferSchemaLength: 0, missingIsNull: true, hasHeader: true });
+  } catch (cause) {
+    throw new SchemaError(`Invalid data in ${source}: ${(cause as Error).message}`, [], { cause });
+  }
+  const renamed: Record<string, string> = {};
+  df.columns.forEach((c, i) => renamed[c] = header[i]);
+  return { df: df.rename(renamed), header, spec, source, requireTarget, fail };
+}
+
+function validateFrame(frame: Frame, df: pl.DataFrame, offset: number, sha256: string): Dataset {
+  const { spec, header, requireTarget } = frame;
+  const present = new Set(header);
+  const issues: SchemaIssue[] = [];
+  let total = 0;
+  const note = (issue: SchemaIssue) => {
+    total++;
+    if (issues.length < SchemaError.MAX_ISSUES) issues.push(issue);
+  };
+  const columns = spec.columns.filter((c) => present.has(c.name));
+  const cells: Record<string, Cell[]> = {};
+  for (const col of columns) {
+    const raw = df.getColumn(col.name).toArray() as (string | null)[];
+    const out: Cell[] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const result = readCell(col, raw[i]);
+      if (result.ok) out[i] = result.value;
+      else {
+        out[i] = null;
+        note({ row: offset + i + 1, column: col.name, value: raw[i], expected: result.expected });
+      }
+    }
+    cells[col.name] = out;
+  }
+  const targetCells = cells[spec.target.column];
+  const labels = new Uint8Array(targetCells ? df.height : 0);
+  if (targetCells) {
+    const targetCol = columns.find((c) => c.name === spec.target.column)!;
+    const positive = readCell(targetCol, spec.target.positive);
+    for (let i = 0; i < targetCells.length; i++) {
+      if (targetCells[i] === null) {
+        if (requireTarget) {
+          note({
+            row: offset + i + 1,
+            column: spec.target.column,
+            value: "",
+            expected: expectation(targetCol),
+          });
+        }
+        continue;
+      }
+      labels[i] = positive.ok && targetCells[i] === positive.value ? 1 : 0;
+    }
+  }
+  if (total > 0) {
+    issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    throw frame.fail(`${total} invalid cell(s)`, issues, total);
+  }
+  const known = new Set(spec.columns.map((c) => c.name));
+  const extra: Record<string, (string | null)[]> = {};
+  for (const name of header) {
+    if (!known.has(name)) extra[name] = df.getColumn(name).toArray() as (string | null)[];
+  }
+  return { source: frame.source, sha256, rows: df.height, columns, cells, labels, extra };
+}
+
+/**
+ * Reads one row of a dataset as a record.
+ *
+ * @param data The dataset.
+ * @param index 0-based row index.
+ * @returns The row's cells by column name.
+ */
+export function rowAt(data: Dataset, index: number): Row {
+  const row: Row = {};
+  for (const col of data.columns) row[col.name] = data.cells[col.name][index];
+  return row;
+}
+
+/**
+ * Keeps the given rows of a dataset, in the given order.
+ *
+ * @param data The dataset.
+ * @param indices 0-based row indices.
+ * @returns A new dataset sharing nothing mutable with the original.
+ */
+export function takeRows(data: Dataset, indices: ArrayLike<number>): Dataset {
+  const pick = <T>(values: T[]) => Array.from(indices, (i) => values[i]);
+  const cells: Record<string, Cell[]> = {};
+  for (const [name, values] of Object.entries(data.cells)) cells[name] = pick(values);
+  const extra: Record<string, (string | null)[]> = {};
+  for (const [name, values] of Object.entries(data.extra)) extra[name] = pick(values);
+  const labels = data.labels.length > 0
+    ? Uint8Array.from(indices, (i) => data.labels[i])
+    : new Uint8Array(0);
+  return { ...data, rows: indices.length, cells, labels, extra };
+}
+
+/**
+ * The sha256 of some bytes, as lower-case hex.
+ *
+ * @param bytes The content.
+ * @returns 64 hex digits.
+ */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as BufferSource);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The data set's place relative to the project root, as laid out in this workplace. */
+export const DEFAULT_DATA = "../shared/data/student_dropout.csv";
+
+/**
+ * Finds the training CSV: the path the user gave, else `DROPOUT_DATA`, else the shared default.
+ *
+ * @param given The path from `--data`, if any.
+ * @param root The project root the default is relative to (defaults to the working directory).
+ * @returns An existing file path.
+ * @throws InputError naming every place looked at.
+ */
+export function resolveDataPath(given?: string, root = "."): string {
+  const env = given ? undefined : Deno.env.get("DROPOUT_DATA");
+  const candidates = given ? [given] : env ? [env] : [`${root}/${DEFAULT_DATA}`];
+  for (const path of candidates) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // try the next place
+    }
+  }
+  const tried = given ? `${given} (--data)` : env ? `${env} (DROPOUT_DATA)` : "no --data path";
+  throw new InputError(
+    `Cannot find the training data: ${tried} and no file at ${root}/${DEFAULT_DATA}; ` +
+      "pass --data PATH to a copy of student_dropout.csv (Kaggle: Student Dropout Analysis and Prediction Dataset)",
+  );
+}

@@ -1,0 +1,332 @@
+/**
+ * The classifier: a tfjs multilayer perceptron on the wasm backend, trained by
+ * a seeded loop (shuffling, initialisers and dropout masks all derive from one
+ * seed) with class weights and early stopping that restores the best weights.
+ * The saved model has only Dense layers: dropout acts in the training loop.
+ *
+ * @module
+ */
+import { ensureBackend, tf } from "./backend.ts";
+import { ArtifactError, InputError, NotFittedError } from "./errors.ts";
+import { deriveSeed, mulberry32, shuffleInPlace } from "./_random.ts";
+
+/** Hyper-parameters of the multilayer perceptron. */
+export interface ModelParams {
+  /** Units of each hidden layer. */
+  hidden: number[];
+  /** Activation of the hidden layers. */
+  activation: "relu" | "tanh" | "elu";
+  /** Dropout rate after each hidden layer, during training only. */
+  dropout: number;
+  /** L2 penalty on every kernel. */
+  l2: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** Rows per gradient step. */
+  batchSize: number;
+  /** The most epochs to run. */
+  epochs: number;
+  /** Epochs without a better validation loss before stopping. */
+  patience: number;
+  /** `balanced` weighs each class by n / (2 · its count); `none` weighs rows equally. */
+  classWeight: "balanced" | "none";
+}
+
+/** Defaults chosen for a few hundred rows and a few dozen inputs. */
+export const DEFAULT_MODEL_PARAMS: ModelParams = {
+  hidden: [16],
+  activation: "relu",
+  dropout: 0.2,
+  l2: 1e-3,
+  learningRate: 0.01,
+  batchSize: 32,
+  epochs: 200,
+  patience: 20,
+  classWeight: "balanced",
+};
+
+/** One epoch's figures, passed to the progress callback. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  val_loss: number;
+}
+
+/** Options of {@linkcode MlpClassifier.fit}. */
+export interface FitOptions {
+  /** Seed of initialisers, shuffling and dropout. */
+  seed: number;
+  /** Validation rows for early stopping. */
+  validation: { x: Float32Array; y: Uint8Array };
+  /** Called after each epoch. */
+  onEpoch?: (log: EpochLog) => void | Promise<void>;
+}
+
+/** A trained network's weights in the tfjs layers format. */
+export interface ModelArtifacts {
+  /** The content of `model.json`. */
+  modelJson: Record<string, unknown>;
+  /** The content of `weights.bin`. */
+  weights: Uint8Array;
+}
+
+/**
+ * Checks and completes hyper-parameters.
+ *
+ * @param params Partial parameters (e.g. from a profile's `model` entry).
+ * @returns The full set.
+ * @throws InputError naming the bad parameter.
+ */
+export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
+  const p = { ...DEFAULT_MODEL_PARAMS, ...params };
+  const check = (ok: boolean, name: string, expected: string) => {
+    if (!ok) throw new InputError(`Invalid model parameter "${name}": expected ${expected}`);
+  };
+  check(
+    Array.isArray(p.hidden) && p.hidden.every((u) => Number.isInteger(u) && u > 0),
+    "hidden",
+    "positive integers",
+  );
+  check(["relu", "tanh", "elu"].includes(p.activation), "activation", "relu, tanh or elu");
+  check(p.dropout >= 0 && p.dropout < 1, "dropout", "a rate in [0, 1)");
+  check(p.l2 >= 0, "l2", "a number >= 0");
+  check(p.learningRate > 0, "learningRate", "a number > 0");
+  check(Number.isInteger(p.batchSize) && p.batchSize > 0, "batchSize", "a positive integer");
+  check(Number.isInteger(p.epochs) && p.epochs > 0, "epochs", "a positive integer");
+  check(Number.isInteger(p.patience) && p.patience > 0, "patience", "a positive integer");
+  check(["balanced", "none"].includes(p.classWeight), "classWeight", "balanced or none");
+  return p;
+}
+
+/** A binary classifier giving the probability of the positive class. */
+export class MlpClassifier {
+  /** The hyper-parameters, as given. */
+  readonly params: ModelParams;
+  #model?: tf.LayersModel;
+  /** Per-epoch training history of the last fit. */
+  history: EpochLog[] = [];
+  /** The epoch whose weights were kept. */
+  bestEpoch = 0;
+
+  /** @param params Hyper-parameters; missing ones take the defaults. */
+  constructor(params: Partial<ModelParams> = {}) {
+    this.params = modelParams(params);
+  }
+
+  /** The underlying tfjs model; throws NotFittedError before `fit`. */
+  get model(): tf.LayersModel {
+    if (!this.#model) throw new NotFittedError("MlpClassifier");
+    return this.#model;
+  }
+
+  /**
+   * Trains on a row-major matrix.
+   *
+   * @param x Training rows (n × width).
+   * @param y Labels 0/1.
+   * @param options Seed, validation rows and a progress callback.
+   * @returns this
+   */
+  async fit(x: Float32Array, y: Uint8Array, options: FitOptions): Promise<this> {
+    await ensureBackend();
+    const n = y.length;
+    if (n === 0 || x.length % n !== 0) {
+      throw new InputError("Cannot fit: no rows or a ragged matrix");
+    }
+    const width = x.length / n;
+    const p = this.params;
+    const model = buildNetwork(width, p, options.seed);
+    const positives = y.reduce((a, b) => a + b, 0);
+    const w1 = p.classWeight === "balanced" && positives > 0 ? n / (2 * positives) : 1;
+    const w0 = p.classWeight === "balanced" && positives < n ? n / (2 * (n - positives)) : 1;
+    const optimizer = tf.train.adam(p.learningRate);
+    const dense = model.layers as tf.layers.Layer[];
+    const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
+    const kernels = dense.map((l) => l.getWeights()[0]);
+    const rng = mulberry32(deriveSeed(options.seed, 1));
+    const order = Array.from({ length: n }, (_, i) => i);
+    const xAll = tf.tensor2d(x, [n, width]);
+    const yAll = tf.tensor2d(Float32Array.from(y), [n, 1]);
+    const xVal = tf.tensor2d(options.validation.x, [options.validation.y.length, width]);
+    const yVal = tf.tensor2d(Float32Array.from(options.validation.y), [
+      options.validation.y.length,
+      1,
+    ]);
+    const weighted = (yTrue: tf.Tensor, yPred: tf.Tensor) => {
+      const clipped = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
+      const bce = tf.neg(tf.add(
+        tf.mul(yTrue, tf.log(clipped)),
+        tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, clipped))),
+      ));
+      const weights = tf.add(tf.mul(yTrue, w1), tf.mul(tf.sub(1, yTrue), w0));
+      return tf.mean(tf.mul(bce, weights));
+    };
+    let best = Infinity;
+    let bestWeights: tf.Tensor[] = [];
+    let wait = 0;
+    let step = 0;
+    this.history = [];
+    try {
+      for (let epoch = 1; epoch <= p.epochs; epoch++) {
+        shuffleInPlace(order, rng);
+        let lossSum = 0;
+        for (let start = 0; start < n; start += p.batchSize) {
+          const idx = tf.tensor1d(order.slice(start, start + p.batchSize), "int32");
+          const stepSeed = deriveSeed(options.seed, 2, step++);
+          const cost = optimizer.minimize(
+            () => {
+              const xb = tf.gather(xAll, idx);
+              const yb = tf.gather(yAll, idx);
+              let h: tf.Tensor = xb;
+              dense.forEach((layer, i) => {
+                h = layer.apply(h) as tf.Tensor;
+                if (i < dense.length - 1 && p.dropout > 0) {
+                  h = tf.dropout(h, p.dropout, undefined, stepSeed + i);
+                }
+              });
+              let loss = weighted(yb, h);
+              if (p.l2 > 0) {
+                for (const k of kernels) loss = tf.add(loss, tf.mul(p.l2, tf.sum(tf.square(k))));
+              }
+              return loss as tf.Scalar;
+            },
+            true,
+            variables,
+          )!;
+          lossSum += cost.dataSync()[0] * Math.min(p.batchSize, n - start);
+          cost.dispose();
+          idx.dispose();
+        }
+        const valLoss = tf.tidy(() =>
+          weighted(yVal, model.predict(xVal) as tf.Tensor).dataSync()[0]
+        );
+        const log = { epoch, loss: lossSum / n, val_loss: valLoss };
+        this.history.push(log);
+        await options.onEpoch?.(log);
+        if (valLoss < best - 1e-6) {
+          best = valLoss;
+          this.bestEpoch = epoch;
+          tf.dispose(bestWeights);
+          bestWeights = model.getWeights().map((w) => w.clone());
+          wait = 0;
+        } else if (++wait >= p.patience) break;
+      }
+      if (bestWeights.length > 0) model.setWeights(bestWeights);
+    } finally {
+      tf.dispose([xAll, yAll, xVal, yVal, ...bestWeights]);
+      optimizer.dispose();
+    }
+    this.#model?.dispose();
+    this.#model = model;
+    return this;
+  }
+
+  /**
+   * Probabilities of the positive class (pure; disposes every tensor it makes).
+   *
+   * @param x Rows (n × width), row-major.
+   * @param rows n.
+   * @returns n probabilities.
+   */
+  predictProba(x: Float32Array, rows: number): Float32Array {
+    const model = this.model;
+    if (rows === 0) return new Float32Array(0);
+    const width = x.length / rows;
+    return tf.tidy(() => {
+      const out = model.predict(tf.tensor2d(x, [rows, width])) as tf.Tensor;
+      return out.dataSync() as Float32Array;
+    });
+  }
+
+  /**
+   * The network in the tfjs layers format (`model.json` + `weights.bin`).
+   *
+   * @returns The two files' contents.
+   */
+  async toArtifacts(): Promise<ModelArtifacts> {
+    let saved: tf.io.ModelArtifacts | undefined;
+    await this.model.save(tf.io.withSaveHandler((artifacts) => {
+      saved = artifacts;
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+      });
+    }));
+    const data = saved!.weightData!;
+    const parts = Array.isArray(data) ? data : [data];
+    const weights = new Uint8Array(parts.reduce((s, b) => s + b.byteLength, 0));
+    let offset = 0;
+    for (const part of parts) {
+      weights.set(new Uint8Array(part), offset);
+      offset += part.byteLength;
+    }
+    return {
+      modelJson: {
+        format: "layers-model",
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: saved!.modelTopology,
+        weightsManifest: [{ paths: ["weights.bin"], weights: saved!.weightSpecs }],
+      },
+      weights,
+    };
+  }
+
+  /**
+   * Restores a trained classifier from its tfjs layers files.
+   *
+   * @param artifacts The content of `model.json` and `weights.bin`.
+   * @param params The hyper-parameters it was trained with.
+   * @returns A fitted classifier.
+   */
+  static async fromArtifacts(
+    artifacts: ModelArtifacts,
+    params: Partial<ModelParams> = {},
+  ): Promise<MlpClassifier> {
+    await ensureBackend();
+    const json = artifacts.modelJson as {
+      modelTopology?: object;
+      weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[];
+    };
+    if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+      throw new ArtifactError("Cannot read model.json: not a tfjs layers model");
+    }
+    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+    const buffer = artifacts.weights.slice().buffer as ArrayBuffer;
+    const clf = new MlpClassifier(params);
+    try {
+      clf.#model = await tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: buffer }),
+      );
+    } catch (cause) {
+      throw new ArtifactError(`Cannot load the tfjs model: ${(cause as Error).message}`, { cause });
+    }
+    return clf;
+  }
+
+  /** Frees the network's tensors. */
+  dispose(): void {
+    this.#model?.dispose();
+    this.#model = undefined;
+  }
+}
+
+function buildNetwork(width: number, p: ModelParams, seed: number): tf.LayersModel {
+  const model = tf.sequential();
+  p.hidden.forEach((units, i) => {
+    model.add(tf.layers.dense({
+      units,
+      activation: p.activation,
+      inputShape: i === 0 ? [width] : undefined,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 3, i) }),
+    }));
+  });
+  model.add(tf.layers.dense({
+    units: 1,
+    activation: "sigmoid",
+    inputShape: p.hidden.length === 0 ? [width] : undefined,
+    kernelInitializer: tf.initializers.glorotUniform({
+      seed: deriveSeed(seed, 3, p.hidden.length),
+    }),
+  }));
+  return model;
+}

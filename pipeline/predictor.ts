@@ -1,0 +1,224 @@
+/**
+ * Scoring students with a saved model: validate each record against the
+ * model's own spec, encode it with the saved preprocessor, and return the
+ * probability, the decision and the risk band. No DataFrame is involved, so the
+ * server's request path stays light.
+ *
+ * @module
+ */
+import { readRecord, type Row } from "./cells.ts";
+import { ArtifactError, SchemaError, type SchemaIssue } from "./errors.ts";
+import { MlpClassifier } from "./model.ts";
+import { Preprocessor } from "./preprocess.ts";
+import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts";
+import type { Bands } from "./train.ts";
+import type { ModelMetadata } from "./artifacts.ts";
+
+/** Risk band names, lowest first. */
+export type Band = "low" | "medium" | "high";
+
+/** One student's prediction. */
+export interface Prediction {
+  /** Probability of dropping out, in [0, 1]. */
+  probability: number;
+  /** True when the probability reaches the model's decision threshold. */
+  at_risk: boolean;
+  /** low, medium (watch) or high (at risk). */
+  band: Band;
+  /** The decision threshold. */
+  threshold: number;
+  /** The model id. */
+  model: string;
+  /** Fields that were missing and got the training value. */
+  imputed: string[];
+  /** Fields whose category the model never saw (encoded as all zeros). */
+  unknown: string[];
+}
+
+/** A loaded model, ready to score records. */
+export class Predictor {
+  /** The model id (its folder name). */
+  readonly id: string;
+  /** The profile it was trained for. */
+  readonly profile: string;
+  /** The spec it was trained with. */
+  readonly spec: DatasetSpec;
+  /** Its metadata, as saved. */
+  readonly metadata: ModelMetadata;
+  /** The input columns, in order. */
+  readonly features: ColumnSpec[];
+  /** The decision threshold. */
+  readonly threshold: number;
+  /** The risk bands. */
+  readonly bands: Bands;
+  readonly #preprocessor: Preprocessor;
+  readonly #classifier: MlpClassifier;
+
+  /**
+   * @param metadata The model's metadata (with its spec).
+   * @param parts The fitted preprocessor and classifier.
+   */
+  constructor(
+    metadata: ModelMetadata,
+    parts: { preprocessor: Preprocessor; classifier: MlpClassifier },
+  ) {
+    this.metadata = metadata;
+    this.id = metadata.id;
+    this.profile = metadata.profile;
+    this.spec = metadata.spec;
+    this.features = metadata.features.map((f) => column(metadata.spec, f));
+    this.threshold = metadata.threshold;
+    this.bands = metadata.bands;
+    this.#preprocessor = parts.preprocessor;
+    this.#classifier = parts.classifier;
+  }
+
+  /** The fitted preprocessor (read-only use). */
+  get preprocessor(): Preprocessor {
+    return this.#preprocessor;
+  }
+
+  /** The fitted classifier (read-only use). */
+  get classifier(): MlpClassifier {
+    return this.#classifier;
+  }
+
+  /**
+   * Validates raw records (JSON objects; form strings are fine) against the model's features.
+   *
+   * @param records The raw records.
+   * @param options `allowExtra`: ignore fields the model does not use (default true).
+   * @returns Typed rows.
+   * @throws SchemaError naming each record index and field at fault.
+   */
+  read(records: unknown[], options: { allowExtra?: boolean } = {}): Row[] {
+    const issues: SchemaIssue[] = [];
+    let total = 0;
+    const rows = records.map((record, i) => {
+      try {
+        return readRecord(this.features, record, { allowExtra: options.allowExtra ?? true });
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        total += error.total;
+        for (const issue of error.issues) {
+          issues.push(records.length > 1 ? { ...issue, row: i + 1 } : issue);
+        }
+        return {} as Row;
+      }
+    });
+    if (total > 0) {
+      const fields = [...new Set(issues.map((i) => i.column).filter(Boolean))].join(", ");
+      throw new SchemaError(`Invalid student${records.length > 1 ? "s" : ""}: ${fields}`, issues, {
+        total,
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * Scores typed rows in one tfjs call.
+   *
+   * @param rows Rows from {@linkcode Predictor.read} (or a dataset).
+   * @returns One prediction per row.
+   */
+  predict(rows: Row[]): Prediction[] {
+    const width = this.#preprocessor.width;
+    const x = new Float32Array(rows.length * width);
+    const encoded = rows.map((row, i) => {
+      const e = this.#preprocessor.transformRow(row);
+      x.set(e.vector, i * width);
+      return e;
+    });
+    const p = this.#classifier.predictProba(x, rows.length);
+    return encoded.map((e, i) => this.#decide(p[i], e.imputed, e.unknown));
+  }
+
+  /**
+   * Scores an encoded matrix (the batch path: rows already encoded by the preprocessor).
+   *
+   * @param x Row-major matrix.
+   * @param rows Number of rows.
+   * @returns Probabilities.
+   */
+  predictMatrix(x: Float32Array, rows: number): Float32Array {
+    return this.#classifier.predictProba(x, rows);
+  }
+
+  /**
+   * The band of a probability.
+   *
+   * @param probability A probability.
+   * @returns low, medium or high.
+   */
+  band(probability: number): Band {
+    return probability >= this.bands.high
+      ? "high"
+      : probability >= this.bands.medium
+      ? "medium"
+      : "low";
+  }
+
+  #decide(probability: number, imputed: string[], unknown: string[]): Prediction {
+    return {
+      probability,
+      at_risk: probability >= this.threshold,
+      band: this.band(probability),
+      threshold: this.threshold,
+      model: this.id,
+      imputed,
+      unknown,
+    };
+  }
+
+  /** Frees the model's tensors. */
+  dispose(): void {
+    this.#classifier.dispose();
+  }
+}
+
+/**
+ * Reads a model folder (`model.json`, `weights.bin`, `preprocessor.json`, `metadata.json`).
+ *
+ * @param dir The model's folder.
+ * @returns A predictor.
+ * @throws ArtifactError naming the file that is missing or unreadable.
+ */
+export async function loadPredictor(dir: string): Promise<Predictor> {
+  const readJson = async (name: string) => {
+    try {
+      return JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
+    } catch (cause) {
+      throw new ArtifactError(`Cannot read ${dir}/${name}: ${(cause as Error).message}`, { cause });
+    }
+  };
+  const metadata = await readJson("metadata.json") as ModelMetadata;
+  const modelJson = await readJson("model.json");
+  const pre = await readJson("preprocessor.json");
+  let weights: Uint8Array;
+  try {
+    weights = await Deno.readFile(`${dir}/weights.bin`);
+  } catch (cause) {
+    throw new ArtifactError(`Cannot read ${dir}/weights.bin: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  try {
+    parseSpec(metadata.spec, `${dir}/metadata.json`);
+  } catch (cause) {
+    throw new ArtifactError(`Cannot read ${dir}/metadata.json: its spec is invalid`, { cause });
+  }
+  const preprocessor = Preprocessor.fromJSON(pre, metadata.spec.columns);
+  const classifier = await MlpClassifier.fromArtifacts(
+    { modelJson, weights },
+    metadata.hyperparameters,
+  );
+  const expected = preprocessor.width;
+  const inputShape = (classifier.model.inputs[0].shape ?? [])[1];
+  if (inputShape !== expected) {
+    classifier.dispose();
+    throw new ArtifactError(
+      `Cannot load ${dir}: the network takes ${inputShape} inputs, the preprocessor gives ${expected}`,
+    );
+  }
+  return new Predictor(metadata, { preprocessor, classifier });
+}

@@ -1,0 +1,272 @@
+/**
+ * The preprocessor: imputation, one-hot encoding and standardisation, learned
+ * from the training split only and saved as plain JSON. The same code encodes
+ * a dataset and a single record, so the server's numbers equal the notebook's.
+ *
+ * @module
+ */
+import { NotFittedError, SchemaError } from "./errors.ts";
+import type { Cell, Row } from "./cells.ts";
+import type { ColumnSpec } from "./spec.ts";
+import type { Dataset } from "./dataset.ts";
+
+/** Parameters of the preprocessor (never changed by `fit`). */
+export interface PreprocessorParams {
+  /** The input columns, in order. */
+  features: ColumnSpec[];
+  /** How numeric columns are imputed. Categories always take the most frequent value. */
+  numericImpute?: "median" | "mean";
+}
+
+/** What was learned for one numeric column. */
+export interface NumericState {
+  name: string;
+  kind: "numeric";
+  impute: number;
+  mean: number;
+  std: number;
+}
+
+/** What was learned for one categorical column. */
+export interface CategoryState {
+  name: string;
+  kind: "category";
+  impute: string;
+  categories: string[];
+}
+
+/** The learned state, as saved in `preprocessor.json`. */
+export interface PreprocessorState {
+  features: (NumericState | CategoryState)[];
+}
+
+/** One encoded record and what had to be filled in or could not be encoded. */
+export interface EncodedRow {
+  vector: Float32Array;
+  /** Features that were missing and got the training value. */
+  imputed: string[];
+  /** Features whose category was not seen in training (encoded as all zeros). */
+  unknown: string[];
+}
+
+/** Imputes, one-hot encodes and standardises the features of a profile. */
+export class Preprocessor {
+  /** The parameters, as given. */
+  readonly params: Required<PreprocessorParams>;
+  #state?: PreprocessorState;
+
+  /** @param params The features and the numeric imputation rule. */
+  constructor(params: PreprocessorParams) {
+    this.params = { numericImpute: "median", ...params };
+  }
+
+  /** The learned state; throws NotFittedError before `fit`. */
+  get state(): PreprocessorState {
+    if (!this.#state) throw new NotFittedError("Preprocessor");
+    return this.#state;
+  }
+
+  /**
+   * Learns imputation values, category maps and scaling from training data.
+   *
+   * @param data The training split.
+   * @returns this
+   */
+  fit(data: Dataset): this {
+    const features = this.params.features.map((col): NumericState | CategoryState => {
+      const cells = data.cells[col.name];
+      if (!cells) {
+        throw new SchemaError(`Cannot fit the preprocessor: column "${col.name}" is missing`, [{
+          column: col.name,
+          expected: "this column in the training data",
+        }]);
+      }
+      if (col.type === "category") return fitCategory(col.name, cells);
+      return fitNumeric(col.name, cells, this.params.numericImpute);
+    });
+    this.#state = { features };
+    return this;
+  }
+
+  /** The width of an encoded row. */
+  get width(): number {
+    return this.state.features.reduce(
+      (w, f) => w + (f.kind === "numeric" ? 1 : f.categories.length),
+      0,
+    );
+  }
+
+  /** The names of the encoded columns, e.g. `Age`, `School=GP`. */
+  get outputNames(): string[] {
+    return this.state.features.flatMap((f) =>
+      f.kind === "numeric" ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)
+    );
+  }
+
+  /** For each input feature, the encoded columns it owns (one-hot groups stay together). */
+  get groups(): { feature: string; start: number; end: number }[] {
+    let start = 0;
+    return this.state.features.map((f) => {
+      const width = f.kind === "numeric" ? 1 : f.categories.length;
+      const group = { feature: f.name, start, end: start + width };
+      start += width;
+      return group;
+    });
+  }
+
+  /**
+   * Encodes a whole dataset (pure: the dataset is not changed).
+   *
+   * @param data Rows to encode.
+   * @returns The row-major matrix (rows × width) and how many cells were imputed per feature.
+   */
+  transform(
+    data: Dataset,
+  ): { x: Float32Array; rows: number; width: number; imputed: Record<string, number> } {
+    const state = this.state;
+    const width = this.width;
+    const x = new Float32Array(data.rows * width);
+    const imputed: Record<string, number> = {};
+    const columns = state.features.map((f) => {
+      const cells = data.cells[f.name];
+      if (!cells) {
+        throw new SchemaError(`Cannot encode data: column "${f.name}" is missing`, [{
+          column: f.name,
+          expected: "this column",
+        }]);
+      }
+      return cells;
+    });
+    for (let r = 0; r < data.rows; r++) {
+      encodeInto(state, (j) => columns[j][r], x, r * width, (name) => {
+        imputed[name] = (imputed[name] ?? 0) + 1;
+      });
+    }
+    return { x, rows: data.rows, width, imputed };
+  }
+
+  /**
+   * Encodes one record (the server's path; no DataFrame involved).
+   *
+   * @param row A typed record, as returned by `readRecord`.
+   * @returns The vector, the imputed features and the unknown categories.
+   */
+  transformRow(row: Row): EncodedRow {
+    const state = this.state;
+    const vector = new Float32Array(this.width);
+    const imputed: string[] = [];
+    const unknown: string[] = [];
+    encodeInto(
+      state,
+      (j) => row[state.features[j].name] ?? null,
+      vector,
+      0,
+      (name) => imputed.push(name),
+      (name) => unknown.push(name),
+    );
+    return { vector, imputed, unknown };
+  }
+
+  /** The parameters and learned state, as saved in `preprocessor.json`. */
+  toJSON(): { params: { features: string[]; numericImpute: string }; state: PreprocessorState } {
+    return {
+      params: {
+        features: this.params.features.map((c) => c.name),
+        numericImpute: this.params.numericImpute,
+      },
+      state: this.state,
+    };
+  }
+
+  /**
+   * Restores a fitted preprocessor.
+   *
+   * @param json What `toJSON()` returned.
+   * @param columns The spec's columns, to resolve the feature names.
+   * @returns A fitted preprocessor.
+   */
+  static fromJSON(json: ReturnType<Preprocessor["toJSON"]>, columns: ColumnSpec[]): Preprocessor {
+    const features = json.params.features.map((name) => {
+      const col = columns.find((c) => c.name === name);
+      if (!col) {
+        throw new SchemaError(
+          `Cannot restore the preprocessor: column "${name}" is not in the spec`,
+          [{
+            column: name,
+            expected: "a column of the spec",
+          }],
+        );
+      }
+      return col;
+    });
+    const pre = new Preprocessor({
+      features,
+      numericImpute: json.params.numericImpute as "median" | "mean",
+    });
+    pre.#state = structuredClone(json.state);
+    return pre;
+  }
+}
+
+function encodeInto(
+  state: PreprocessorState,
+  get: (feature: number) => Cell,
+  out: Float32Array,
+  offset: number,
+  onImputed: (name: string) => void,
+  onUnknown?: (name: string) => void,
+): void {
+  let k = offset;
+  for (let j = 0; j < state.features.length; j++) {
+    const f = state.features[j];
+    let value = get(j);
+    if (value === null) {
+      onImputed(f.name);
+      value = f.impute;
+    }
+    if (f.kind === "numeric") {
+      out[k++] = ((value as number) - f.mean) / f.std;
+    } else {
+      const hit = f.categories.indexOf(value as string);
+      if (hit < 0) onUnknown?.(f.name);
+      for (let c = 0; c < f.categories.length; c++) out[k++] = c === hit ? 1 : 0;
+    }
+  }
+}
+
+function fitNumeric(name: string, cells: Cell[], rule: "median" | "mean"): NumericState {
+  const present = cells.filter((v): v is number => v !== null) as number[];
+  if (present.length === 0) {
+    throw new SchemaError(`Cannot fit the preprocessor: column "${name}" has no values`, [{
+      column: name,
+      expected: "at least one value in the training split",
+    }]);
+  }
+  const sorted = Float64Array.from(present).sort();
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const rawMean = present.reduce((a, b) => a + b, 0) / present.length;
+  const impute = rule === "median" ? median : rawMean;
+  const filled = cells.map((v) => (v === null ? impute : v as number));
+  const mean = filled.reduce((a, b) => a + b, 0) / filled.length;
+  const variance = filled.reduce((a, b) => a + (b - mean) ** 2, 0) / filled.length;
+  const std = Math.sqrt(variance) || 1;
+  return { name, kind: "numeric", impute, mean, std };
+}
+
+function fitCategory(name: string, cells: Cell[]): CategoryState {
+  const counts = new Map<string, number>();
+  for (const v of cells) {
+    if (v !== null) counts.set(v as string, (counts.get(v as string) ?? 0) + 1);
+  }
+  if (counts.size === 0) {
+    throw new SchemaError(`Cannot fit the preprocessor: column "${name}" has no values`, [{
+      column: name,
+      expected: "at least one value in the training split",
+    }]);
+  }
+  const categories = [...counts.keys()].sort();
+  // Most frequent; ties go to the first name in sort order, so the result does not depend on row order.
+  const impute = categories.reduce((best, c) => (counts.get(c)! > counts.get(best)! ? c : best));
+  return { name, kind: "category", impute, categories };
+}
