@@ -12,6 +12,8 @@ export interface CsvShape {
   rows: number;
   ragged: { row: number; fields: number }[];
   raggedTotal: number;
+  /** `[start, end)` offsets of the blank lines after the header (not records; polars reads them as rows of nulls). */
+  blank: [number, number][];
 }
 
 /**
@@ -30,6 +32,8 @@ export function scanCsv(text: string, cap = 50): CsvShape {
   let quoted = false;
   let cell = "";
   let lineHasContent = false;
+  let lineStart = 0;
+  const blank: [number, number][] = [];
   const endRecord = () => {
     if (row === 0) header.push(cell);
     else if (lineHasContent && fields !== header.length) {
@@ -61,12 +65,34 @@ export function scanCsv(text: string, cap = 50): CsvShape {
       fields++;
       lineHasContent = true;
     } else if (ch === 10) {
+      if (row > 0 && !lineHasContent) blank.push([lineStart, i + 1]);
       endRecord();
+      lineStart = i + 1;
     } else if (ch !== 13) {
       lineHasContent = true;
       if (row === 0) cell += text[i];
     }
   }
   if (lineHasContent || (row === 0 && text.length > 0)) endRecord();
-  return { header, rows: Math.max(0, row - 1), ragged, raggedTotal };
+  else if (lineStart < text.length) blank.push([lineStart, text.length]);
+  return { header, rows: Math.max(0, row - 1), ragged, raggedTotal, blank };
+}
+
+/**
+ * Removes the blank lines a scan found, so every remaining line after the header is a record.
+ *
+ * @param text The text that was scanned.
+ * @param shape Its shape, from {@linkcode scanCsv}.
+ * @returns The text without those lines (the same string when there are none).
+ */
+export function dropBlankLines(text: string, shape: CsvShape): string {
+  if (shape.blank.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const [start, end] of shape.blank) {
+    parts.push(text.slice(from, start));
+    from = end;
+  }
+  parts.push(text.slice(from));
+  return parts.join("");
 }

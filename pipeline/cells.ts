@@ -101,7 +101,8 @@ function readNumber(col: ColumnSpec, x: number): CellResult {
       return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : fail;
     case "integer":
     case "number":
-      if (col.type === "integer" && !Number.isInteger(x)) return fail;
+      // Beyond 2^53 a float no longer holds every integer: "9007199254740993" would round.
+      if (col.type === "integer" && !Number.isSafeInteger(x)) return fail;
       if (col.min !== undefined && x < col.min) return fail;
       if (col.max !== undefined && x > col.max) return fail;
       return { ok: true, value: x };

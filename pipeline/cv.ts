@@ -23,7 +23,8 @@ import { deriveSeed } from "./_random.ts";
 /**
  * Cortez & Silva (2008), Table 3: Portuguese class, binary pass/fail, PCC (%)
  * over 20 runs of 10-fold cross-validation. `best` is the best model of the
- * setup (A: decision tree; B and C: random forest), `naive` the majority baseline.
+ * setup (A: decision tree; B and C: random forest), `naive` the paper's naive
+ * predictor: pass/fail of Grade_2 (A) or Grade_1 (B), the majority class (C).
  */
 export const PUBLISHED_PCC: Record<string, { setup: string; best: number; naive: number }> = {
   "early-A": { setup: "A", best: 93.0, naive: 89.7 },

@@ -9,7 +9,7 @@ import pl from "nodejs-polars";
 import { InputError, SchemaError, type SchemaIssue } from "./errors.ts";
 import { type Cell, expectation, readCell, type Row } from "./cells.ts";
 import type { ColumnSpec, DatasetSpec } from "./spec.ts";
-import { scanCsv } from "./_csv_shape.ts";
+import { dropBlankLines, scanCsv } from "./_csv_shape.ts";
 
 /** A validated table, held by column. */
 export interface Dataset {
@@ -174,7 +174,11 @@ function prepareFrame(
 
   let df: pl.DataFrame;
   try {
-    df = pl.readCSV(text, { inferSchemaLength: 0, missingIsNull: true, hasHeader: true });
+    df = pl.readCSV(dropBlankLines(text, shape), {
+      inferSchemaLength: 0,
+      missingIsNull: true,
+      hasHeader: true,
+    });
   } catch (cause) {
     throw new SchemaError(`Invalid data in ${source}: ${(cause as Error).message}`, [], { cause });
   }
@@ -186,23 +190,32 @@ function prepareFrame(
 function validateFrame(frame: Frame, df: pl.DataFrame, offset: number, sha256: string): Dataset {
   const { spec, header, requireTarget } = frame;
   const present = new Set(header);
+  // Each column keeps its first issues, so the merged list holds the earliest rows of the file
+  // whichever columns they are in.
   const issues: SchemaIssue[] = [];
   let total = 0;
-  const note = (issue: SchemaIssue) => {
-    total++;
-    if (issues.length < SchemaError.MAX_ISSUES) issues.push(issue);
-  };
   const columns = spec.columns.filter((c) => present.has(c.name));
   const cells: Record<string, Cell[]> = {};
   for (const col of columns) {
+    const labelRequired = requireTarget && col.name === spec.target.column;
     const raw = df.getColumn(col.name).toArray() as (string | null)[];
     const out: Cell[] = new Array(raw.length);
+    let kept = 0;
     for (let i = 0; i < raw.length; i++) {
       const result = readCell(col, raw[i]);
-      if (result.ok) out[i] = result.value;
-      else {
-        out[i] = null;
-        note({ row: offset + i + 1, column: col.name, value: raw[i], expected: result.expected });
+      if (result.ok && !(labelRequired && result.value === null)) {
+        out[i] = result.value;
+        continue;
+      }
+      out[i] = null;
+      total++;
+      if (kept++ < SchemaError.MAX_ISSUES) {
+        issues.push({
+          row: offset + i + 1,
+          column: col.name,
+          value: result.ok ? "" : raw[i],
+          expected: result.ok ? expectation(col) : result.expected,
+        });
       }
     }
     cells[col.name] = out;
@@ -213,21 +226,12 @@ function validateFrame(frame: Frame, df: pl.DataFrame, offset: number, sha256: s
     const targetCol = columns.find((c) => c.name === spec.target.column)!;
     const positive = readCell(targetCol, spec.target.positive);
     for (let i = 0; i < targetCells.length; i++) {
-      if (targetCells[i] === null) {
-        if (requireTarget) {
-          note({
-            row: offset + i + 1,
-            column: spec.target.column,
-            value: "",
-            expected: expectation(targetCol),
-          });
-        }
-        continue;
-      }
+      if (targetCells[i] === null) continue;
       labels[i] = positive.ok && targetCells[i] === positive.value ? 1 : 0;
     }
   }
   if (total > 0) {
+    // A stable sort: within a row, issues stay in spec column order.
     issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     throw frame.fail(`${total} invalid cell(s)`, issues, total);
   }
@@ -303,9 +307,15 @@ export function resolveDataPath(given?: string, root = "."): string {
       // try the next place
     }
   }
-  const tried = given ? `${given} (--data)` : env ? `${env} (DROPOUT_DATA)` : "no --data path";
+  // Only the first candidate was looked at: name the default without claiming it is absent.
+  const fallback = `${root}/${DEFAULT_DATA}`;
+  const tried = given
+    ? `no file at ${given} (--data; the default location is ${fallback})`
+    : env
+    ? `no file at ${env} (DROPOUT_DATA; the default location is ${fallback})`
+    : `no --data path and no file at ${fallback}`;
   throw new InputError(
-    `Cannot find the training data: ${tried} and no file at ${root}/${DEFAULT_DATA}; ` +
+    `Cannot find the training data: ${tried}; ` +
       "pass --data PATH to a copy of student_dropout.csv (Kaggle: Student Dropout Analysis and Prediction Dataset)",
   );
 }

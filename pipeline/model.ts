@@ -78,19 +78,28 @@ export interface ModelArtifacts {
  * @throws InputError naming the bad parameter.
  */
 export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
-  const p = { ...DEFAULT_MODEL_PARAMS, ...params };
   const check = (ok: boolean, name: string, expected: string) => {
     if (!ok) throw new InputError(`Invalid model parameter "${name}": expected ${expected}`);
   };
+  // A misspelt key (say "epoch" in a spec's profile) would otherwise be ignored without a word.
+  const known = Object.keys(DEFAULT_MODEL_PARAMS);
+  for (const key of Object.keys(params)) {
+    check(known.includes(key), key, `one of ${known.join(", ")}`);
+  }
+  // An explicit undefined takes the default, as an absent key does.
+  const given = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+  const p = { ...DEFAULT_MODEL_PARAMS, ...given } as ModelParams;
+  // Strings such as "0.1" compare as numbers in JavaScript: require real, finite numbers.
+  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v);
   check(
     Array.isArray(p.hidden) && p.hidden.every((u) => Number.isInteger(u) && u > 0),
     "hidden",
     "positive integers",
   );
   check(["relu", "tanh", "elu"].includes(p.activation), "activation", "relu, tanh or elu");
-  check(p.dropout >= 0 && p.dropout < 1, "dropout", "a rate in [0, 1)");
-  check(p.l2 >= 0, "l2", "a number >= 0");
-  check(p.learningRate > 0, "learningRate", "a number > 0");
+  check(num(p.dropout) && p.dropout >= 0 && p.dropout < 1, "dropout", "a rate in [0, 1)");
+  check(num(p.l2) && p.l2 >= 0, "l2", "a number >= 0");
+  check(num(p.learningRate) && p.learningRate > 0, "learningRate", "a finite number > 0");
   check(Number.isInteger(p.batchSize) && p.batchSize > 0, "batchSize", "a positive integer");
   check(Number.isInteger(p.epochs) && p.epochs > 0, "epochs", "a positive integer");
   check(Number.isInteger(p.patience) && p.patience > 0, "patience", "a positive integer");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NotFittedError, SchemaError } from "./errors.ts";
+import { InputError, NotFittedError, SchemaError } from "./errors.ts";
 import type { Cell, Row } from "./cells.ts";
 import type { ColumnSpec } from "./spec.ts";
 import type { Dataset } from "./dataset.ts";
@@ -57,7 +57,14 @@ export class Preprocessor {
 
   /** @param params The features and the numeric imputation rule. */
   constructor(params: PreprocessorParams) {
-    this.params = { numericImpute: "median", ...params };
+    // `??`, not a spread default: an explicit `numericImpute: undefined` still means median.
+    const numericImpute = params.numericImpute ?? "median";
+    if (numericImpute !== "median" && numericImpute !== "mean") {
+      throw new InputError(
+        `Invalid preprocessor parameter "numericImpute": "${numericImpute}", expected median or mean`,
+      );
+    }
+    this.params = { ...params, numericImpute };
   }
 
   /** The learned state; throws NotFittedError before `fit`. */

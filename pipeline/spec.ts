@@ -98,11 +98,22 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
         bad(`${at}.values`, `integers for ordinal "${col.name}"`, col.values);
       }
     }
+    // Cells are compared as text, so a non-string value would reject every cell of the column.
+    if (col.type === "category" && nonEmptyArray(col.values) && !col.values.every(isString)) {
+      bad(`${at}.values`, `strings for category "${col.name}"`, col.values);
+    }
     if (
       col.type === "boolean" &&
-      (!nonEmptyArray(col.true_values) || !nonEmptyArray(col.false_values))
+      (!nonEmptyArray(col.true_values) || !nonEmptyArray(col.false_values) ||
+        !col.true_values.every(isString) || !col.false_values.every(isString))
     ) {
-      bad(`${at}`, `true_values and false_values for boolean "${col.name}"`);
+      bad(`${at}`, `true_values and false_values (strings) for boolean "${col.name}"`);
+    }
+    // A bound that is not a number would compare false with every value and check nothing.
+    for (const bound of ["min", "max"] as const) {
+      if (col[bound] !== undefined && !Number.isFinite(col[bound])) {
+        bad(`${at}.${bound}`, `a finite number for "${col.name}"`, col[bound]);
+      }
     }
     if (col.min !== undefined && col.max !== undefined && !(col.min <= col.max)) {
       bad(`${at}.min`, `min <= max for "${col.name}"`, [col.min, col.max]);
@@ -134,9 +145,12 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
       bad(`profiles.${pname}.features`, "a non-empty array of column names");
       continue;
     }
+    const used = new Set<string>();
     for (const f of profile.features) {
       if (!names.has(f)) bad(`profiles.${pname}.features`, "a column of the spec", f);
       if (f === target?.column) bad(`profiles.${pname}.features`, "not the target", f);
+      if (used.has(f)) bad(`profiles.${pname}.features`, "each column once", f);
+      used.add(f);
     }
   }
   if (spec.default_profile !== undefined && !(spec.default_profile in (spec.profiles ?? {}))) {
@@ -218,6 +232,10 @@ export function profileOf(spec: DatasetSpec, name?: string): { name: string; pro
  */
 export function leaksOf(spec: DatasetSpec, profile: Profile): string[] {
   return profile.features.filter((f) => spec.leak.includes(f));
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
 }
 
 function nonEmptyArray<T>(value: T[] | undefined): value is T[] {
