@@ -1,6 +1,6 @@
 /**
  * The model folder: `model.json` + `weights.bin` (the tfjs layers format),
- * `preprocessor.json` and `metadata.json`. This file defines the metadata and
+ * `preprocessor.json`, `metadata.json` and `MODEL_CARD.md`. This file defines the metadata and
  * writes a folder's files; the registry decides where and makes it atomic.
  *
  * @module
@@ -12,6 +12,12 @@ import type { Bands, Evaluation, TrainedModel } from "./train.ts";
 import type { Metrics } from "./metrics.ts";
 import type { EpochLog, ModelParams } from "./model.ts";
 import { writeFileSynced } from "./_atomic.ts";
+import type { Calibration } from "./calibration.ts";
+import type { FairnessReport } from "./fairness.ts";
+import type { Interval } from "./intervals.ts";
+import type { Importance } from "./importance.ts";
+import { IG_STEPS } from "./explain.ts";
+import { modelCard } from "./model_card.ts";
 
 /** The content of `metadata.json`. */
 export interface ModelMetadata {
@@ -29,12 +35,28 @@ export interface ModelMetadata {
   /** Leak columns among the features (non-empty only for the compatibility `seed` profile). */
   leaks: string[];
   hyperparameters: ModelParams;
+  /** Platt scaling fitted on validation, or none. */
+  calibration: Calibration;
   threshold: number;
   bands: Bands;
   metrics: { validation: Metrics; test: Metrics };
+  /** 95 % bootstrap intervals of the main test metrics. */
+  intervals: Record<string, Interval>;
   evaluation: Evaluation;
+  /** Decision rates by group on the test split, with equalized-odds and demographic-parity gaps. */
+  fairness: FairnessReport[];
+  /** Permutation importance (drop in test ROC-AUC) per feature. */
+  importance: Importance[];
+  /** How per-student reasons are computed, and the baseline student they are measured against. */
+  explanation: { method: "integrated-gradients"; steps: number; baseline: number[] };
   split: { seed: number; train: number; validation: number; test: number };
-  training: { seconds: number; epochs_run: number; best_epoch: number; history: EpochLog[] };
+  training: {
+    seconds: number;
+    epochs_run: number;
+    best_epoch: number;
+    history: EpochLog[];
+    members: { seed: number; best_epoch: number; epochs_run: number }[];
+  };
   versions: { deno: string; tfjs: string; backend: string; pipeline: string };
 }
 
@@ -70,10 +92,15 @@ export function buildMetadata(
     features: trained.preprocessor.params.features.map((c) => c.name),
     leaks: trained.leaks,
     hyperparameters: trained.classifier.params,
+    calibration: trained.calibration,
     threshold: trained.threshold,
     bands: trained.bands,
     metrics: trained.metrics,
+    intervals: trained.intervals,
     evaluation: trained.evaluation,
+    fairness: trained.fairness,
+    importance: trained.importance,
+    explanation: { method: "integrated-gradients", steps: IG_STEPS, baseline: trained.baseline },
     split: {
       seed: trained.seed,
       train: trained.split.train.length,
@@ -85,6 +112,7 @@ export function buildMetadata(
       epochs_run: trained.classifier.history.length,
       best_epoch: trained.classifier.bestEpoch,
       history: trained.classifier.history,
+      members: trained.classifier.members,
     },
     versions: {
       deno: Deno.version.deno,
@@ -115,4 +143,5 @@ export async function writeModelFiles(
     JSON.stringify(trained.preprocessor.toJSON(), null, 2),
   );
   await writeFileSynced(`${dir}/metadata.json`, JSON.stringify(metadata, null, 2));
+  await writeFileSynced(`${dir}/MODEL_CARD.md`, modelCard(metadata));
 }

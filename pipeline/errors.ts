@@ -89,6 +89,18 @@ export class InputError extends PipelineError {
   }
 }
 
+/** A trained model was refused activation by a gate (fairness limit, quality gate). */
+export class GateError extends PipelineError {
+  /**
+   * @param message Which gate refused it and why, with the figures.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "GateError";
+  }
+}
+
 /** Formats a schema issue as one line: `Row 5, column "Age": "abc", expected …`. */
 export function formatIssue(issue: SchemaIssue): string {
   const where = [

@@ -41,7 +41,7 @@ export interface FeatureGroup {
 }
 
 /** How finely the path integral is approximated (trapezoid rule). */
-export const IG_STEPS = 64;
+export const IG_STEPS = 128;
 
 /**
  * Attributes each encoded row's predicted probability to its input features.

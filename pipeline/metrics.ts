@@ -67,7 +67,8 @@ export interface CalibrationBin {
 export type ThresholdPolicy =
   | { kind: "f1" }
   | { kind: "min-recall"; recall: number }
-  | { kind: "accuracy" };
+  | { kind: "accuracy" }
+  | { kind: "fixed"; threshold: number };
 
 /** A mean with the half-width of its 95% confidence interval. */
 export interface Summary {
@@ -368,7 +369,8 @@ export function calibrationBins(
  * Picks a decision threshold among the distinct scores, so that
  * `score >= threshold` means positive. "f1" and "accuracy" maximise that metric,
  * ties going to the higher threshold; "min-recall" takes the highest threshold
- * whose recall reaches the target. When nothing qualifies (F1 is 0 everywhere,
+ * whose recall reaches the target; "fixed" returns its threshold (0.5 on
+ * calibrated probabilities is the decision that maximises expected accuracy). When nothing qualifies (F1 is 0 everywhere,
  * or no threshold reaches the recall) the result is 0.5.
  * @param labels 0/1 labels, 1 = positive.
  * @param scores Probabilities of the positive class.
@@ -380,6 +382,12 @@ export function chooseThreshold(
   scores: ArrayLike<number>,
   policy: ThresholdPolicy,
 ): number {
+  if (policy.kind === "fixed") {
+    if (!(policy.threshold >= 0 && policy.threshold <= 1)) {
+      throw new InputError(`Invalid threshold: ${policy.threshold}, expected a number in [0, 1]`);
+    }
+    return policy.threshold;
+  }
   const { steps, positives, negatives } = _steps(labels, scores);
   if (policy.kind === "min-recall") {
     const target = policy.recall;

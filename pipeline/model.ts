@@ -30,6 +30,8 @@ export interface ModelParams {
   patience: number;
   /** `balanced` weighs each class by n / (2 · its count); `none` weighs rows equally. */
   classWeight: "balanced" | "none";
+  /** Networks trained from derived seeds whose probabilities are averaged (1 = a single network). */
+  ensemble: number;
 }
 
 /** Defaults chosen for a few hundred rows and a few dozen inputs. */
@@ -43,6 +45,7 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   epochs: 200,
   patience: 20,
   classWeight: "balanced",
+  ensemble: 1,
 };
 
 /** One epoch's figures, passed to the progress callback. */
@@ -104,6 +107,11 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(Number.isInteger(p.epochs) && p.epochs > 0, "epochs", "a positive integer");
   check(Number.isInteger(p.patience) && p.patience > 0, "patience", "a positive integer");
   check(["balanced", "none"].includes(p.classWeight), "classWeight", "balanced or none");
+  check(
+    Number.isInteger(p.ensemble) && p.ensemble >= 1 && p.ensemble <= 32,
+    "ensemble",
+    "an integer 1–32",
+  );
   return p;
 }
 
@@ -114,8 +122,10 @@ export class MlpClassifier {
   #model?: tf.LayersModel;
   /** Per-epoch training history of the last fit. */
   history: EpochLog[] = [];
-  /** The epoch whose weights were kept. */
+  /** The epoch whose weights were kept (first member). */
   bestEpoch = 0;
+  /** Each ensemble member's seed, best epoch and epochs run. */
+  members: { seed: number; best_epoch: number; epochs_run: number }[] = [];
 
   /** @param params Hyper-parameters; missing ones take the defaults. */
   constructor(params: Partial<ModelParams> = {}) {
@@ -143,6 +153,41 @@ export class MlpClassifier {
       throw new InputError("Cannot fit: no rows or a ragged matrix");
     }
     const width = x.length / n;
+    const members: tf.LayersModel[] = [];
+    this.history = [];
+    this.members = [];
+    for (let m = 0; m < this.params.ensemble; m++) {
+      // Member 0 keeps the given seed, so a single network is the ensemble of one.
+      const seed = m === 0 ? options.seed : deriveSeed(options.seed, 4, m);
+      const history: EpochLog[] = [];
+      const { model, bestEpoch } = await this.#fitMember(
+        x,
+        y,
+        width,
+        { ...options, seed },
+        history,
+      );
+      members.push(model);
+      this.members.push({ seed, best_epoch: bestEpoch, epochs_run: history.length });
+      if (m === 0) {
+        this.history = history;
+        this.bestEpoch = bestEpoch;
+      }
+    }
+    const model = members.length === 1 ? members[0] : averageOf(members, width);
+    this.#model?.dispose();
+    this.#model = model;
+    return this;
+  }
+
+  async #fitMember(
+    x: Float32Array,
+    y: Uint8Array,
+    width: number,
+    options: FitOptions,
+    history: EpochLog[],
+  ): Promise<{ model: tf.LayersModel; bestEpoch: number }> {
+    const n = y.length;
     const p = this.params;
     const model = buildNetwork(width, p, options.seed);
     const positives = y.reduce((a, b) => a + b, 0);
@@ -171,10 +216,10 @@ export class MlpClassifier {
       return tf.mean(tf.mul(bce, weights));
     };
     let best = Infinity;
+    let bestEpoch = 0;
     let bestWeights: tf.Tensor[] = [];
     let wait = 0;
     let step = 0;
-    this.history = [];
     try {
       for (let epoch = 1; epoch <= p.epochs; epoch++) {
         shuffleInPlace(order, rng);
@@ -210,11 +255,11 @@ export class MlpClassifier {
           weighted(yVal, model.predict(xVal) as tf.Tensor).dataSync()[0]
         );
         const log = { epoch, loss: lossSum / n, val_loss: valLoss };
-        this.history.push(log);
+        history.push(log);
         await options.onEpoch?.(log);
         if (valLoss < best - 1e-6) {
           best = valLoss;
-          this.bestEpoch = epoch;
+          bestEpoch = epoch;
           tf.dispose(bestWeights);
           bestWeights = model.getWeights().map((w) => w.clone());
           wait = 0;
@@ -225,9 +270,7 @@ export class MlpClassifier {
       tf.dispose([xAll, yAll, xVal, yVal, ...bestWeights]);
       optimizer.dispose();
     }
-    this.#model?.dispose();
-    this.#model = model;
-    return this;
+    return { model, bestEpoch };
   }
 
   /**
@@ -317,6 +360,20 @@ export class MlpClassifier {
     this.#model?.dispose();
     this.#model = undefined;
   }
+}
+
+/** One graph whose output is the mean of the members' outputs, saved as a single tfjs layers model. */
+function averageOf(members: tf.LayersModel[], width: number): tf.LayersModel {
+  const input = tf.input({ shape: [width] });
+  const outputs = members.map((member) => {
+    let h: tf.SymbolicTensor = input;
+    for (const layer of member.layers) h = layer.apply(h) as tf.SymbolicTensor;
+    return h;
+  });
+  return tf.model({
+    inputs: input,
+    outputs: tf.layers.average().apply(outputs) as tf.SymbolicTensor,
+  });
 }
 
 function buildNetwork(width: number, p: ModelParams, seed: number): tf.LayersModel {

@@ -13,6 +13,9 @@ import { Preprocessor } from "./preprocess.ts";
 import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts";
 import type { Bands } from "./train.ts";
 import type { ModelMetadata } from "./artifacts.ts";
+import { calibrate, type Calibration } from "./calibration.ts";
+import { type Explanation, integratedGradients, type Reason } from "./explain.ts";
+import { tf } from "./backend.ts";
 
 /** Risk band names, lowest first. */
 export type Band = "low" | "medium" | "high";
@@ -33,6 +36,8 @@ export interface Prediction {
   imputed: string[];
   /** Fields whose category the model never saw (encoded as all zeros). */
   unknown: string[];
+  /** The top contributing features, when asked for. */
+  reasons?: Reason[];
 }
 
 /** A loaded model, ready to score records. */
@@ -51,6 +56,8 @@ export class Predictor {
   readonly threshold: number;
   /** The risk bands. */
   readonly bands: Bands;
+  /** The calibration map applied to the network's output. */
+  readonly calibration: Calibration;
   readonly #preprocessor: Preprocessor;
   readonly #classifier: MlpClassifier;
 
@@ -69,6 +76,7 @@ export class Predictor {
     this.features = metadata.features.map((f) => column(metadata.spec, f));
     this.threshold = metadata.threshold;
     this.bands = metadata.bands;
+    this.calibration = metadata.calibration ?? { method: "none" };
     this.#preprocessor = parts.preprocessor;
     this.#classifier = parts.classifier;
   }
@@ -119,9 +127,10 @@ export class Predictor {
    * Scores typed rows in one tfjs call.
    *
    * @param rows Rows from {@linkcode Predictor.read} (or a dataset).
+   * @param options `reasons`: how many top reasons to attach to each prediction (0, the default, for none).
    * @returns One prediction per row.
    */
-  predict(rows: Row[]): Prediction[] {
+  predict(rows: Row[], options: { reasons?: number } = {}): Prediction[] {
     const width = this.#preprocessor.width;
     const x = new Float32Array(rows.length * width);
     const encoded = rows.map((row, i) => {
@@ -129,8 +138,49 @@ export class Predictor {
       x.set(e.vector, i * width);
       return e;
     });
-    const p = this.#classifier.predictProba(x, rows.length);
-    return encoded.map((e, i) => this.#decide(p[i], e.imputed, e.unknown));
+    const p = this.predictMatrix(x, rows.length);
+    const top = options.reasons ?? 0;
+    const explained = top > 0 ? this.#explainMatrix(x, rows) : undefined;
+    return encoded.map((e, i) => {
+      const prediction = this.#decide(p[i], e.imputed, e.unknown);
+      if (explained) prediction.reasons = explained[i].reasons.slice(0, top);
+      return prediction;
+    });
+  }
+
+  /**
+   * Explains typed rows: every feature's contribution to the calibrated probability,
+   * against the training-mean student (Integrated Gradients; contributions add up to
+   * the probability minus the baseline's).
+   *
+   * @param rows Typed rows.
+   * @returns One explanation per row.
+   */
+  explain(rows: Row[]): Explanation[] {
+    const width = this.#preprocessor.width;
+    const x = new Float32Array(rows.length * width);
+    rows.forEach((row, i) => x.set(this.#preprocessor.transformRow(row).vector, i * width));
+    return this.#explainMatrix(x, rows);
+  }
+
+  #explainMatrix(x: Float32Array, rows: Row[]): Explanation[] {
+    const baseline = this.metadata.explanation?.baseline;
+    if (!baseline) return rows.map(() => ({ baseline: NaN, raw: NaN, reasons: [] }));
+    const network = this.#classifier.model;
+    const c = this.calibration;
+    const calibrated = (t: tf.Tensor2D): tf.Tensor => {
+      const p = network.predict(t) as tf.Tensor;
+      if (c.method === "none") return p;
+      const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+      return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), c.a), c.b));
+    };
+    const names = this.features.map((f) => f.name);
+    return integratedGradients(calibrated, x, {
+      baseline: Float32Array.from(baseline),
+      groups: this.#preprocessor.groups,
+      values: rows.map((row) => names.map((n) => row[n] ?? null)),
+      steps: this.metadata.explanation.steps,
+    });
   }
 
   /**
@@ -138,10 +188,12 @@ export class Predictor {
    *
    * @param x Row-major matrix.
    * @param rows Number of rows.
-   * @returns Probabilities.
+   * @returns Calibrated probabilities.
    */
   predictMatrix(x: Float32Array, rows: number): Float32Array {
-    return this.#classifier.predictProba(x, rows);
+    const raw = this.#classifier.predictProba(x, rows);
+    const c = this.calibration;
+    return c.method === "none" ? raw : raw.map((p) => calibrate(c, p));
   }
 
   /**

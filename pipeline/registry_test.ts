@@ -9,6 +9,7 @@ import {
   mulberry32,
   resolveDataPath,
   rowAt,
+  scoreRows,
   trainProfile,
 } from "./mod.ts";
 
@@ -78,15 +79,19 @@ Deno.test("Registry.save() → load() gives the same predictions", async (t) => 
     const registry = new Registry(dir);
     const saved = await registry.save(first, context);
 
-    await t.step("the model folder holds the four files of the format", async () => {
-      assert.deepEqual(await entries(`${dir}/${saved.id}`), [
-        "metadata.json",
-        "model.json",
-        "preprocessor.json",
-        "weights.bin",
-      ]);
-      assert.deepEqual(await entries(dir), [saved.id]);
-    });
+    await t.step(
+      "the model folder holds the four files of the format and the model card",
+      async () => {
+        assert.deepEqual(await entries(`${dir}/${saved.id}`), [
+          "MODEL_CARD.md",
+          "metadata.json",
+          "model.json",
+          "preprocessor.json",
+          "weights.bin",
+        ]);
+        assert.deepEqual(await entries(dir), [saved.id]);
+      },
+    );
 
     await t.step("the metadata names the profile, seed, data and split", () => {
       assert.match(saved.id, /^early-C-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
@@ -109,8 +114,8 @@ Deno.test("Registry.save() → load() gives the same predictions", async (t) => 
 
     await t.step("the loaded predictor scores every row as the trained model does", async () => {
       const predictor = await registry.load(saved.id);
-      const { x, rows: n } = first.preprocessor.transform(data);
-      const expected = first.classifier.predictProba(x, n);
+      // The trained pipeline's calibrated scores, computed without the registry.
+      const expected = scoreRows(first, data).scores;
       const predictions = predictor.predict(rows);
       assert.deepEqual(Float32Array.from(predictions, (p) => p.probability), expected);
       assert.ok(predictions.every((p) => p.at_risk === (p.probability >= first.threshold)));

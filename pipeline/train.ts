@@ -1,7 +1,9 @@
 /**
  * Training one profile end to end: split, fit the preprocessor and the
- * network on the training split, choose the decision threshold and risk bands
- * on the validation split, and report metrics on the untouched test split.
+ * network on the training split; on the validation split, calibrate the
+ * probabilities and choose the decision threshold and risk bands; on the
+ * untouched test split, report metrics with bootstrap intervals, curves,
+ * fairness by group and permutation importance.
  *
  * @module
  */
@@ -21,6 +23,11 @@ import {
   type ThresholdPolicy,
 } from "./metrics.ts";
 import { column } from "./spec.ts";
+import { calibrate, type Calibration, chooseCalibration } from "./calibration.ts";
+import { DEFAULT_SENSITIVE, type FairnessReport, fairnessReport } from "./fairness.ts";
+import { bootstrapIntervals, type Interval } from "./intervals.ts";
+import { type Importance, permutationImportance } from "./importance.ts";
+import { deriveSeed } from "./_random.ts";
 
 /** Risk bands: a probability at or above `high` is high risk (flagged), at or above `medium` is medium. */
 export interface Bands {
@@ -44,6 +51,10 @@ export interface TrainOptions {
   fractions?: { validation?: number; test?: number };
   /** Progress callback, once per epoch. */
   onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /** Fit Platt scaling on validation when it lowers held-out log loss (default true). */
+  calibrate?: boolean;
+  /** Columns whose groups the fairness audit compares (default: Gender, Address, School when present). */
+  sensitive?: string[];
 }
 
 /** Everything a training run produced, before it is saved. */
@@ -52,11 +63,18 @@ export interface TrainedModel {
   seed: number;
   preprocessor: Preprocessor;
   classifier: MlpClassifier;
+  calibration: Calibration;
   threshold: number;
   bands: Bands;
   split: Split;
   metrics: { validation: Metrics; test: Metrics };
+  /** 95 % percentile-bootstrap intervals of the main test metrics. */
+  intervals: Record<string, Interval>;
   evaluation: Evaluation;
+  fairness: FairnessReport[];
+  importance: Importance[];
+  /** The encoded training mean: the "average student" explanations are measured against. */
+  baseline: number[];
   trainingSeconds: number;
   leaks: string[];
 }
@@ -94,31 +112,30 @@ export async function trainProfile(
     profile: name,
     seed,
     params,
+    policy: options.policy,
+    watchRecall: options.watchRecall,
+    calibrate: options.calibrate,
     onEpoch: options.onEpoch,
   });
-  const validation = scoreRows(fitted, data, split.validation);
-  const threshold = chooseThreshold(
-    validation.labels,
-    validation.scores,
-    options.policy ?? { kind: "f1" },
-  );
-  const watch = chooseThreshold(validation.labels, validation.scores, {
-    kind: "min-recall",
-    recall: options.watchRecall ?? 0.9,
-  });
-  const bands = { medium: Math.min(watch, threshold), high: threshold };
+  const { threshold } = fitted;
   const test = scoreRows(fitted, data, split.test);
+  const testData = takeRows(data, split.test);
+  const decisions = Array.from(test.scores, (p) => (p >= threshold ? 1 : 0));
+  const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => testData.cells[c]);
+  const trainMatrix = fitted.preprocessor.transform(takeRows(data, split.train));
   return {
     profile: name,
     seed,
     ...fitted,
-    threshold,
-    bands,
     split,
     metrics: {
-      validation: evaluate(validation.labels, validation.scores, threshold),
+      validation: evaluate(fitted.stop.labels, fitted.stop.scores, threshold),
       test: evaluate(test.labels, test.scores, threshold),
     },
+    intervals: bootstrapIntervals(test.labels, test.scores, {
+      threshold,
+      seed: deriveSeed(seed, 5),
+    }),
     evaluation: {
       roc: rocCurve(test.labels, test.scores),
       pr: prCurve(test.labels, test.scores),
@@ -129,21 +146,46 @@ export async function trainProfile(
         probabilities: Array.from(test.scores),
       },
     },
+    fairness: sensitive.map((c) => fairnessReport(c, testData.cells[c], test.labels, decisions)),
+    importance: permutationImportance(testData, profile.features, {
+      score: (part) => scoreRows(fitted, part).scores,
+      seed: deriveSeed(seed, 6),
+    }),
+    baseline: columnMeans(trainMatrix.x, trainMatrix.width),
     trainingSeconds: (performance.now() - started) / 1000,
     leaks: leaksOf(spec, profile),
   };
 }
 
+function columnMeans(x: Float32Array, width: number): number[] {
+  const means = new Array<number>(width).fill(0);
+  const rows = x.length / width;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) means[j] += x[r * width + j];
+  return means.map((m) => m / Math.max(1, rows));
+}
+
+/** A fitted pipeline before evaluation: what cross-validation needs from each fold. */
+export interface FittedPipeline {
+  preprocessor: Preprocessor;
+  classifier: MlpClassifier;
+  calibration: Calibration;
+  threshold: number;
+  bands: Bands;
+  /** The early-stopping rows' labels and calibrated scores. */
+  stop: { labels: Uint8Array; scores: Float32Array };
+}
+
 /**
- * Fits a preprocessor and a network on some rows, stopping early on others.
- * Cross-validation calls this once per fold.
+ * Fits a preprocessor and a network on some rows, then on other rows stops
+ * early, calibrates, and chooses the threshold and bands. Training and every
+ * cross-validation fold go through here.
  *
  * @param data The dataset.
  * @param spec The dataset spec.
  * @param fitRows Rows to learn from.
- * @param stopRows Rows for early stopping.
- * @param options Profile, seed, parameters and progress callback.
- * @returns The fitted preprocessor and classifier.
+ * @param stopRows Rows for early stopping, calibration and the threshold.
+ * @param options Profile, seed, parameters, policies and progress callback.
+ * @returns The fitted pipeline.
  */
 export async function fitOnRows(
   data: Dataset,
@@ -154,38 +196,63 @@ export async function fitOnRows(
     profile: string;
     seed: number;
     params: ModelParams;
+    policy?: ThresholdPolicy;
+    watchRecall?: number;
+    calibrate?: boolean;
     onEpoch?: (log: EpochLog) => void | Promise<void>;
   },
-): Promise<{ preprocessor: Preprocessor; classifier: MlpClassifier }> {
+): Promise<FittedPipeline> {
   const { profile } = profileOf(spec, options.profile);
   const features = profile.features.map((f) => column(spec, f));
   const fitData = takeRows(data, fitRows);
   const stopData = takeRows(data, stopRows);
   const preprocessor = new Preprocessor({ features }).fit(fitData);
   const train = preprocessor.transform(fitData);
-  const stop = preprocessor.transform(stopData);
+  const stopX = preprocessor.transform(stopData);
   const classifier = await new MlpClassifier(options.params).fit(train.x, fitData.labels, {
     seed: options.seed,
-    validation: { x: stop.x, y: stopData.labels },
+    validation: { x: stopX.x, y: stopData.labels },
     onEpoch: options.onEpoch,
   });
-  return { preprocessor, classifier };
+  const raw = classifier.predictProba(stopX.x, stopData.rows);
+  const calibration: Calibration = options.calibrate === false
+    ? { method: "none" }
+    : chooseCalibration(stopData.labels, raw);
+  const scores = raw.map((p) => calibrate(calibration, p));
+  const threshold = chooseThreshold(stopData.labels, scores, options.policy ?? { kind: "f1" });
+  const watch = chooseThreshold(stopData.labels, scores, {
+    kind: "min-recall",
+    recall: options.watchRecall ?? 0.9,
+  });
+  return {
+    preprocessor,
+    classifier,
+    calibration,
+    threshold,
+    bands: { medium: Math.min(watch, threshold), high: threshold },
+    stop: { labels: stopData.labels, scores },
+  };
 }
 
 /**
- * Scores some rows of a dataset with a fitted pair.
+ * Scores rows of a dataset with a fitted pipeline (calibrated when it has a calibration).
  *
- * @param fitted The preprocessor and classifier.
+ * @param fitted The preprocessor, classifier and optional calibration.
  * @param data The dataset.
- * @param rows Which rows.
+ * @param rows Which rows (all when absent).
  * @returns Their labels and probabilities.
  */
 export function scoreRows(
-  fitted: { preprocessor: Preprocessor; classifier: MlpClassifier },
+  fitted: { preprocessor: Preprocessor; classifier: MlpClassifier; calibration?: Calibration },
   data: Dataset,
-  rows: number[],
+  rows?: number[],
 ): { labels: Uint8Array; scores: Float32Array } {
-  const part = takeRows(data, rows);
+  const part = rows ? takeRows(data, rows) : data;
   const { x } = fitted.preprocessor.transform(part);
-  return { labels: part.labels, scores: fitted.classifier.predictProba(x, part.rows) };
+  const raw = fitted.classifier.predictProba(x, part.rows);
+  const calibration = fitted.calibration;
+  const scores = calibration && calibration.method !== "none"
+    ? raw.map((p) => calibrate(calibration, p))
+    : raw;
+  return { labels: part.labels, scores };
 }

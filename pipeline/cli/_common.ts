@@ -5,7 +5,13 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { InputError, type Metrics } from "../mod.ts";
+import {
+  type FairnessReport,
+  InputError,
+  type Metrics,
+  type ModelParams,
+  type ThresholdPolicy,
+} from "../mod.ts";
 
 /** The committed spec of the student data set. */
 export const DEFAULT_SPEC = "data/specs/student_dropout.json";
@@ -95,6 +101,83 @@ export function metricsTable(rows: Record<string, Metrics>): string {
   for (const n of names) {
     const c = rows[n].confusion;
     lines.push(`${n} confusion: tp ${c.tp}  fp ${c.fp}  tn ${c.tn}  fn ${c.fn}  (n ${rows[n].n})`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Reads a threshold policy: `f1`, `accuracy`, `min-recall:R` or `fixed:T`.
+ *
+ * @param value The text given, if any.
+ * @param fallback The default policy.
+ * @returns The policy.
+ */
+export function policyOption(
+  value: string | undefined,
+  fallback: ThresholdPolicy,
+): ThresholdPolicy {
+  if (value === undefined) return fallback;
+  if (value === "f1" || value === "accuracy") return { kind: value };
+  const fixed = /^fixed:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
+  if (fixed) return { kind: "fixed", threshold: Number(fixed[1]) };
+  const m = /^min-recall:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
+  if (m) return { kind: "min-recall", recall: Number(m[1]) };
+  throw new InputError(
+    `Invalid option --policy: "${value}", expected f1, accuracy, min-recall:R or fixed:T with R, T in [0, 1]`,
+  );
+}
+
+/**
+ * Reads model hyper-parameters given as JSON (checked later by `modelParams`).
+ *
+ * @param value The JSON text given, if any.
+ * @returns The parameters.
+ */
+export function paramsOption(value: string | undefined): Partial<ModelParams> | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(value);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new InputError(
+    `Invalid option --params: expected a JSON object such as '{"hidden":[32],"ensemble":5}'`,
+  );
+}
+
+/**
+ * Formats a policy for people.
+ *
+ * @param policy The policy.
+ * @returns e.g. `min-recall:0.8`.
+ */
+export function policyText(policy: ThresholdPolicy): string {
+  if (policy.kind === "min-recall") return `min-recall:${policy.recall}`;
+  return policy.kind === "fixed" ? `fixed:${policy.threshold}` : policy.kind;
+}
+
+/**
+ * Formats the fairness audit as a text table.
+ *
+ * @param reports One report per sensitive column.
+ * @returns The table.
+ */
+export function fairnessTable(reports: FairnessReport[]): string {
+  const lines = ["fairness (test)   group      n   TPR    FPR    precision  flagged"];
+  for (const f of reports) {
+    for (const g of f.groups) {
+      lines.push(
+        `  ${f.column.padEnd(15)} ${g.group.padEnd(8)} ${String(g.n).padStart(3)}   ${
+          g.tpr.toFixed(3)
+        }  ${g.fpr.toFixed(3)}  ${g.precision.toFixed(3)}      ${g.positive_rate.toFixed(3)}`,
+      );
+    }
+    lines.push(
+      `  ${f.column.padEnd(15)} equalized-odds difference ${
+        f.equalized_odds_difference.toFixed(3)
+      }, demographic-parity difference ${f.demographic_parity_difference.toFixed(3)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatIssue, PipelineError, SchemaError } from "../errors.ts";
+import { formatIssue, GateError, PipelineError, SchemaError } from "../errors.ts";
 
 /** Exit code of a run that finished. */
 export const EXIT_OK = 0;
@@ -12,6 +12,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Exit code of a user-facing problem: bad options, an unreadable file, data not matching the spec. */
 export const EXIT_USAGE = 2;
+/** Exit code of a model that was saved but refused activation by a gate (e.g. `--max-eod`). */
+export const EXIT_GATE = 3;
 
 /**
  * Runs a CLI main and exits the process: 0 when it resolves, 2 after printing
@@ -29,6 +31,10 @@ export async function runMain(main: () => Promise<void>): Promise<never> {
   try {
     await main();
   } catch (error) {
+    if (error instanceof GateError) {
+      console.error(`refused: ${error.message}`);
+      Deno.exit(EXIT_GATE);
+    }
     if (error instanceof PipelineError) {
       console.error(`error: ${error.message}`);
       if (error instanceof SchemaError) {

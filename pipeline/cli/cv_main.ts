@@ -5,8 +5,22 @@
  *
  * @module
  */
-import { crossValidate, loadDataset, loadSpec, resolveDataPath, type Summary } from "../mod.ts";
-import { DEFAULT_SPEC, intOption, parseOptions } from "./_common.ts";
+import {
+  crossValidate,
+  DEFAULT_CV_POLICY,
+  loadDataset,
+  loadSpec,
+  resolveDataPath,
+  type Summary,
+} from "../mod.ts";
+import {
+  DEFAULT_SPEC,
+  intOption,
+  paramsOption,
+  parseOptions,
+  policyOption,
+  policyText,
+} from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 await runMain(async () => {
@@ -17,6 +31,8 @@ await runMain(async () => {
     seed: { type: "string" },
     data: { type: "string" },
     spec: { type: "string" },
+    policy: { type: "string" },
+    params: { type: "string" },
     json: { type: "boolean" },
   });
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
@@ -28,6 +44,8 @@ await runMain(async () => {
     folds,
     runs,
     seed: intOption("seed", opts.seed, 42),
+    policy: policyOption(opts.policy, DEFAULT_CV_POLICY),
+    model: paramsOption(opts.params),
     onFold: (done, total) => {
       if (done % folds === 0) {
         console.error(`  run ${done / folds}/${runs} done (${done}/${total} folds)`);
@@ -37,7 +55,9 @@ await runMain(async () => {
   const fmt = (s: Summary, scale = 1) =>
     `${(s.mean * scale).toFixed(2)} ± ${(s.ci95 * scale).toFixed(2)}`;
   console.log(
-    `Profile ${report.profile}: ${runs} run(s) of ${folds}-fold CV, ${report.seconds.toFixed(1)} s`,
+    `Profile ${report.profile}: ${runs} run(s) of ${folds}-fold CV, threshold policy ${
+      policyText(report.policy)
+    }, ${report.seconds.toFixed(1)} s`,
   );
   console.log(`  PCC (%)            ${fmt(report.pcc)}`);
   console.log(`  balanced accuracy  ${fmt(report.balanced_accuracy)}`);
@@ -58,6 +78,8 @@ await runMain(async () => {
       balanced_accuracy: pick(report.balanced_accuracy),
       roc_auc: pick(report.roc_auc),
       f1: pick(report.f1),
+      policy: policyText(report.policy),
+      params: report.params,
       published: report.published,
       seconds: report.seconds,
     }));

@@ -6,25 +6,29 @@
  * @module
  */
 import {
+  GateError,
   loadDataset,
   loadSpec,
   Registry,
   resolveDataPath,
-  type ThresholdPolicy,
   trainProfile,
 } from "../mod.ts";
 import {
   DEFAULT_MODELS,
   DEFAULT_SPEC,
+  fairnessTable,
   intOption,
   metricsTable,
   numberOption,
+  paramsOption,
   parseOptions,
+  policyOption,
+  policyText,
 } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 const USAGE =
-  "Usage: deno task train [--profile P] [--seed N] [--data CSV] [--spec JSON] [--models-dir DIR] [--min-recall R] [--no-activate] [--json]";
+  "Usage: deno task train [--profile P] [--seed N] [--data CSV] [--spec JSON] [--models-dir DIR] [--min-recall R | --policy f1|accuracy|min-recall:R] [--params JSON] [--max-eod X] [--no-activate] [--json]";
 
 await runMain(async () => {
   const opts = parseOptions(Deno.args, {
@@ -34,6 +38,9 @@ await runMain(async () => {
     spec: { type: "string" },
     "models-dir": { type: "string" },
     "min-recall": { type: "string" },
+    policy: { type: "string" },
+    params: { type: "string" },
+    "max-eod": { type: "string" },
     "no-activate": { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -42,17 +49,22 @@ await runMain(async () => {
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
   const minRecall = numberOption("min-recall", opts["min-recall"]);
-  const policy: ThresholdPolicy = minRecall === undefined
-    ? { kind: "f1" }
-    : { kind: "min-recall", recall: minRecall };
+  const policy = policyOption(
+    opts.policy,
+    minRecall === undefined ? { kind: "f1" } : { kind: "min-recall", recall: minRecall },
+  );
+  const maxEod = numberOption("max-eod", opts["max-eod"]);
   const seed = intOption("seed", opts.seed, 42);
   console.error(
-    `Training profile ${opts.profile ?? spec.default_profile} on ${data.rows} rows (seed ${seed})`,
+    `Training profile ${
+      opts.profile ?? spec.default_profile
+    } on ${data.rows} rows (seed ${seed}, threshold policy ${policyText(policy)})`,
   );
   const trained = await trainProfile(data, spec, {
     profile: opts.profile,
     seed,
     policy,
+    model: paramsOption(opts.params),
     onEpoch: (log) => {
       if (log.epoch % 10 === 0 || log.epoch === 1) {
         console.error(
@@ -65,8 +77,13 @@ await runMain(async () => {
   });
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   const metadata = await registry.save(trained, { data, spec });
-  if (!opts["no-activate"]) await registry.activate(metadata.id);
-  console.log(`Model ${metadata.id} (${opts["no-activate"] ? "saved, not activated" : "active"})`);
+  trained.classifier.dispose();
+  const unfair = maxEod === undefined
+    ? []
+    : metadata.fairness.filter((f) => f.equalized_odds_difference > maxEod);
+  const activate = !opts["no-activate"] && unfair.length === 0;
+  if (activate) await registry.activate(metadata.id);
+  console.log(`Model ${metadata.id} (${activate ? "active" : "saved, not activated"})`);
   if (metadata.leaks.length > 0) {
     console.log(
       `Warning: profile ${metadata.profile} uses leak column(s) ${
@@ -74,13 +91,26 @@ await runMain(async () => {
       }: not for early warning`,
     );
   }
+  const c = metadata.calibration;
   console.log(
     `Stopped after ${metadata.training.epochs_run} epochs (best ${metadata.training.best_epoch}), ${
       metadata.training.seconds.toFixed(1)
-    } s; threshold ${metadata.threshold.toFixed(3)}, bands medium >= ${
+    } s; ${
+      c.method === "platt"
+        ? `Platt-calibrated (a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)})`
+        : "not recalibrated"
+    }; threshold ${metadata.threshold.toFixed(3)}, bands medium >= ${
       metadata.bands.medium.toFixed(3)
     }, high >= ${metadata.bands.high.toFixed(3)}`,
   );
   console.log(metricsTable(metadata.metrics));
+  console.log(fairnessTable(metadata.fairness));
   if (opts.json) console.log(JSON.stringify(metadata));
+  if (unfair.length > 0) {
+    throw new GateError(
+      `Model ${metadata.id} not activated: equalized-odds difference ${
+        unfair.map((f) => `${f.equalized_odds_difference.toFixed(3)} on ${f.column}`).join(", ")
+      } exceeds --max-eod ${maxEod}`,
+    );
+  }
 });

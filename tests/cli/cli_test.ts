@@ -116,7 +116,10 @@ Deno.test("deno task train: the same seed twice gives identical test metrics", a
       assert.deepEqual(active, { "early-A": m.id });
     }
     assert.match(runs[0].stdout, /^roc_auc\s+\d\.\d{4}\s+\d\.\d{4}/m);
-    assert.match(runs[0].stderr, /Training profile early-A on 649 rows \(seed 7\)/);
+    assert.match(
+      runs[0].stderr,
+      /Training profile early-A on 649 rows \(seed 7, threshold policy f1\)/,
+    );
   });
 });
 
@@ -233,6 +236,8 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
     "balanced_accuracy",
     "roc_auc",
     "f1",
+    "policy",
+    "params",
     "published",
     "seconds",
   ]);
@@ -290,4 +295,26 @@ Deno.test("the tasks exit 2 on an unknown option", async () => {
   const run = await task("train", "--profil", "early-C");
   assertExit(run, 2);
   assert.match(run.stderr, /Invalid arguments: .*--profil/);
+});
+
+Deno.test("deno task train --max-eod refuses to activate an unfair model and says why", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli_eod_" });
+  const run = await task(
+    "train",
+    "--profile",
+    "early-C",
+    "--seed",
+    "3",
+    "--models-dir",
+    dir,
+    "--max-eod",
+    "0",
+  );
+  assertExit(run, 3);
+  assert.match(run.stderr, /not activated: equalized-odds difference [0-9.]+ on \w+/);
+  assert.match(run.stderr, /exceeds --max-eod 0/);
+  assert.match(run.stdout, /saved, not activated/);
+  const active = await Deno.readTextFile(`${dir}/active.json`).catch(() => "{}");
+  assert.deepEqual(JSON.parse(active), {}, "nothing was activated");
+  await Deno.remove(dir, { recursive: true });
 });

@@ -1,0 +1,153 @@
+/**
+ * The model card (after Mitchell et al., 2019, "Model Cards for Model
+ * Reporting"): a Markdown page written into every model folder from its
+ * metadata: data, profile and leak note, metrics with intervals, calibration,
+ * fairness by group, the most important features, intended use and limits.
+ *
+ * @module
+ */
+import type { ModelMetadata } from "./artifacts.ts";
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+
+/**
+ * Renders a model's card.
+ *
+ * @param m The model's metadata.
+ * @returns Markdown text.
+ */
+export function modelCard(m: ModelMetadata): string {
+  const t = m.metrics.test;
+  const lines: string[] = [
+    `# Model card: ${m.id}`,
+    "",
+    `Profile \`${m.profile}\` of data set \`${m.spec.name}\`, trained ${m.created} with seed ${m.seed} ` +
+    `(tfjs ${m.versions.tfjs} on the ${m.versions.backend} backend, Deno ${m.versions.deno}).`,
+    "",
+    "## Intended use",
+    "",
+    "Flags students whose risk of failing the year (the data's `Dropped_Out` label) is high, so that an " +
+    "adviser can look at the case early and offer help. It is a prompt for a conversation, not a decision " +
+    "about a student: every flag should be read with its reasons and with what the adviser knows.",
+    "",
+    "## Data",
+    "",
+    `- Source file \`${m.data.source}\`, sha256 \`${m.data.sha256}\``,
+    `- ${m.data.rows} rows, ${m.data.positives} positive (${pct(m.data.prevalence)})`,
+    `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test`,
+    `- Features (${m.features.length}): ${m.features.join(", ")}`,
+  ];
+  if (m.leaks.length > 0) {
+    lines.push(
+      "",
+      `**Leak warning:** this profile uses ${
+        m.leaks.map((l) => `\`${l}\``).join(", ")
+      }, which reveals the ` +
+        "label (in the student data, `Dropped_Out` is exactly `Final_Grade < 10`). Its scores are right by " +
+        "construction and it cannot warn early. It exists only for the original system's clients.",
+    );
+  } else {
+    lines.push(
+      "",
+      `Leak columns of the spec left out: ${
+        m.spec.leak.map((l) => `\`${l}\``).join(", ") || "none"
+      }.`,
+    );
+  }
+  lines.push(
+    "",
+    "## Performance on the test split",
+    "",
+    `Decision threshold ${num(m.threshold)} (chosen on validation); bands: medium (watch) from ` +
+      `${num(m.bands.medium)}, high (at risk) from ${num(m.bands.high)}.`,
+    "",
+    "| metric | value | 95 % interval (bootstrap) |",
+    "|---|---|---|",
+  );
+  for (const [name, iv] of Object.entries(m.intervals ?? {})) {
+    lines.push(`| ${name} | ${num(iv.value)} | ${num(iv.low)} – ${num(iv.high)} |`);
+  }
+  lines.push(
+    `| pr_auc | ${num(t.pr_auc)} | |`,
+    `| brier | ${num(t.brier)} | |`,
+    `| log_loss | ${num(t.log_loss)} | |`,
+    "",
+    `Confusion matrix (test, n = ${t.n}): ${t.confusion.tp} true positives, ${t.confusion.fp} false positives, ` +
+      `${t.confusion.tn} true negatives, ${t.confusion.fn} missed.`,
+    "",
+    "## Calibration",
+    "",
+    m.calibration.method === "platt"
+      ? `Platt scaling (a = ${num(m.calibration.a)}, b = ${
+        num(m.calibration.b)
+      }) fitted on validation; ` +
+        `cross-fitted validation log loss ${num(m.calibration.validation_log_loss.before)} → ` +
+        `${num(m.calibration.validation_log_loss.after)}. Test Brier score ${num(t.brier)}.`
+      : `No recalibration: Platt scaling did not lower held-out validation log loss. Test Brier score ${
+        num(t.brier)
+      }.`,
+    "",
+    "| predicted | observed | n |",
+    "|---|---|---|",
+    ...m.evaluation.calibration.map((b) =>
+      `| ${pct(b.mean_predicted)} (${b.lower.toFixed(1)}–${b.upper.toFixed(1)}) | ${
+        pct(b.observed_rate)
+      } | ${b.count} |`
+    ),
+    "",
+    "## Fairness on the test split",
+    "",
+    "Rates at the decision threshold by group. Groups in a test split of this size are small, so gaps of a " +
+      "few tenths can come from a handful of students; read them with the group sizes.",
+    "",
+    "| column | group | n | positives | TPR | FPR | precision | flagged |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const f of m.fairness ?? []) {
+    for (const g of f.groups) {
+      lines.push(
+        `| ${f.column} | ${g.group} | ${g.n} | ${g.positives} | ${num(g.tpr)} | ${num(g.fpr)} | ${
+          num(g.precision)
+        } | ${pct(g.positive_rate)} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "| column | equalized-odds difference | demographic-parity difference |",
+    "|---|---|---|",
+  );
+  for (const f of m.fairness ?? []) {
+    lines.push(
+      `| ${f.column} | ${num(f.equalized_odds_difference)} | ${
+        num(f.demographic_parity_difference)
+      } |`,
+    );
+  }
+  lines.push(
+    "",
+    "## What drives the predictions",
+    "",
+    "Permutation importance: the drop in test ROC-AUC when a feature's values are shuffled (mean of 5).",
+    "",
+    "| feature | importance |",
+    "|---|---|",
+    ...(m.importance ?? []).slice(0, 10).map((i) =>
+      `| ${i.feature} | ${num(i.importance)} ± ${num(i.sd)} |`
+    ),
+    "",
+    "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
+      "student's contributions add up to their probability minus that student's.",
+    "",
+    "## Limits",
+    "",
+    "- Trained on one year of two Portuguese secondary schools (649 students): other schools, years or " +
+      "grading scales need their own data and a retrained model.",
+    "- The label is failing the year (final grade below 10 of 20), used as the data set's stand-in for dropping out.",
+    "- Probabilities are estimates with the uncertainty shown above; a low score does not mean a student is fine.",
+    "- Sensitive attributes are inputs of the early profiles; the fairness table shows how decisions differ by group.",
+    "",
+  );
+  return lines.join("\n");
+}

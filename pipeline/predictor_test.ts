@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import {
+  loadDataset,
+  loadSpec,
+  modelCard,
+  Registry,
+  resolveDataPath,
+  rowAt,
+  tensorCount,
+  trainProfile,
+} from "./mod.ts";
+
+const spec = await loadSpec("data/specs/student_dropout.json");
+const data = await loadDataset(resolveDataPath(), spec);
+const dir = await Deno.makeTempDir({ prefix: "predictor_test_" });
+const registry = new Registry(dir);
+const trained = await trainProfile(data, spec, {
+  profile: "early-A",
+  seed: 3,
+  model: { epochs: 40 },
+});
+const saved = await registry.save(trained, { data, spec });
+const predictor = await registry.load(saved.id);
+const rows = Array.from({ length: 20 }, (_, i) => rowAt(data, i * 31));
+
+Deno.test("Predictor.predict() attaches the top reasons, largest first, only when asked", async (t) => {
+  await t.step("no reasons by default", () => {
+    assert.equal(predictor.predict(rows.slice(0, 1))[0].reasons, undefined);
+  });
+  await t.step("five reasons, each with the feature's value and a signed contribution", () => {
+    for (const p of predictor.predict(rows, { reasons: 5 })) {
+      assert.equal(p.reasons!.length, 5);
+      for (let i = 1; i < 5; i++) {
+        assert.ok(Math.abs(p.reasons![i - 1].contribution) >= Math.abs(p.reasons![i].contribution));
+      }
+      for (const r of p.reasons!) {
+        assert.ok(predictor.features.some((f) => f.name === r.feature));
+        assert.equal(r.direction, r.contribution >= 0 ? "raises" : "lowers");
+      }
+    }
+  });
+  await t.step("a reason's value is the student's value", () => {
+    const [p] = predictor.predict([rows[0]], { reasons: 33 });
+    for (const r of p.reasons!) assert.equal(r.value, rows[0][r.feature]);
+  });
+});
+
+Deno.test("Predictor.explain() contributions add up to the probability minus the baseline's", () => {
+  const probabilities = predictor.predict(rows).map((p) => p.probability);
+  const explanations = predictor.explain(rows);
+  explanations.forEach((e, i) => {
+    assert.equal(e.reasons.length, predictor.features.length, "one reason per input feature");
+    const total = e.reasons.reduce((s, r) => s + r.contribution, 0);
+    assert.ok(
+      Math.abs(total - (probabilities[i] - e.baseline)) < 0.01,
+      `row ${i}: sum ${total} against ${probabilities[i] - e.baseline}`,
+    );
+  });
+});
+
+Deno.test("Predictor leaks no tensors over 1,000 predictions with reasons", () => {
+  predictor.predict(rows.slice(0, 2), { reasons: 5 });
+  const before = tensorCount();
+  for (let i = 0; i < 1000; i++) {
+    predictor.predict([rows[i % rows.length]], { reasons: i % 2 ? 5 : 0 });
+  }
+  assert.equal(tensorCount(), before);
+});
+
+Deno.test("The saved model carries calibration, fairness, intervals, importance and a model card", async () => {
+  assert.ok(["none", "platt"].includes(saved.calibration.method));
+  assert.deepEqual(saved.fairness.map((f) => f.column), ["Gender", "Address", "School"]);
+  for (const f of saved.fairness) {
+    assert.equal(f.groups.reduce((s, g) => s + g.n, 0), saved.split.test);
+    assert.ok(f.equalized_odds_difference >= 0 && f.equalized_odds_difference <= 1);
+  }
+  for (const iv of Object.values(saved.intervals)) {
+    assert.ok(iv.low <= iv.value && iv.value <= iv.high);
+  }
+  assert.equal(saved.importance.length, predictor.features.length);
+  assert.equal(saved.explanation.baseline.length, predictor.preprocessor.width);
+  const card = await Deno.readTextFile(`${dir}/${saved.id}/MODEL_CARD.md`);
+  assert.equal(card, modelCard(saved));
+  for (
+    const heading of ["## Intended use", "## Data", "## Calibration", "## Fairness", "## Limits"]
+  ) {
+    assert.ok(card.includes(heading), heading);
+  }
+  assert.ok(card.includes(saved.data.sha256));
+  assert.ok(!card.includes("Leak warning"), "early-A has no leak");
+});
+
+Deno.test("modelCard() warns about the leak of the seed profile", () => {
+  const card = modelCard({ ...saved, profile: "seed", leaks: ["Final_Grade"] });
+  assert.ok(card.includes("**Leak warning:**") && card.includes("`Final_Grade`"));
+});
+
+globalThis.addEventListener("unload", () => {
+  predictor.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
