@@ -26,6 +26,7 @@
 export {
   ArtifactError,
   formatIssue,
+  GateError,
   InputError,
   NotFittedError,
   PipelineError,
@@ -109,13 +110,31 @@ export {
   DEFAULT_SEED,
   type Evaluation,
   fitOnRows,
+  type FittedPipeline,
   scoreRows,
   type TrainedModel,
   type TrainOptions,
   trainProfile,
 } from "./train.ts";
-export { crossValidate, type CvOptions, type CvReport, PUBLISHED_PCC } from "./cv.ts";
+export {
+  crossValidate,
+  type CvOptions,
+  type CvReport,
+  DEFAULT_CV_POLICY,
+  PUBLISHED_PCC,
+} from "./cv.ts";
+export { calibrate, type Calibration, chooseCalibration, fitPlatt } from "./calibration.ts";
+export { type Explanation, IG_STEPS, integratedGradients, type Reason } from "./explain.ts";
+export {
+  DEFAULT_SENSITIVE,
+  type FairnessReport,
+  fairnessReport,
+  type GroupRates,
+} from "./fairness.ts";
+export { bootstrapIntervals, CI_METRICS, type Interval } from "./intervals.ts";
+export { type Importance, permutationImportance } from "./importance.ts";
 export { ARTIFACT_VERSION, buildMetadata, type ModelMetadata } from "./artifacts.ts";
+export { modelCard } from "./model_card.ts";
 export { type ModelSummary, Registry, type RegistryOptions } from "./registry.ts";
 export { type Band, loadPredictor, type Prediction, Predictor } from "./predictor.ts";
 export { ensureBackend, tensorCount } from "./backend.ts";
