@@ -63,6 +63,8 @@ export interface CvReport {
   balanced_accuracy: Summary;
   roc_auc: Summary;
   f1: Summary;
+  /** Log loss of the pooled out-of-fold (calibrated) probabilities: the tuning criterion. */
+  log_loss: Summary;
   /** The threshold policy the folds used. */
   policy: ThresholdPolicy;
   /** The model parameters every fold used. */
@@ -93,7 +95,13 @@ export async function crossValidate(
   const params = modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
   const labels = new Uint8Array(data.rows);
-  const perRun: { pcc: number; balanced_accuracy: number; roc_auc: number; f1: number }[] = [];
+  const perRun: {
+    pcc: number;
+    balanced_accuracy: number;
+    roc_auc: number;
+    f1: number;
+    log_loss: number;
+  }[] = [];
   for (let run = 0; run < runs; run++) {
     const scores = new Float32Array(data.rows);
     const decided = new Float32Array(data.rows);
@@ -124,12 +132,13 @@ export async function crossValidate(
     }
     // Pool the run's out-of-fold predictions; `decided` already holds each fold's own threshold.
     const m = evaluate(labels, decided, 0.5);
-    const auc = evaluate(labels, scores, 0.5).roc_auc;
+    const probabilistic = evaluate(labels, scores, 0.5);
     perRun.push({
       pcc: 100 * m.accuracy,
       balanced_accuracy: m.balanced_accuracy,
-      roc_auc: auc,
+      roc_auc: probabilistic.roc_auc,
       f1: m.f1,
+      log_loss: probabilistic.log_loss,
     });
   }
   return {
@@ -141,6 +150,7 @@ export async function crossValidate(
     balanced_accuracy: summarize(perRun.map((r) => r.balanced_accuracy)),
     roc_auc: summarize(perRun.map((r) => r.roc_auc)),
     f1: summarize(perRun.map((r) => r.f1)),
+    log_loss: summarize(perRun.map((r) => r.log_loss)),
     policy,
     params,
     published: PUBLISHED_PCC[name],

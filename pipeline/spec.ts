@@ -38,6 +38,8 @@ export interface Profile {
   features: string[];
   /** Model hyper-parameters overriding the defaults for this profile. */
   model?: Record<string, unknown>;
+  /** How `model` was chosen: the search space, seeds and nested-CV figures (written by `deno task tune`). */
+  tuning?: Record<string, unknown>;
 }
 
 /** The whole dataset spec. */

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { loadDataset, loadSpec, resolveDataPath, takeRows, tune } from "./mod.ts";
+
+const spec = await loadSpec("data/specs/student_dropout.json");
+const full = await loadDataset(resolveDataPath(), spec);
+// Every third row keeps the test quick while leaving both classes in every fold.
+const data = takeRows(full, Array.from({ length: Math.ceil(full.rows / 3) }, (_, i) => i * 3));
+
+Deno.test("tune() estimates by nested CV and chooses the candidate with the lowest inner log loss", async () => {
+  const space = [{ hidden: [], l2: 0.01, epochs: 20 }, { hidden: [4], epochs: 20 }];
+  const lines: string[] = [];
+  const report = await tune(data, spec, {
+    profile: "early-C",
+    space,
+    outerFolds: 3,
+    innerFolds: 2,
+    seed: 5,
+    log: (l) => lines.push(l),
+  });
+  assert.equal(report.nested.pcc.n, 3, "one PCC per outer fold");
+  assert.equal(report.nested.choices.length, 3);
+  assert.ok(report.nested.choices.every((c) => c === 0 || c === 1));
+  assert.equal(lines.length, 3, "one progress line per outer fold");
+  assert.equal(report.candidates.length, 2);
+  const best = report.candidates.reduce(
+    (b, c, i) => (c.log_loss < report.candidates[b].log_loss ? i : b),
+    0,
+  );
+  assert.equal(report.chosen, best);
+  assert.deepEqual(report.params.hidden, space[best].hidden);
+  assert.ok(report.nested.pcc.mean > 50 && report.nested.pcc.mean <= 100);
+  assert.deepEqual(report.published, { setup: "C", best: 85.0, naive: 84.6 });
+});
+
+Deno.test("tune() rejects a bad candidate before any training", async () => {
+  await assert.rejects(
+    () => tune(data, spec, { profile: "early-C", space: [{ hidden: [-1] }] }),
+    /Invalid model parameter "hidden"/,
+  );
+});
