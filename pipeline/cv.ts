@@ -10,13 +10,7 @@ import type { Dataset } from "./dataset.ts";
 import { type DatasetSpec, profileOf } from "./spec.ts";
 import { type ModelParams, modelParams } from "./model.ts";
 import { repeatedStratifiedKFold, stratifiedHoldout } from "./split.ts";
-import {
-  chooseThreshold,
-  evaluate,
-  summarize,
-  type Summary,
-  type ThresholdPolicy,
-} from "./metrics.ts";
+import { evaluate, summarize, type Summary, type ThresholdPolicy } from "./metrics.ts";
 import { fitOnRows, scoreRows } from "./train.ts";
 import { deriveSeed } from "./_random.ts";
 

@@ -143,3 +143,39 @@ export { ensureActiveModels, type EnsureOptions } from "./bootstrap.ts";
 export { syncDir, writeFileAtomic } from "./_atomic.ts";
 export { csvField, csvLine } from "./csv_out.ts";
 export { deriveSeed, mulberry32, sampleIndices, shuffleInPlace } from "./_random.ts";
+export {
+  correlationMatrix,
+  type FeatureGroup,
+  featureNames,
+  type FeatureRates,
+  featureRates,
+  type PerfectCut,
+} from "./feature_rates.ts";
+export {
+  classBalanceFigure,
+  type ClassBalanceOptions,
+  correlationFigure,
+  type FeatureFigure,
+  featureFigure,
+  type PlotlyFigure,
+} from "./figures.ts";
+export {
+  COMPARED_METRICS,
+  cvFigure,
+  metricsFigure,
+  type ModelView,
+  trainingCurvesFigure,
+} from "./figures_model.ts";
+export {
+  calibrationFigure,
+  confusionFigure,
+  prFigure,
+  rocFigure,
+  thresholdFigure,
+} from "./figures_eval.ts";
+export {
+  type PartCount,
+  type SplitManifest,
+  splitManifest,
+  writeSplitManifest,
+} from "./split_manifest.ts";

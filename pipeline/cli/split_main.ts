@@ -10,8 +10,8 @@ import {
   loadDataset,
   loadSpec,
   resolveDataPath,
-  stratifiedSplit,
-  writeFileAtomic,
+  splitManifest,
+  writeSplitManifest,
 } from "../mod.ts";
 import { DEFAULT_SPEC, intOption, numberOption, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
@@ -28,30 +28,12 @@ await runMain(async () => {
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
   const seed = intOption("seed", opts.seed, 42);
-  const fractions = {
-    validation: numberOption("validation", opts.validation) ?? 0.15,
-    test: numberOption("test", opts.test) ?? 0.15,
-  };
-  const split = stratifiedSplit(data.labels, { seed, ...fractions });
-  const outDir = opts.out ?? "data/splits";
-  await Deno.mkdir(outDir, { recursive: true });
-  const path = `${outDir}/${spec.name}-seed${seed}.json`;
-  const count = (rows: number[]) => ({
-    rows: rows.length,
-    positives: rows.reduce((a, r) => a + data.labels[r], 0),
-  });
-  const manifest = {
-    data: { source: data.source, sha256: data.sha256, rows: data.rows },
+  const manifest = splitManifest(data, {
     seed,
-    fractions,
-    counts: {
-      train: count(split.train),
-      validation: count(split.validation),
-      test: count(split.test),
-    },
-    rows: split,
-  };
-  await writeFileAtomic(path, JSON.stringify(manifest));
+    validation: numberOption("validation", opts.validation),
+    test: numberOption("test", opts.test),
+  });
+  const path = await writeSplitManifest(manifest, spec, { dir: opts.out });
   for (const [name, c] of Object.entries(manifest.counts)) {
     console.log(
       `${name.padEnd(11)} ${String(c.rows).padStart(5)} rows  ${

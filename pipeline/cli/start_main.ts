@@ -1,11 +1,14 @@
 /**
  * `deno task start`: trains the default profile's model and the `seed`
- * (compatibility) model when they are missing, then prints the summary of the
- * active models.
+ * (compatibility) model when they are missing, prints the summary of the
+ * active models, then serves them (the server's `PORT`, `ADMIN_TOKEN`, …
+ * apply) until SIGTERM.
  *
  * @module
  */
 import { ensureActiveModels, loadSpec, Registry } from "../mod.ts";
+import { ENV_VARS, readConfig } from "../../server/config.ts";
+import { serveUntilSignal } from "../../server/server.ts";
 import { DEFAULT_MODELS, DEFAULT_SPEC, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
@@ -15,7 +18,10 @@ await runMain(async () => {
     spec: { type: "string" },
     "models-dir": { type: "string" },
   });
-  const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  // Read the server's settings first, so a bad variable fails before any training.
+  const { config } = readConfig([], (name: (typeof ENV_VARS)[number]) => Deno.env.get(name));
+  const specPath = opts.spec ?? DEFAULT_SPEC;
+  const spec = await loadSpec(specPath);
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   const profiles = [spec.default_profile ?? Object.keys(spec.profiles)[0]];
   if (spec.profiles.seed) profiles.push("seed");
@@ -35,4 +41,10 @@ await runMain(async () => {
       }  recall ${m.test.recall.toFixed(3)}${leak}`,
     );
   }
+  await serveUntilSignal({
+    ...config,
+    specPath,
+    modelsDir: registry.dir,
+    dataPath: opts.data ?? config.dataPath,
+  });
 });

@@ -1,0 +1,28 @@
+# The prediction server as one compiled binary on a slim, non-root runtime image.
+#   docker build -t dropout-server .
+#   docker run -p 8000:8000 -e ADMIN_TOKEN=... -v "$PWD/models:/app/models" dropout-server
+
+# Build: the official Deno image fetches the npm packages and compiles with the
+# least-privilege flags of `deno task compile` (spec, page and workers embedded).
+FROM denoland/deno:2.9.6 AS build
+WORKDIR /src
+COPY deno.json deno.lock ./
+COPY pipeline/ pipeline/
+COPY server/ server/
+COPY data/specs/ data/specs/
+RUN deno task compile \
+ && mkdir -p /state/models /state/data/uploads
+
+# Run: glibc and libstdc++ (for the nodejs-polars addon) and nothing else; no shell, no curl.
+FROM gcr.io/distroless/cc-debian12:nonroot
+WORKDIR /app
+COPY --from=build /src/dist/dropout-server /app/dropout-server
+# The registry and uploads folders: the only places the binary may write (--allow-write).
+COPY --from=build --chown=nonroot:nonroot /state/ /app/
+USER nonroot
+ENV PORT=8000
+EXPOSE 8000
+VOLUME ["/app/models", "/app/data/uploads"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["/app/dropout-server", "--healthcheck"]
+ENTRYPOINT ["/app/dropout-server"]

@@ -1,0 +1,103 @@
+/**
+ * The Hono app of the prediction server, built from injected dependencies:
+ * request ids, structured request logs and metrics, secure headers, optional
+ * CORS, then the routes, and one error handler for all of them.
+ *
+ * @example In a test, without a socket
+ * ```ts
+ * const app = createApp(deps);
+ * const res = await app.request("/v1/predict", { method: "POST", body: JSON.stringify({ Age: 17 }) });
+ * ```
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { routePath } from "hono/route";
+import { secureHeaders } from "hono/secure-headers";
+import { MicroBatcher } from "./batcher.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { errorHandler } from "./errors.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { compatRoutes } from "./routes/compat.ts";
+import { predictRoutes } from "./routes/predict.ts";
+import { systemRoutes } from "./routes/system.ts";
+import { visualizeRoutes } from "./routes/visualize.ts";
+
+export type { AppDeps, AppEnv } from "./deps.ts";
+
+/**
+ * Builds the app.
+ *
+ * @param deps The registry-backed model store, spec, config, stores, metrics, clock and logger.
+ * @returns The Hono app (serve it with `Deno.serve(app.fetch)`).
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const batcher = deps.batcher ??
+    new MicroBatcher(deps.config.microbatch, (rows) => deps.metrics.batch(rows));
+
+  app.use(requestId({ limitLength: 128 }));
+  app.use(async (c, next) => {
+    if (!deps.drain) return await next();
+    if (deps.drain.draining) {
+      return c.json({ error: "Shutting down: retry shortly" }, 503, {
+        Connection: "close",
+        "Retry-After": "1",
+      });
+    }
+    const release = deps.drain.hold();
+    try {
+      await next();
+    } finally {
+      release();
+    }
+  });
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    // After next(), the route index points at the handler that answered.
+    const matched = routePath(c);
+    const status = c.res.status;
+    const route = matched.endsWith("*") ? (status === 404 ? "unmatched" : "static") : matched;
+    deps.metrics.request({ route, method: c.req.method, status }, seconds);
+    deps.logger.log(status >= 500 ? "error" : "info", "Request", {
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status,
+      ms: Math.round(seconds * 1e5) / 100,
+    });
+  });
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  }));
+  if (deps.config.corsOrigins.length > 0) {
+    app.use(cors({
+      origin: deps.config.corsOrigins,
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["X-Request-Id"],
+    }));
+  }
+
+  app.route("/", predictRoutes(deps, batcher));
+  app.route("/", adminRoutes(deps));
+  app.route("/", compatRoutes(deps, batcher));
+  app.route("/", visualizeRoutes(deps));
+  app.route("/", systemRoutes(deps));
+
+  app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,80 @@
+/**
+ * Dynamic micro-batching: prediction requests that arrive together wait at
+ * most a few hundred microseconds (or until enough rows are queued) and are
+ * scored by one tfjs call per model. Turned off, every request is one call.
+ *
+ * @module
+ */
+import type { Prediction, Predictor, Row } from "../pipeline/mod.ts";
+import type { MicrobatchConfig } from "./config.ts";
+
+interface Pending {
+  rows: Row[];
+  resolve: (predictions: Prediction[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Gathers concurrent predictions into shared tfjs calls. */
+export class MicroBatcher {
+  readonly #config: MicrobatchConfig;
+  readonly #onBatch: (rows: number) => void;
+  #queues = new Map<Predictor, Pending[]>();
+  #queued = 0;
+  #timer?: ReturnType<typeof setTimeout>;
+
+  /**
+   * Makes a batcher.
+   *
+   * @param config Whether to batch, the longest wait and the flush size.
+   * @param onBatch Called with the size of every tfjs call (metrics).
+   */
+  constructor(config: MicrobatchConfig, onBatch: (rows: number) => void = () => {}) {
+    this.#config = config;
+    this.#onBatch = onBatch;
+  }
+
+  /**
+   * Scores rows with a predictor, possibly together with other requests' rows.
+   *
+   * @param predictor The model (the caller holds a lease on it until this settles).
+   * @param rows Validated rows.
+   * @returns One prediction per row, in order.
+   */
+  score(predictor: Predictor, rows: Row[]): Promise<Prediction[]> {
+    if (!this.#config.enabled || rows.length >= this.#config.maxRows) {
+      this.#onBatch(rows.length);
+      return Promise.resolve(predictor.predict(rows));
+    }
+    return new Promise((resolve, reject) => {
+      let queue = this.#queues.get(predictor);
+      if (!queue) this.#queues.set(predictor, queue = []);
+      queue.push({ rows, resolve, reject });
+      this.#queued += rows.length;
+      if (this.#queued >= this.#config.maxRows) this.flush();
+      else this.#timer ??= setTimeout(() => this.flush(), this.#config.waitUs / 1000);
+    });
+  }
+
+  /** Scores everything queued now (one tfjs call per model). */
+  flush(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const queues = this.#queues;
+    this.#queues = new Map();
+    this.#queued = 0;
+    for (const [predictor, pending] of queues) {
+      const rows = pending.flatMap((p) => p.rows);
+      try {
+        const predictions = predictor.predict(rows);
+        this.#onBatch(rows.length);
+        let offset = 0;
+        for (const p of pending) {
+          p.resolve(predictions.slice(offset, offset + p.rows.length));
+          offset += p.rows.length;
+        }
+      } catch (error) {
+        for (const p of pending) p.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The server's configuration, read once from the environment and the command
+ * line. Every setting has a default except the admin token: without
+ * `ADMIN_TOKEN` the admin routes are disabled.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { InputError } from "../pipeline/mod.ts";
+
+/** Request and body size limits. */
+export interface Limits {
+  /** Largest `/v1/predict` body, in bytes. */
+  predictBytes: number;
+  /** Most students in one `/v1/predict` body. */
+  predictStudents: number;
+  /** Largest `/v1/predict/batch` body, in bytes. */
+  batchBytes: number;
+  /** Most rows in one `/v1/predict/batch` body. */
+  batchRows: number;
+  /** Largest training CSV upload, in bytes. */
+  uploadBytes: number;
+  /** Largest small JSON or form body (compatibility predict, admin commands), in bytes. */
+  smallBytes: number;
+}
+
+/** Dynamic micro-batching of concurrent prediction requests. */
+export interface MicrobatchConfig {
+  /** Gather concurrent requests into one tfjs call (false: one call per request). */
+  enabled: boolean;
+  /** The longest a request waits for others, in microseconds. */
+  waitUs: number;
+  /** Rows that trigger a flush before the wait is over. */
+  maxRows: number;
+}
+
+/** Everything the server reads from its environment. */
+export interface Config {
+  /** Port to listen on. */
+  port: number;
+  /** Address to listen on. */
+  hostname: string;
+  /** The admin bearer token; admin routes answer 403 when absent. */
+  adminToken?: string;
+  /** Origins allowed by CORS; CORS is off when empty. */
+  corsOrigins: string[];
+  /** The model registry folder. */
+  modelsDir: string;
+  /** Where uploaded training CSVs are stored. */
+  uploadsDir: string;
+  /** The default training CSV (else `DROPOUT_DATA`, else the shared default). */
+  dataPath?: string;
+  /** The dataset spec file, as a path or a file URL. */
+  specPath: string;
+  /** Body and row limits. */
+  limits: Limits;
+  /** Micro-batching settings. */
+  microbatch: MicrobatchConfig;
+  /** How much lower the candidate's test ROC-AUC may be than the active model's and still pass the gate. */
+  gateTolerance: number;
+  /** Serving workers sharing the port (1: serve on the main thread). */
+  workers: number;
+  /** How often each worker checks `active.json` for a new model, in milliseconds. */
+  watchMs: number;
+}
+
+/** The environment variables the server reads (the `--allow-env` list). */
+export const ENV_VARS = [
+  "PORT",
+  "HOST",
+  "ADMIN_TOKEN",
+  "CORS_ORIGINS",
+  "DROPOUT_DATA",
+  "MODELS_DIR",
+  "UPLOADS_DIR",
+  "WORKERS",
+  "MICROBATCH",
+  "MICROBATCH_WAIT_US",
+  "MICROBATCH_MAX_ROWS",
+  "GATE_TOLERANCE",
+] as const;
+
+/** The spec shipped with the server (also embedded by `deno compile --include`). */
+export const DEFAULT_SPEC_URL = new URL("../data/specs/student_dropout.json", import.meta.url).href;
+
+/** Defaults of every limit. */
+export const DEFAULT_LIMITS: Limits = {
+  predictBytes: 1024 * 1024,
+  predictStudents: 1000,
+  batchBytes: 512 * 1024 * 1024,
+  batchRows: 1_000_000,
+  uploadBytes: 64 * 1024 * 1024,
+  smallBytes: 64 * 1024,
+};
+
+/**
+ * Builds a configuration from defaults and overrides (tests start here).
+ *
+ * @param overrides Settings to change.
+ * @returns A full configuration.
+ */
+export function makeConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 8000,
+    hostname: "0.0.0.0",
+    corsOrigins: [],
+    modelsDir: "models",
+    uploadsDir: "data/uploads",
+    specPath: DEFAULT_SPEC_URL,
+    gateTolerance: 0.02,
+    workers: 1,
+    watchMs: 250,
+    ...overrides,
+    limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+    microbatch: { enabled: true, waitUs: 500, maxRows: 256, ...overrides.microbatch },
+  };
+}
+
+/**
+ * Reads the configuration from command-line flags, then environment variables, then defaults.
+ *
+ * @param args The command-line arguments.
+ * @param env Reads one environment variable.
+ * @returns The configuration and whether `--healthcheck` was given.
+ * @throws InputError naming the bad flag or variable.
+ */
+export function readConfig(
+  args: string[],
+  env: (name: (typeof ENV_VARS)[number]) => string | undefined,
+): { config: Config; healthcheck: boolean } {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "models-dir": { type: "string" },
+        "uploads-dir": { type: "string" },
+        data: { type: "string" },
+        spec: { type: "string" },
+        workers: { type: "string" },
+        microbatch: { type: "string" },
+        healthcheck: { type: "boolean" },
+      },
+    }).values;
+  } catch (cause) {
+    throw new InputError(`Invalid arguments: ${(cause as Error).message}`, { cause });
+  }
+  const int = (name: string, text: string | undefined, fallback: number, min = 0) => {
+    if (text === undefined || text === "") return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InputError(`Invalid ${name}: "${text}", expected an integer >= ${min}`);
+    }
+    return n;
+  };
+  const microbatch = flags.microbatch ?? env("MICROBATCH") ?? "on";
+  if (!["on", "off"].includes(microbatch)) {
+    throw new InputError(`Invalid MICROBATCH: "${microbatch}", expected on or off`);
+  }
+  const tolerance = Number(env("GATE_TOLERANCE") ?? "0.02");
+  if (!Number.isFinite(tolerance) || tolerance < 0) {
+    throw new InputError(
+      `Invalid GATE_TOLERANCE: "${env("GATE_TOLERANCE")}", expected a number >= 0`,
+    );
+  }
+  const config = makeConfig({
+    port: int("PORT", flags.port ?? env("PORT"), 8000),
+    hostname: flags.host ?? env("HOST") ?? "0.0.0.0",
+    adminToken: env("ADMIN_TOKEN") || undefined,
+    corsOrigins: (env("CORS_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    modelsDir: flags["models-dir"] ?? env("MODELS_DIR") ?? "models",
+    uploadsDir: flags["uploads-dir"] ?? env("UPLOADS_DIR") ?? "data/uploads",
+    dataPath: flags.data ?? env("DROPOUT_DATA"),
+    specPath: flags.spec ?? DEFAULT_SPEC_URL,
+    workers: int("WORKERS", flags.workers ?? env("WORKERS"), 1, 1),
+    gateTolerance: tolerance,
+    microbatch: {
+      enabled: microbatch === "on",
+      waitUs: int("MICROBATCH_WAIT_US", env("MICROBATCH_WAIT_US"), 500),
+      maxRows: int("MICROBATCH_MAX_ROWS", env("MICROBATCH_MAX_ROWS"), 256, 1),
+    },
+  });
+  return { config, healthcheck: flags.healthcheck ?? false };
+}

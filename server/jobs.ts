@@ -1,0 +1,273 @@
+/**
+ * Asynchronous training jobs. Each job runs in its own Web Worker
+ * (`train_worker.ts`), so prediction requests keep flowing; the main thread
+ * then applies the gate and, if it passes, activates the model and hot-swaps
+ * it in. One job per profile at a time: a lock file in the registry's `.jobs/`
+ * folder holds the profile, so the rule also holds across serving workers, and
+ * each job's state is mirrored there so any worker can answer `GET /v1/jobs/{id}`.
+ *
+ * @module
+ */
+import { type DatasetSpec, writeFileAtomic } from "../pipeline/mod.ts";
+import { HttpError } from "./errors.ts";
+import { applyGate, type GateResult } from "./gate.ts";
+import type { Logger } from "./log.ts";
+import type { ModelStore } from "./models.ts";
+import type { TrainMessage, TrainRequest } from "./train_worker.ts";
+
+/** Where a job is. */
+export type JobState = "running" | "gating" | "activated" | "rejected" | "failed";
+
+/** A training job as reported by `GET /v1/jobs/{id}`. */
+export interface Job {
+  /** A random UUID. */
+  id: string;
+  /** The profile trained. */
+  profile: string;
+  /** The dataset id, or "default" for the server's training CSV. */
+  dataset: string;
+  /** The seed of split, weights and shuffling. */
+  seed: number;
+  /** Activate even when the gate rejects the model. */
+  force: boolean;
+  /** Where the job is. */
+  state: JobState;
+  /** ISO time the job started. */
+  created: string;
+  /** ISO time of the last change. */
+  updated: string;
+  /** Training progress: the last epoch run, the maximum, and its losses. */
+  progress: { epoch: number; epochs: number; loss: number | null; val_loss: number | null };
+  /** The trained model's id, once saved. */
+  model?: string;
+  /** The gate's decision, once applied. */
+  gate?: GateResult;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** What a caller asks to train. */
+export interface JobRequest {
+  /** The profile to train. */
+  profile: string;
+  /** The CSV to train on. */
+  dataPath: string;
+  /** The dataset id to report. */
+  dataset: string;
+  /** The seed. */
+  seed: number;
+  /** Activate even when the gate rejects the model. */
+  force?: boolean;
+  /** Override of the maximum epochs. */
+  epochs?: number;
+}
+
+const FINAL: JobState[] = ["activated", "rejected", "failed"];
+
+/** Starts, tracks and finishes training jobs. */
+export class JobRunner {
+  readonly #models: ModelStore;
+  readonly #spec: DatasetSpec;
+  readonly #dir: string;
+  readonly #tolerance: number;
+  readonly #clock: () => number;
+  readonly #logger: Logger;
+  readonly #jobs = new Map<string, Job>();
+  readonly #done = new Map<string, PromiseWithResolvers<Job>>();
+  readonly #workers = new Map<string, Worker>();
+
+  /**
+   * Makes a runner; nothing starts until {@linkcode JobRunner.start}.
+   *
+   * @param models The model store (its registry is where models are saved).
+   * @param options The spec, gate tolerance, clock and logger.
+   */
+  constructor(
+    models: ModelStore,
+    options: { spec: DatasetSpec; tolerance: number; clock: () => number; logger: Logger },
+  ) {
+    this.#models = models;
+    this.#spec = options.spec;
+    this.#dir = `${models.registry.dir}/.jobs`;
+    this.#tolerance = options.tolerance;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Starts a training job.
+   *
+   * @param request The profile, data, seed and options.
+   * @returns The job, running.
+   * @throws HttpError 409 when the profile already has a running job.
+   */
+  async start(request: JobRequest): Promise<Job> {
+    await Deno.mkdir(this.#dir, { recursive: true });
+    const id = crypto.randomUUID();
+    const lock = this.#lockPath(request.profile);
+    try {
+      await Deno.writeTextFile(lock, id, { createNew: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      const holder = await Deno.readTextFile(lock).catch(() => "?");
+      throw new HttpError(
+        409,
+        `Training already running for profile "${request.profile}": job ${holder}`,
+      );
+    }
+    const now = new Date(this.#clock()).toISOString();
+    const job: Job = {
+      id,
+      profile: request.profile,
+      dataset: request.dataset,
+      seed: request.seed,
+      force: request.force ?? false,
+      state: "running",
+      created: now,
+      updated: now,
+      progress: { epoch: 0, epochs: request.epochs ?? 0, loss: null, val_loss: null },
+    };
+    this.#jobs.set(id, job);
+    this.#done.set(id, Promise.withResolvers());
+    await this.#persist(job);
+    const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
+    this.#workers.set(id, worker);
+    let lastWrite = 0;
+    worker.onmessage = (event: MessageEvent<TrainMessage>) => {
+      const m = event.data;
+      if (m.type === "epoch") {
+        job.progress = { epoch: m.epoch, epochs: m.epochs, loss: m.loss, val_loss: m.val_loss };
+        if (this.#clock() - lastWrite > 250) {
+          lastWrite = this.#clock();
+          this.#persist(job).catch(() => {});
+        }
+      } else if (m.type === "saved") this.#finish(job, () => this.#gate(job, m.id));
+      else this.#finish(job, () => this.#fail(job, m.message));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#finish(job, () => this.#fail(job, `Training failed: ${event.message}`));
+    };
+    const message: TrainRequest = {
+      dataPath: request.dataPath,
+      spec: this.#spec,
+      modelsDir: this.#models.registry.dir,
+      profile: request.profile,
+      seed: request.seed,
+      epochs: request.epochs,
+    };
+    worker.postMessage(message);
+    this.#logger.log("info", "Training job started", { job: id, profile: request.profile });
+    return structuredClone(job);
+  }
+
+  /**
+   * A job's current state, from this process or from the shared job folder.
+   *
+   * @param id The job id.
+   * @returns The job, or undefined.
+   */
+  async get(id: string): Promise<Job | undefined> {
+    const job = this.#jobs.get(id);
+    if (job) return structuredClone(job);
+    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    try {
+      return JSON.parse(await Deno.readTextFile(`${this.#dir}/${id}.json`));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Waits for a job started by this process to end.
+   *
+   * @param id The job id.
+   * @returns The final job.
+   */
+  async wait(id: string): Promise<Job> {
+    const done = this.#done.get(id);
+    if (!done) throw new HttpError(404, `Unknown job "${id}"`);
+    return structuredClone(await done.promise);
+  }
+
+  /**
+   * Clears what a crashed process left: locks, and jobs still marked running
+   * are marked failed. Call once at start-up, before serving.
+   */
+  async sweep(): Promise<void> {
+    try {
+      for await (const entry of Deno.readDir(this.#dir)) {
+        const path = `${this.#dir}/${entry.name}`;
+        if (entry.name.endsWith(".lock")) await Deno.remove(path).catch(() => {});
+        else if (entry.name.endsWith(".json")) {
+          const job = JSON.parse(await Deno.readTextFile(path)) as Job;
+          if (!FINAL.includes(job.state)) {
+            await this.#persist({
+              ...job,
+              state: "failed",
+              error: "Interrupted: server restarted",
+            });
+          }
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+
+  /** Stops every running job (marked failed) and releases its lock. */
+  async close(): Promise<void> {
+    const running = [...this.#jobs.values()].filter((j) => !FINAL.includes(j.state));
+    await Promise.all(running.map((job) => this.#finish(job, () => this.#fail(job, "Stopped"))));
+  }
+
+  async #gate(job: Job, modelId: string): Promise<void> {
+    job.model = modelId;
+    job.state = "gating";
+    await this.#persist(job);
+    const registry = this.#models.registry;
+    const candidate = await registry.metadata(modelId);
+    const activeId = (await registry.active())[job.profile];
+    const active = activeId ? await registry.metadata(activeId).catch(() => undefined) : undefined;
+    job.gate = applyGate(candidate, active, { tolerance: this.#tolerance, force: job.force });
+    if (job.gate.passed) await this.#models.activate(modelId);
+    job.state = job.gate.passed ? "activated" : "rejected";
+    this.#logger.log("info", "Training job finished", {
+      job: job.id,
+      model: modelId,
+      state: job.state,
+      gate: job.gate.reason,
+    });
+  }
+
+  #fail(job: Job, message: string): Promise<void> {
+    job.state = "failed";
+    job.error = message;
+    this.#logger.log("warn", "Training job failed", { job: job.id, detail: message });
+    return Promise.resolve();
+  }
+
+  async #finish(job: Job, step: () => Promise<void>): Promise<void> {
+    if (FINAL.includes(job.state) || !this.#workers.has(job.id)) return;
+    this.#workers.get(job.id)!.terminate();
+    this.#workers.delete(job.id);
+    try {
+      await step();
+    } catch (error) {
+      job.state = "failed";
+      job.error = `Activation failed: ${(error as Error).message}`;
+    }
+    await this.#persist(job).catch(() => {});
+    await Deno.remove(this.#lockPath(job.profile)).catch(() => {});
+    this.#done.get(job.id)?.resolve(job);
+  }
+
+  async #persist(job: Job): Promise<void> {
+    job.updated = new Date(this.#clock()).toISOString();
+    await writeFileAtomic(`${this.#dir}/${job.id}.json`, JSON.stringify(job, null, 2));
+  }
+
+  #lockPath(profile: string): string {
+    return `${this.#dir}/${encodeURIComponent(profile)}.lock`;
+  }
+}

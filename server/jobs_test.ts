@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { loadSpec, Registry } from "../pipeline/mod.ts";
+import { DATA_PATH, SPEC_PATH, trainedRegistry } from "./_testing.ts";
+import { HttpError } from "./errors.ts";
+import { JobRunner } from "./jobs.ts";
+import { memoryLogger } from "./log.ts";
+import { ModelStore } from "./models.ts";
+
+const { dir, ids } = await trainedRegistry(10);
+const spec = await loadSpec(SPEC_PATH);
+
+async function runner(tolerance: number) {
+  const models = new ModelStore(new Registry(`${dir}/models`));
+  await models.refresh();
+  const logger = memoryLogger();
+  return { models, jobs: new JobRunner(models, { spec, tolerance, clock: Date.now, logger }) };
+}
+
+Deno.test("JobRunner trains in a worker, and the gate keeps the old model when the new one is worse", async () => {
+  // A negative tolerance asks the candidate to beat the active model by more than 1: impossible.
+  const { models, jobs } = await runner(-1);
+  const job = await jobs.start({
+    profile: "seed",
+    dataPath: DATA_PATH,
+    dataset: "default",
+    seed: 5,
+    epochs: 5,
+  });
+  await assert.rejects(
+    jobs.start({ profile: "seed", dataPath: DATA_PATH, dataset: "default", seed: 6 }),
+    (e) => e instanceof HttpError && e.status === 409,
+  );
+  const done = await jobs.wait(job.id);
+  assert.equal(done.state, "rejected");
+  assert.equal(done.gate?.passed, false);
+  assert.equal(done.progress.epoch, 5);
+  assert.equal(models.ids().seed, ids[1]);
+  assert.equal((await new Registry(`${dir}/models`).active()).seed, ids[1]);
+  assert.deepEqual(await jobs.get(job.id), done);
+  models.close();
+});
+
+Deno.test("JobRunner reports a failed job and frees the profile for the next one", async () => {
+  const { models, jobs } = await runner(0.02);
+  const missing = await jobs.start({
+    profile: "seed",
+    dataPath: `${dir}/nope.csv`,
+    dataset: "x",
+    seed: 1,
+  });
+  const failed = await jobs.wait(missing.id);
+  assert.equal(failed.state, "failed");
+  assert.match(failed.error ?? "", /^Cannot read data file/);
+  const next = await jobs.start({
+    profile: "seed",
+    dataPath: DATA_PATH,
+    dataset: "default",
+    seed: 1,
+    epochs: 3,
+    force: true,
+  });
+  const done = await jobs.wait(next.id);
+  assert.equal(done.state, "activated");
+  assert.equal(models.ids().seed, done.model);
+  await new Registry(`${dir}/models`).activate(ids[1]);
+  models.close();
+});
+
+Deno.test("JobRunner.sweep() marks jobs a crash left running as failed and drops their locks", async () => {
+  const jobsDir = `${dir}/models/.jobs`;
+  await Deno.mkdir(jobsDir, { recursive: true });
+  const id = crypto.randomUUID();
+  await Deno.writeTextFile(`${jobsDir}/${id}.json`, JSON.stringify({ id, state: "running" }));
+  await Deno.writeTextFile(`${jobsDir}/seed.lock`, id);
+  const { models, jobs } = await runner(0);
+  await jobs.sweep();
+  assert.equal((await jobs.get(id))?.state, "failed");
+  await assert.rejects(Deno.stat(`${jobsDir}/seed.lock`), Deno.errors.NotFound);
+  models.close();
+});

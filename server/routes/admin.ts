@@ -1,0 +1,147 @@
+/**
+ * Datasets, training jobs and models. Uploading, training, activating and
+ * reading datasets or jobs need the admin token (checked before any body is
+ * read); listing models and their evaluations is open.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { InputError, type ModelMetadata, profileOf, resolveDataPath } from "../../pipeline/mod.ts";
+import { adminOnly } from "../auth.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { HttpError, parseWith } from "../errors.ts";
+import { TrainBody } from "../schemas.ts";
+import { limit, readJson } from "./predict.ts";
+
+/**
+ * Reads an uploaded CSV: a multipart field `file`, or the raw body.
+ *
+ * @param c The request context.
+ * @returns The bytes and a file name.
+ * @throws HttpError 400 when a multipart body has no file.
+ */
+export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name: string }> {
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  if (type.startsWith("multipart/form-data")) {
+    const form = await c.req.formData();
+    const file = form.get("file");
+    if (!(file instanceof File)) {
+      throw new HttpError(400, 'Invalid multipart body: expected a CSV file in field "file"');
+    }
+    return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || "upload.csv" };
+  }
+  return {
+    bytes: new Uint8Array(await c.req.arrayBuffer()),
+    name: c.req.query("name") ?? "upload.csv",
+  };
+}
+
+/**
+ * Reads a model's metadata, answering 404 for an unknown id.
+ *
+ * @param deps The app's dependencies.
+ * @param id The model id.
+ * @returns The metadata.
+ */
+export async function modelMetadata(deps: AppDeps, id: string): Promise<ModelMetadata> {
+  try {
+    return await deps.models.registry.metadata(id);
+  } catch (error) {
+    if (error instanceof InputError) throw new HttpError(404, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The data path and id of a training request: a stored dataset, or the server's CSV.
+ *
+ * @param deps The app's dependencies.
+ * @param dataset A dataset id, or undefined for the server's training CSV.
+ * @returns The path and the id to report.
+ */
+export async function trainingData(
+  deps: AppDeps,
+  dataset: string | undefined,
+): Promise<{ dataPath: string; dataset: string }> {
+  if (dataset) {
+    await deps.datasets.get(dataset);
+    return { dataPath: deps.datasets.path(dataset), dataset };
+  }
+  return { dataPath: resolveDataPath(deps.config.dataPath), dataset: "default" };
+}
+
+/**
+ * Builds the dataset, job and model routes.
+ *
+ * @param deps The app's dependencies.
+ * @returns The routes.
+ */
+export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const admin = adminOnly(deps.config.adminToken);
+  const registry = deps.models.registry;
+
+  app.post("/v1/datasets", admin, limit(deps.config.limits.uploadBytes), async (c) => {
+    const { bytes, name } = await readUpload(c);
+    const { info, created } = await deps.datasets.add(bytes, name);
+    return c.json({ dataset: info, created }, created ? 201 : 200);
+  });
+  app.get("/v1/datasets", admin, async (c) => c.json({ datasets: await deps.datasets.list() }));
+
+  app.post("/v1/models/train", admin, limit(deps.config.limits.smallBytes), async (c) => {
+    const body = parseWith(TrainBody, await readJson(c));
+    const { name } = profileOf(deps.spec, body.profile);
+    const job = await deps.jobs.start({
+      profile: name,
+      seed: body.seed ?? 42,
+      force: body.force,
+      epochs: body.epochs,
+      ...(await trainingData(deps, body.dataset)),
+    });
+    return c.json({ job, links: { self: `/v1/jobs/${job.id}` } }, 202, {
+      Location: `/v1/jobs/${job.id}`,
+    });
+  });
+  app.get("/v1/jobs/:id", admin, async (c) => {
+    const job = await deps.jobs.get(c.req.param("id"));
+    if (!job) throw new HttpError(404, `Unknown job "${c.req.param("id")}"`);
+    return c.json(job);
+  });
+
+  app.get(
+    "/v1/models",
+    async (c) => c.json({ models: await registry.list(), active: await registry.active() }),
+  );
+  app.get("/v1/models/:id", async (c) => {
+    const { evaluation: _, ...rest } = await modelMetadata(deps, c.req.param("id"));
+    return c.json({ ...rest, links: { evaluation: `/v1/models/${rest.id}/evaluation` } });
+  });
+  app.get("/v1/models/:id/evaluation", async (c) => {
+    const m = await modelMetadata(deps, c.req.param("id"));
+    const t = m.metrics.test.confusion;
+    return c.json({
+      model: m.id,
+      profile: m.profile,
+      threshold: m.threshold,
+      bands: m.bands,
+      metrics: { test: m.metrics.test, validation: m.metrics.validation },
+      confusion_matrix: { labels: ["False", "True"], matrix: [[t.tn, t.fp], [t.fn, t.tp]] },
+      roc: m.evaluation.roc,
+      pr: m.evaluation.pr,
+      calibration: m.evaluation.calibration,
+    });
+  });
+  app.post("/v1/models/:id/activate", admin, limit(deps.config.limits.smallBytes), async (c) => {
+    const m = await modelMetadata(deps, c.req.param("id"));
+    const previous = (await registry.active())[m.profile] ?? null;
+    await deps.models.activate(m.id);
+    deps.logger.log("info", "Model activated by request", {
+      request_id: c.get("requestId"),
+      profile: m.profile,
+      model: m.id,
+      previous,
+    });
+    return c.json({ profile: m.profile, active: m.id, previous });
+  });
+  return app;
+}

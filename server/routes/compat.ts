@@ -1,0 +1,176 @@
+/**
+ * The original system's API, unchanged for its web page and load test:
+ * `/predict` and `/api/predict` (JSON or form, the `seed` profile),
+ * `/upload_train_data`, `/retrain`, `/evaluate`. The answers keep the old
+ * shapes (extra fields added); the mutating routes need the admin token.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { adminOnly } from "../auth.ts";
+import type { MicroBatcher } from "../batcher.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { HttpError, parseWith } from "../errors.ts";
+import { Student } from "../schemas.ts";
+import { readUpload, trainingData } from "./admin.ts";
+import { limit, predictRecords, readJson } from "./predict.ts";
+
+/** The profile the original clients are answered with. */
+export const COMPAT_PROFILE = "seed";
+
+/** One class's line of scikit-learn's classification report. */
+export interface ClassScores {
+  /** Right among those predicted as this class. */
+  precision: number;
+  /** Found among those of this class. */
+  recall: number;
+  /** Harmonic mean of precision and recall. */
+  "f1-score": number;
+  /** Rows of this class (all rows for the averages). */
+  support: number;
+}
+
+/** scikit-learn's classification report, as a dict, for boolean labels. */
+export interface ClassificationReport {
+  /** The negative class (stays). */
+  False: ClassScores;
+  /** The positive class (drops out). */
+  True: ClassScores;
+  /** Share of rows predicted right. */
+  accuracy: number;
+  /** Unweighted mean of the two classes. */
+  "macro avg": ClassScores;
+  /** Mean weighted by support. */
+  "weighted avg": ClassScores;
+}
+
+/**
+ * scikit-learn's `classification_report(..., output_dict=True)` for labels False/True.
+ *
+ * @param truth True labels (0/1).
+ * @param predicted Predicted labels (0/1).
+ * @returns The report with "False", "True", "accuracy", "macro avg" and "weighted avg".
+ */
+export function classificationReport(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): ClassificationReport {
+  const n = truth.length;
+  const scores = [0, 1].map((label) => {
+    let tp = 0, predictedCount = 0, support = 0;
+    for (let i = 0; i < n; i++) {
+      if (predicted[i] === label) predictedCount++;
+      if (truth[i] === label) support++;
+      if (predicted[i] === label && truth[i] === label) tp++;
+    }
+    const precision = predictedCount ? tp / predictedCount : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    return { precision, recall, "f1-score": f1, support };
+  });
+  let correct = 0;
+  for (let i = 0; i < n; i++) if (truth[i] === predicted[i]) correct++;
+  const avg = (weight: (s: ClassScores) => number) => {
+    const total = scores.reduce((a, s) => a + weight(s), 0);
+    const mean = (key: "precision" | "recall" | "f1-score") =>
+      total ? scores.reduce((a, s) => a + s[key] * weight(s), 0) / total : 0;
+    return {
+      precision: mean("precision"),
+      recall: mean("recall"),
+      "f1-score": mean("f1-score"),
+      support: n,
+    };
+  };
+  return {
+    False: scores[0],
+    True: scores[1],
+    accuracy: n ? correct / n : 0,
+    "macro avg": avg(() => 1),
+    "weighted avg": avg((s) => s.support),
+  };
+}
+
+async function readFields(c: Context): Promise<unknown> {
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  if (
+    type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")
+  ) {
+    const form = await c.req.parseBody();
+    for (const [key, value] of Object.entries(form)) {
+      if (typeof value !== "string") {
+        throw new HttpError(400, `Invalid form field "${key}": expected a value, not a file`);
+      }
+    }
+    return form;
+  }
+  return await readJson(c);
+}
+
+/**
+ * Builds the original system's routes.
+ *
+ * @param deps The app's dependencies.
+ * @param batcher The micro-batcher.
+ * @returns The routes.
+ */
+export function compatRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const admin = adminOnly(deps.config.adminToken);
+  const small = limit(deps.config.limits.smallBytes);
+
+  for (const path of ["/predict", "/api/predict"]) {
+    app.post(path, small, async (c) => {
+      const record = parseWith(Student, await readFields(c));
+      const [p] = await predictRecords(deps, batcher, COMPAT_PROFILE, [record]);
+      return c.json({ prediction: p.at_risk ? 1 : 0, ...p });
+    });
+  }
+
+  app.post("/upload_train_data", admin, limit(deps.config.limits.uploadBytes), async (c) => {
+    const { bytes, name } = await readUpload(c);
+    const { info } = await deps.datasets.add(bytes, name);
+    // The original split 80/20 with scikit-learn's train_test_split, which rounds the test part up.
+    const test = Math.ceil(info.rows * 0.2);
+    return c.json({
+      message: "Training data uploaded successfully",
+      train_records: info.rows - test,
+      test_records: test,
+      dataset: info.id,
+    });
+  });
+
+  app.post("/retrain", admin, small, async (c) => {
+    const latest = await deps.datasets.latest();
+    // The original always replaced its model, so the gate is forced here.
+    const started = await deps.jobs.start({
+      profile: COMPAT_PROFILE,
+      seed: 42,
+      force: true,
+      ...(await trainingData(deps, latest?.id)),
+    });
+    const job = await deps.jobs.wait(started.id);
+    if (job.state !== "activated") {
+      throw new HttpError(500, `Retraining failed: ${job.error ?? job.state}`, {});
+    }
+    return c.json({ message: "Model retrained successfully", model: job.model, job: job.id });
+  });
+
+  app.post("/evaluate", small, (c) => {
+    const predictor = deps.models.get(COMPAT_PROFILE);
+    if (!predictor) {
+      throw new HttpError(503, `No active model for profile "${COMPAT_PROFILE}": call /retrain`);
+    }
+    const { labels, probabilities } = predictor.metadata.evaluation.test;
+    const predicted = probabilities.map((p) => (p >= predictor.threshold ? 1 : 0));
+    const matrix = [[0, 0], [0, 0]];
+    labels.forEach((y, i) => matrix[y][predicted[i]]++);
+    return c.json({
+      classification_report: classificationReport(labels, predicted),
+      confusion_matrix: matrix,
+      y_pred: predicted.map(Boolean),
+      y_test: labels.map(Boolean),
+      model: predictor.id,
+    });
+  });
+  return app;
+}

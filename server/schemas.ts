@@ -1,0 +1,48 @@
+/**
+ * Request envelopes, as zod schemas. Zod checks the shape (a student is an
+ * object of JSON scalars, `students` an array within the limit, a training
+ * request's fields); the pipeline's `Predictor.read` checks each cell against
+ * the spec, so a value is judged by one rule whether it arrives by JSON, form
+ * or CSV. The OpenAPI document is generated from these same schemas.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** One field of a student: a JSON scalar (the pipeline checks its value). */
+export const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: "expected a string, number, boolean or null",
+});
+
+/** One student: field name to value. */
+export const Student = z.record(z.string(), Cell, { error: "expected an object of fields" });
+
+/**
+ * The many-students body of `POST /v1/predict`: `{"students": [...]}`.
+ * (A body without a `students` key is one student, checked by {@linkcode Student}.)
+ *
+ * @param max The most students in one body.
+ * @returns The schema.
+ */
+export function studentsBody(max: number) {
+  return z.strictObject({
+    students: z.array(Student, { error: "expected an array of student objects" })
+      .min(1, { error: "expected at least 1 student" })
+      .max(max, { error: `expected at most ${max} students` }),
+  });
+}
+
+/** The body of `POST /v1/models/train`. */
+export const TrainBody = z.strictObject({
+  dataset: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a dataset id (64 hex digits)" })
+    .optional().describe("A stored dataset's id; the server's training CSV when absent"),
+  profile: z.string().optional().describe("The profile to train; the spec's default when absent"),
+  seed: z.number().int().min(0).optional().describe("The seed of split, weights and shuffling"),
+  force: z.boolean().optional().describe("Activate even if the gate rejects the model"),
+  epochs: z.number().int().min(1).max(10_000).optional().describe("Override the maximum epochs"),
+});
+
+/** The query of the prediction routes. */
+export const ProfileQuery = z.object({
+  profile: z.string().min(1).optional(),
+});

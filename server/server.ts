@@ -1,0 +1,179 @@
+/**
+ * Running the server: build the dependencies once (spec, registry, active
+ * models), serve the app, watch `active.json`, and shut down gracefully on
+ * SIGTERM or SIGINT (stop accepting, finish in-flight requests, exit 0 within
+ * 10 s). With `workers > 1`, that many Web Workers serve the same port
+ * (`reusePort`), each with its own models, and the main thread only
+ * supervises them.
+ *
+ * @module
+ */
+import { loadSpec, Registry } from "../pipeline/mod.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { DatasetStore } from "./datasets.ts";
+import type { AppDeps } from "./deps.ts";
+import { Drain } from "./drain.ts";
+import { JobRunner } from "./jobs.ts";
+import { jsonLogger, type Logger } from "./log.ts";
+import { Metrics } from "./metrics.ts";
+import { ModelStore } from "./models.ts";
+
+/** How long in-flight requests may take to finish after SIGTERM. */
+export const SHUTDOWN_MS = 9_000;
+
+/** A running server. */
+export interface Running {
+  /** The port it listens on. */
+  port: number;
+  /** Stops accepting, waits for in-flight requests (at most {@linkcode SHUTDOWN_MS}), frees models. */
+  shutdown(): Promise<void>;
+  /** Settles when the server has stopped. */
+  finished: Promise<void>;
+}
+
+/**
+ * A path from a path or a `file:` URL (the default spec is a URL beside the module).
+ *
+ * @param pathOrUrl A path or file URL.
+ * @returns A path.
+ */
+export function toPath(pathOrUrl: string): string {
+  return pathOrUrl.startsWith("file:")
+    ? decodeURIComponent(new URL(pathOrUrl).pathname)
+    : pathOrUrl;
+}
+
+/**
+ * Builds the app's dependencies and loads the active models.
+ *
+ * @param config The configuration.
+ * @param options The logger and clock.
+ * @returns The dependencies.
+ */
+export async function buildDeps(
+  config: Config,
+  options: { logger?: Logger; clock?: () => number } = {},
+): Promise<AppDeps> {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? jsonLogger(clock);
+  const spec = await loadSpec(toPath(config.specPath));
+  const models = new ModelStore(new Registry(config.modelsDir), { logger });
+  await models.refresh();
+  return {
+    spec,
+    config,
+    models,
+    datasets: new DatasetStore(config.uploadsDir, spec, clock),
+    jobs: new JobRunner(models, { spec, tolerance: config.gateTolerance, clock, logger }),
+    metrics: new Metrics(),
+    logger,
+    clock,
+  };
+}
+
+/**
+ * Serves the app on the configured port (one thread).
+ *
+ * @param config The configuration.
+ * @param options `sweep`: clear leftovers of a crash first (only one process may);
+ *   `reusePort`: share the port with other workers; `logger`.
+ * @returns The running server.
+ */
+export async function serveApp(
+  config: Config,
+  options: { sweep?: boolean; reusePort?: boolean; logger?: Logger } = {},
+): Promise<Running> {
+  const deps = { ...await buildDeps(config, { logger: options.logger }), drain: new Drain() };
+  if (options.sweep ?? true) {
+    await deps.models.registry.sweep();
+    await deps.jobs.sweep();
+  }
+  const stopWatch = deps.models.watch(config.watchMs);
+  const app = createApp(deps);
+  const ready = Promise.withResolvers<number>();
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.hostname,
+    reusePort: options.reusePort,
+    onListen: ({ port }) => ready.resolve(port),
+  }, app.fetch);
+  const port = await ready.promise;
+  deps.logger.log("info", "Listening", {
+    port,
+    hostname: config.hostname,
+    models: deps.models.ids(),
+  });
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      stopWatch();
+      const drained = await deps.drain.start(SHUTDOWN_MS);
+      if (!drained) deps.logger.log("warn", "Shutdown timed out", { in_flight: deps.drain.active });
+      await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
+      await deps.jobs.close();
+      deps.models.close();
+      deps.logger.log("info", "Stopped", { port });
+    })();
+  return { port, shutdown, finished: server.finished };
+}
+
+/**
+ * Serves until SIGTERM or SIGINT, then shuts down and resolves. With
+ * `config.workers > 1` the workers serve and this thread supervises.
+ *
+ * @param config The configuration.
+ * @param logger The logger.
+ * @returns When the server has stopped.
+ */
+export async function serveUntilSignal(
+  config: Config,
+  logger: Logger = jsonLogger(),
+): Promise<void> {
+  const stop = Promise.withResolvers<void>();
+  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+  const onSignal = () => stop.resolve();
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  try {
+    if (config.workers <= 1) {
+      const running = await serveApp(config, { logger });
+      await stop.promise;
+      logger.log("info", "Shutting down", { port: running.port });
+      await running.shutdown();
+      return;
+    }
+    const registry = new Registry(config.modelsDir);
+    await registry.sweep();
+    await new JobRunner(new ModelStore(registry), {
+      spec: await loadSpec(toPath(config.specPath)),
+      tolerance: config.gateTolerance,
+      clock: Date.now,
+      logger,
+    }).sweep();
+    const workers = Array.from(
+      { length: config.workers },
+      () => new Worker(new URL("./serve_worker.ts", import.meta.url), { type: "module" }),
+    );
+    const started = workers.map((w) => waitFor(w, "listening"));
+    for (const w of workers) w.postMessage({ type: "start", config });
+    await Promise.all(started);
+    logger.log("info", "Workers serving", { workers: config.workers, port: config.port });
+    await stop.promise;
+    logger.log("info", "Shutting down", { workers: config.workers });
+    const stopped = workers.map((w) => waitFor(w, "stopped"));
+    for (const w of workers) w.postMessage({ type: "shutdown" });
+    await Promise.race([Promise.all(stopped), new Promise((r) => setTimeout(r, SHUTDOWN_MS))]);
+    for (const w of workers) w.terminate();
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  }
+}
+
+function waitFor(worker: Worker, type: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    worker.addEventListener("message", (e) => {
+      if ((e as MessageEvent).data?.type === type) resolve();
+    });
+    worker.addEventListener("error", (e) => reject(new Error(`Worker failed: ${e.message}`)));
+  });
+}

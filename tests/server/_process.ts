@@ -1,0 +1,152 @@
+/**
+ * Starting the real server as a subprocess, exactly as the compiled binary
+ * would run: the permission flags and included paths are read from the
+ * `compile` task in deno.json, and `deno run <those flags> server/main.ts`
+ * is started on a free port in a folder holding the test registry.
+ *
+ * @module
+ */
+import { denoTasks, ROOT } from "../../server/_testing.ts";
+
+/** The flags of the compile task. */
+export interface CompileFlags {
+  /** The `--allow-*` flags, verbatim. */
+  permissions: string[];
+  /** The `--unstable-*` flags (reusePort for `--workers`). */
+  unstable: string[];
+  /** The `--include` paths. */
+  includes: string[];
+  /** The entry module. */
+  entry: string;
+}
+
+/**
+ * Splits a task's command into its permission flags, includes and entry module.
+ *
+ * @param command The task string.
+ * @returns The flags.
+ */
+export function parseTask(command: string): CompileFlags {
+  const words = command.trim().split(/\s+/);
+  const includes: string[] = [];
+  words.forEach((w, i) => {
+    if (w === "--include") includes.push(words[i + 1]);
+    else if (w.startsWith("--include=")) includes.push(w.slice("--include=".length));
+  });
+  return {
+    permissions: words.filter((w) => w.startsWith("--allow-")),
+    unstable: words.filter((w) => w.startsWith("--unstable-")),
+    includes,
+    entry: words[words.length - 1],
+  };
+}
+
+/** The compile task's flags. */
+export const COMPILE = parseTask(denoTasks().compile.command);
+
+/** A running server process. */
+export interface ServerProcess {
+  /** Its base URL. */
+  url: string;
+  /** Its stdout lines so far (JSON logs). */
+  logs: string[];
+  /** Sends a signal and waits for the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/**
+ * A free local port.
+ *
+ * @returns The port number.
+ */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Starts `server/main.ts` with the compile task's permissions and waits for `/health`.
+ *
+ * @param cwd The working folder (holding `models/`; `data/uploads/` is made there).
+ * @param env Environment variables (PORT and HOST are set here).
+ * @param args Extra command-line flags.
+ * @returns The running process.
+ */
+export async function startServer(
+  cwd: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      `${ROOT}deno.json`,
+      ...COMPILE.unstable,
+      ...COMPILE.permissions,
+      `${ROOT}${COMPILE.entry}`,
+      ...args,
+    ],
+    cwd,
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const logs: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    let rest = "";
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      const parts = (rest + text).split("\n");
+      rest = parts.pop()!;
+      logs.push(...parts);
+    }
+  };
+  const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (true) {
+    try {
+      const res = await fetch(`${url}/health`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already exited
+      }
+      await reading;
+      throw new Error(`Server did not start: ${logs.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    logs,
+    async stop(signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+      // A server that does not stop is killed, so a failing test cannot hang.
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // exited meanwhile
+        }
+      }, 15_000);
+      const { code } = await child.status;
+      clearTimeout(timer);
+      await reading;
+      return code;
+    },
+  };
+}
