@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { readRecord, type Row } from "./cells.ts";
+import { type Cell, readRecord, type Row } from "./cells.ts";
 import { ArtifactError, SchemaError, type SchemaIssue } from "./errors.ts";
 import { MlpClassifier } from "./model.ts";
 import { Preprocessor } from "./preprocess.ts";
@@ -174,11 +174,15 @@ export class Predictor {
       const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
       return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), c.a), c.b));
     };
-    const names = this.features.map((f) => f.name);
+    // Reasons show values as the data spells them: a boolean 1 reads "yes", not 1.
+    const shown = (col: ColumnSpec, cell: Cell): Cell =>
+      col.type === "boolean" && cell !== null
+        ? (cell === 1 ? col.true_values![0] : col.false_values![0])
+        : cell;
     return integratedGradients(calibrated, x, {
       baseline: Float32Array.from(baseline),
       groups: this.#preprocessor.groups,
-      values: rows.map((row) => names.map((n) => row[n] ?? null)),
+      values: rows.map((row) => this.features.map((f) => shown(f, row[f.name] ?? null))),
       steps: this.metadata.explanation.steps,
     });
   }

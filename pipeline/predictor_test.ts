@@ -39,9 +39,18 @@ Deno.test("Predictor.predict() attaches the top reasons, largest first, only whe
       }
     }
   });
-  await t.step("a reason's value is the student's value", () => {
+  await t.step("a reason's value is the student's value, as the data spells it", () => {
     const [p] = predictor.predict([rows[0]], { reasons: 33 });
-    for (const r of p.reasons!) assert.equal(r.value, rows[0][r.feature]);
+    for (const r of p.reasons!) {
+      const col = predictor.features.find((f) => f.name === r.feature)!;
+      const cell = rows[0][r.feature];
+      const expected = col.type === "boolean"
+        ? (cell === 1 ? col.true_values![0] : col.false_values![0])
+        : cell;
+      assert.equal(r.value, expected);
+    }
+    const internet = p.reasons!.find((r) => r.feature === "Internet_Access")!;
+    assert.ok(internet.value === "yes" || internet.value === "no");
   });
 });
 

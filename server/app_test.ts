@@ -25,6 +25,30 @@ Deno.test("POST /v1/predict scores one student with the default profile's model"
   assert.deepEqual(body.imputed, []);
 });
 
+Deno.test("POST /v1/predict explains each prediction with its top reasons", async (t) => {
+  await t.step("five reasons by default, largest contribution first", async () => {
+    const body = await (await app.request("/v1/predict", json(STUDENT))).json();
+    assert.equal(body.reasons.length, 5);
+    for (const r of body.reasons) {
+      assert.equal(r.value, STUDENT[r.feature as keyof typeof STUDENT]);
+      assert.equal(r.direction, r.contribution >= 0 ? "raises" : "lowers");
+    }
+    const sizes = body.reasons.map((r: { contribution: number }) => Math.abs(r.contribution));
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a));
+  });
+  await t.step("?reasons=N asks for more, ?reasons=0 for none", async () => {
+    const more = await (await app.request("/v1/predict?reasons=12", json(STUDENT))).json();
+    assert.equal(more.reasons.length, 12);
+    const none = await (await app.request("/v1/predict?reasons=0", json(STUDENT))).json();
+    assert.equal(none.reasons, undefined);
+  });
+  await t.step("a bad count is a 400 naming the parameter", async () => {
+    const res = await app.request("/v1/predict?reasons=many", json(STUDENT));
+    assert.equal(res.status, 400);
+    assert.match(JSON.stringify(await res.json()), /reasons/);
+  });
+});
+
 Deno.test("POST /v1/predict answers many students in order and lists imputed fields", async () => {
   const { Grade_2: _, ...partial } = STUDENT;
   const res = await app.request(

@@ -10,6 +10,7 @@ import type { MicrobatchConfig } from "./config.ts";
 
 interface Pending {
   rows: Row[];
+  reasons: number;
   resolve: (predictions: Prediction[]) => void;
   reject: (error: unknown) => void;
 }
@@ -38,17 +39,18 @@ export class MicroBatcher {
    *
    * @param predictor The model (the caller holds a lease on it until this settles).
    * @param rows Validated rows.
+   * @param reasons How many top reasons each prediction carries (0 for none).
    * @returns One prediction per row, in order.
    */
-  score(predictor: Predictor, rows: Row[]): Promise<Prediction[]> {
+  score(predictor: Predictor, rows: Row[], reasons = 0): Promise<Prediction[]> {
     if (!this.#config.enabled || rows.length >= this.#config.maxRows) {
       this.#onBatch(rows.length);
-      return Promise.resolve(predictor.predict(rows));
+      return Promise.resolve(predictor.predict(rows, { reasons }));
     }
     return new Promise((resolve, reject) => {
       let queue = this.#queues.get(predictor);
       if (!queue) this.#queues.set(predictor, queue = []);
-      queue.push({ rows, resolve, reject });
+      queue.push({ rows, reasons, resolve, reject });
       this.#queued += rows.length;
       if (this.#queued >= this.#config.maxRows) this.flush();
       else this.#timer ??= setTimeout(() => this.flush(), this.#config.waitUs / 1000);
@@ -65,11 +67,18 @@ export class MicroBatcher {
     for (const [predictor, pending] of queues) {
       const rows = pending.flatMap((p) => p.rows);
       try {
+        // Explanations cost a gradient pass, so only the requests that asked get them.
+        const explained = pending.some((p) => p.reasons > 0);
         const predictions = predictor.predict(rows);
         this.#onBatch(rows.length);
         let offset = 0;
         for (const p of pending) {
-          p.resolve(predictions.slice(offset, offset + p.rows.length));
+          const mine = predictions.slice(offset, offset + p.rows.length);
+          if (explained && p.reasons > 0) {
+            const reasons = predictor.predict(p.rows, { reasons: p.reasons });
+            mine.forEach((m, i) => (m.reasons = reasons[i].reasons));
+          }
+          p.resolve(mine);
           offset += p.rows.length;
         }
       } catch (error) {

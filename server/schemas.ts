@@ -46,3 +46,8 @@ export const TrainBody = z.strictObject({
 export const ProfileQuery = z.object({
   profile: z.string().min(1).optional(),
 });
+
+/** The query of `POST /v1/predict`: the profile, and how many reasons per student (default 5, 0 for none). */
+export const PredictQuery = ProfileQuery.extend({
+  reasons: z.coerce.number().int().min(0).max(100).default(5),
+});

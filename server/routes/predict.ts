@@ -14,7 +14,7 @@ import type { MicroBatcher } from "../batcher.ts";
 import type { AppDeps, AppEnv, PredictionOut } from "../deps.ts";
 import { HttpError, parseWith } from "../errors.ts";
 import type { Lease } from "../models.ts";
-import { ProfileQuery, Student, studentsBody } from "../schemas.ts";
+import { PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
 
 /**
  * A body limit answering 413 in the app's error format.
@@ -72,6 +72,7 @@ export function leaseModel(deps: AppDeps, profile: string | undefined): Lease {
  * @param batcher The micro-batcher.
  * @param profile The profile (the default when absent).
  * @param records Raw student objects.
+ * @param reasons How many top reasons to attach to each prediction (0 for none).
  * @returns One prediction per record.
  * @throws SchemaError naming each invalid field.
  */
@@ -80,11 +81,12 @@ export async function predictRecords(
   batcher: MicroBatcher,
   profile: string | undefined,
   records: unknown[],
+  reasons = 0,
 ): Promise<PredictionOut[]> {
   const lease = leaseModel(deps, profile);
   try {
     const predictor = lease.predictor;
-    const predictions = await batcher.score(predictor, predictor.read(records));
+    const predictions = await batcher.score(predictor, predictor.read(records), reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
     return predictions.map((p) => ({ ...p, profile: predictor.profile }));
   } finally {
@@ -163,13 +165,13 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
   const limits = deps.config.limits;
 
   app.post("/v1/predict", limit(limits.predictBytes), async (c) => {
-    const { profile } = parseWith(ProfileQuery, c.req.query(), "query");
+    const { profile, reasons } = parseWith(PredictQuery, c.req.query(), "query");
     const body = await readJson(c);
     const many = typeof body === "object" && body !== null && "students" in body;
     const records = many
       ? parseWith(studentsBody(limits.predictStudents), body).students
       : [parseWith(Student, body)];
-    const predictions = await predictRecords(deps, batcher, profile, records);
+    const predictions = await predictRecords(deps, batcher, profile, records, reasons);
     return c.json(many ? { predictions } : predictions[0]);
   });
 
