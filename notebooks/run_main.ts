@@ -1,0 +1,200 @@
+/**
+ * `deno task notebooks`: executes the research notebooks headless with the
+ * Deno Jupyter kernel (`jupyter nbconvert --execute`), in order, and writes
+ * each executed copy and its HTML export to `notebooks/out/`. Stops at the
+ * first notebook whose cell fails, printing that cell and its error.
+ *
+ * ```sh
+ * deno task notebooks                 # all four
+ * deno task notebooks 01_explore      # only some, by name
+ * ```
+ *
+ * The notebooks write models to `MODELS_DIR` (default `models/`, the folder the
+ * server reads) and the split manifest to `SPLITS_DIR` (default `data/splits/`),
+ * both relative to the project root unless absolute; the variables pass
+ * through to the kernel.
+ *
+ * @module
+ */
+
+import { END_MARKER } from "./_display.ts";
+
+/** The notebooks, in the order they run (later ones read what earlier ones wrote). */
+export const NOTEBOOKS = ["01_explore", "02_split", "03_train", "04_evaluate"] as const;
+
+/** Options of {@linkcode runNotebooks}. */
+export interface RunOptions {
+  /** The notebooks' folder (default: this file's folder). */
+  dir?: string;
+  /** Where executed copies and HTML go (default: `<dir>/out`). */
+  out?: string;
+  /** Names to run (default: all, in order). */
+  only?: string[];
+  /** The longest a single cell may run, in seconds (default 900). */
+  cellTimeout?: number;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** One executed notebook. */
+export interface NotebookRun {
+  name: string;
+  seconds: number;
+  executed: string;
+  html: string;
+}
+
+/** A notebook failed, or Jupyter or the Deno kernel is missing. */
+export class NotebookError extends Error {
+  /**
+   * @param message What failed, with the failing cell and its error when there is one.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotebookError";
+  }
+}
+
+/**
+ * Executes notebooks headless and exports them to HTML.
+ *
+ * @param options Folders, which notebooks, the cell timeout.
+ * @returns One record per notebook run.
+ * @throws NotebookError at the first failure.
+ */
+export async function runNotebooks(options: RunOptions = {}): Promise<NotebookRun[]> {
+  const dir = options.dir ?? import.meta.dirname!;
+  const out = options.out ?? `${dir}/out`;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const names = options.only ?? [...NOTEBOOKS];
+  for (const name of names) {
+    if (!(NOTEBOOKS as readonly string[]).includes(name)) {
+      throw new NotebookError(
+        `Unknown notebook "${name}": expected one of ${NOTEBOOKS.join(", ")}`,
+      );
+    }
+  }
+  await checkKernel();
+  // Puts every pinned npm package (plotly.js-dist among them, which no module imports) in
+  // Deno's cache, so the display helper finds plotly.js on a fresh clone.
+  await run(Deno.execPath(), ["install", "--quiet"], "deno install");
+  await Deno.mkdir(out, { recursive: true });
+  const runs: NotebookRun[] = [];
+  for (const name of names) {
+    const started = performance.now();
+    log(`Executing ${name}.ipynb …`);
+    // A failed run writes nothing: drop the previous copies so none is mistaken for this run's.
+    for (const stale of [`${out}/${name}.ipynb`, `${out}/${name}.html`]) {
+      await Deno.remove(stale).catch(() => {});
+    }
+    await run("jupyter", [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=deno",
+      `--ExecutePreprocessor.timeout=${options.cellTimeout ?? 900}`,
+      "--output-dir",
+      out,
+      `${dir}/${name}.ipynb`,
+    ], `${name}.ipynb`);
+    await checkOutputs(`${out}/${name}.ipynb`);
+    await run(
+      "jupyter",
+      ["nbconvert", "--to", "html", "--output-dir", out, `${out}/${name}.ipynb`],
+      `the HTML export of ${name}.ipynb`,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    log(`  ${name}.ipynb ran in ${seconds.toFixed(1)} s → ${out}/${name}.ipynb, ${name}.html`);
+    runs.push({ name, seconds, executed: `${out}/${name}.ipynb`, html: `${out}/${name}.html` });
+  }
+  return runs;
+}
+
+/**
+ * Checks that an executed notebook holds every output its cells displayed: its last output
+ * (`showEnd()`) states how many came before it.
+ */
+async function checkOutputs(path: string): Promise<void> {
+  const notebook = JSON.parse(await Deno.readTextFile(path));
+  const outputs = notebook.cells.flatMap((c: { outputs?: object[] }) => c.outputs ?? [])
+    .filter((o: { output_type: string }) => o.output_type === "display_data");
+  const last = outputs.at(-1)?.data?.["text/plain"];
+  const text = Array.isArray(last) ? last.join("") : String(last ?? "");
+  const match = text.match(new RegExp(`${END_MARKER} (\\d+) outputs`));
+  if (!match) {
+    throw new NotebookError(
+      `${path} does not end with showEnd()'s line: its outputs cannot be checked`,
+    );
+  }
+  const expected = Number(match[1]);
+  if (outputs.length - 1 !== expected) {
+    throw new NotebookError(
+      `${path} holds ${outputs.length - 1} of the ${expected} outputs its cells displayed: ` +
+        "the Deno kernel lost or misplaced some (a message race under load); run it again",
+    );
+  }
+}
+
+async function checkKernel(): Promise<void> {
+  let listing: string;
+  try {
+    listing = await run("jupyter", ["kernelspec", "list", "--json"], "jupyter kernelspec list");
+  } catch (cause) {
+    if (!(cause instanceof NotebookError) || !(cause.cause instanceof Deno.errors.NotFound)) {
+      throw cause;
+    }
+    throw new NotebookError(
+      "Cannot find Jupyter: install it (Debian: apt-get install jupyter-nbconvert " +
+        "python3-nbclient jupyter-client python3-ipykernel), then run `deno jupyter --install`",
+      { cause },
+    );
+  }
+  const specs = JSON.parse(listing).kernelspecs ?? {};
+  if (!("deno" in specs)) {
+    throw new NotebookError(
+      `The Deno Jupyter kernel is not installed (kernels: ${
+        Object.keys(specs).join(", ") || "none"
+      }): ` +
+        "run `deno jupyter --install`",
+    );
+  }
+}
+
+/** Runs a command, returning its stdout; a non-zero exit throws with the telling part of stderr. */
+async function run(command: string, args: string[], what: string): Promise<string> {
+  let result: Deno.CommandOutput;
+  try {
+    result = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
+  } catch (cause) {
+    throw new NotebookError(`Cannot run ${command} for ${what}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const stdout = new TextDecoder().decode(result.stdout);
+  if (result.success) return stdout;
+  const stderr = new TextDecoder().decode(result.stderr);
+  throw new NotebookError(`${what} failed (exit code ${result.code}):\n${explain(stderr)}`);
+}
+
+/** Keeps the failing cell and its error from nbconvert's traceback, or the end of stderr. */
+function explain(stderr: string): string {
+  // deno-lint-ignore no-control-regex
+  const text = stderr.replace(/\x1b\[[0-9;]*m/g, "");
+  const at = text.indexOf("An error occurred while executing the following cell:");
+  if (at >= 0) return text.slice(at).trim();
+  return text.trim().split("\n").slice(-25).join("\n");
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  try {
+    const runs = await runNotebooks({ only: Deno.args.length > 0 ? Deno.args : undefined });
+    const total = (performance.now() - started) / 1000;
+    console.log(`${runs.length} notebook(s) executed in ${total.toFixed(1)} s`);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
+}

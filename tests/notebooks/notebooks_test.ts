@@ -1,0 +1,171 @@
+/// <reference lib="dom" />
+/**
+ * The research notebooks across modules: committed with cleared outputs,
+ * executed headless by `deno task notebooks` (the runner users and CI run),
+ * and their HTML export drawn by plotly.js in headless Chromium, offline.
+ *
+ * Needs Jupyter and the Deno kernel (`deno jupyter --install`) and Debian's
+ * `chromium`. Models and the split manifest go to temporary folders.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { NOTEBOOKS } from "../../notebooks/run_main.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const OUT = `${ROOT}notebooks/out`;
+const SCREENSHOT = `${ROOT}tests/out/01_explore.png`;
+/** What notebooks may import: the pipeline's one door, the display helper, assertions. */
+const ALLOWED_IMPORTS = new Set(["../pipeline/mod.ts", "./_display.ts", "node:assert/strict"]);
+
+interface Cell {
+  cell_type: string;
+  source: string[] | string;
+  outputs?: { output_type: string; data?: Record<string, unknown>; text?: string[] }[];
+  execution_count?: number | null;
+  metadata?: { execution?: unknown };
+}
+
+async function readNotebook(
+  path: string,
+): Promise<{ cells: Cell[]; metadata: { kernelspec?: { name?: string } } }> {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+
+Deno.test("Committed notebooks have cleared outputs, the Deno kernel and only the pipeline's door", async (t) => {
+  for (const name of NOTEBOOKS) {
+    await t.step(name, async () => {
+      const notebook = await readNotebook(`${ROOT}notebooks/${name}.ipynb`);
+      assert.equal(notebook.metadata.kernelspec?.name, "deno");
+      for (const [i, cell] of notebook.cells.entries()) {
+        if (cell.cell_type !== "code") continue;
+        assert.deepEqual(
+          cell.outputs,
+          [],
+          `cell ${i + 1} of ${name}.ipynb has outputs: clear them`,
+        );
+        assert.equal(cell.execution_count, null, `cell ${i + 1} of ${name}.ipynb has a count`);
+        assert.equal(
+          cell.metadata?.execution,
+          undefined,
+          `cell ${i + 1} of ${name}.ipynb has timings`,
+        );
+        for (const [, specifier] of text(cell.source).matchAll(/\bfrom\s+"([^"]+)"/g)) {
+          assert.ok(ALLOWED_IMPORTS.has(specifier), `${name}.ipynb imports ${specifier}`);
+        }
+      }
+      const last = notebook.cells.at(-1)!;
+      assert.match(text(last.source), /showEnd\(\)/, `${name}.ipynb must end with showEnd()`);
+    });
+  }
+});
+
+Deno.test("deno task notebooks executes the four notebooks and exports them to HTML", async () => {
+  const models = await Deno.makeTempDir({ prefix: "notebook-models-" });
+  const splits = await Deno.makeTempDir({ prefix: "notebook-splits-" });
+  try {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "notebooks"],
+      cwd: ROOT,
+      env: { MODELS_DIR: models, SPLITS_DIR: splits, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(stderr);
+    if (code !== 0) {
+      assert.fail(`deno task notebooks failed (exit code ${code}):\n${log.slice(-4000)}`);
+    }
+
+    for (const name of NOTEBOOKS) {
+      const notebook = await readNotebook(`${OUT}/${name}.ipynb`);
+      const code = notebook.cells.filter((c) => c.cell_type === "code");
+      assert.ok(
+        code.every((c) => typeof c.execution_count === "number"),
+        `${name}: a cell did not run`,
+      );
+      const outputs = code.flatMap((c) => c.outputs ?? []);
+      assert.equal(outputs.filter((o) => o.output_type === "error").length, 0, `${name}: an error`);
+      assert.ok((await Deno.stat(`${OUT}/${name}.html`)).size > 0);
+    }
+    const explore = await Deno.readTextFile(`${OUT}/01_explore.html`);
+    assert.match(
+      explore,
+      /The rate jumps from 100 % at Final_Grade = 9 to 0 % at Final_Grade = 10/,
+    );
+
+    // 02 wrote the manifest and 03 the models, into the temporary folders only.
+    assert.ok((await Deno.stat(`${splits}/student_dropout-seed42.json`)).isFile);
+    const active = JSON.parse(await Deno.readTextFile(`${models}/active.json`));
+    assert.deepEqual(Object.keys(active).sort(), ["early-A", "early-B", "early-C", "seed"]);
+
+    const evaluate = await readNotebook(`${OUT}/04_evaluate.ipynb`);
+    const tables = evaluate.cells.flatMap((c) => c.outputs ?? [])
+      .map((o) => text(o.data?.["text/plain"]))
+      .filter((t) => t.includes("PCC % (Cortez & Silva, best)"));
+    assert.equal(tables.length, 1, "04_evaluate.ipynb shows the cross-validation table");
+    for (const [profile, best] of [["early-A", "93.0"], ["early-B", "90.1"], ["early-C", "85.0"]]) {
+      assert.match(tables[0], new RegExp(`${profile}\\s+\\w\\s+\\d+\\.\\d ± \\d+\\.\\d.*${best}`));
+    }
+  } finally {
+    await Deno.remove(models, { recursive: true });
+    await Deno.remove(splits, { recursive: true });
+  }
+});
+
+Deno.test("01_explore.html draws every Plotly figure in headless Chromium, offline", async () => {
+  const path = `${OUT}/01_explore.html`;
+  const executed = await readNotebook(`${OUT}/01_explore.ipynb`).catch(() => {
+    throw new Error(`${OUT}/01_explore.ipynb is missing: the notebook run above failed`);
+  });
+  const expected = executed.cells.flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.data?.["application/vnd.plotly.v1+json"]).length;
+  const profile = await Deno.makeTempDir({ prefix: "chromium-profile-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    viewport: { width: 1280, height: 1000 },
+  });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    // Offline: any request leaving the machine fails, so a figure can only come from the local copy.
+    await page.route(/^https?:/, (route) => route.abort());
+    await page.goto(`file://${path}`);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".plotly-figure svg.main-svg").length >= n,
+      expected,
+      { timeout: 60_000 },
+    );
+    const figures = await page.$$eval(".plotly-figure", (divs) =>
+      divs.map((div) => {
+        const svg = div.querySelector("svg.main-svg");
+        const box = svg?.getBoundingClientRect();
+        return {
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          marks: div.querySelectorAll(".trace, .point, .heatmaplayer image").length,
+          title: div.querySelector(".gtitle")?.textContent ?? "",
+        };
+      }));
+    assert.equal(figures.length, expected, "one drawn figure per Plotly output");
+    for (const f of figures) {
+      assert.ok(f.width > 300 && f.height > 200, `"${f.title}" is drawn ${f.width}×${f.height}`);
+      assert.ok(f.marks > 0, `"${f.title}" has no bars, points or cells`);
+    }
+    assert.ok(figures.some((f) => f.title === "Final_Grade by Dropped_Out"));
+    assert.deepEqual(errors, [], "no script errors on the page");
+
+    await Deno.mkdir(`${ROOT}tests/out`, { recursive: true });
+    const leak = page.locator(".plotly-figure", { hasText: "Final_Grade by Dropped_Out" });
+    await leak.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT });
+  } finally {
+    await context.close();
+    await Deno.remove(profile, { recursive: true });
+  }
+});
