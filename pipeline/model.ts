@@ -32,6 +32,8 @@ export interface ModelParams {
   classWeight: "balanced" | "none";
   /** Networks trained from derived seeds whose probabilities are averaged (1 = a single network). */
   ensemble: number;
+  /** Learned cut points per numeric feature added by the preprocessor (0–3; see `Preprocessor`). */
+  cuts: number;
 }
 
 /** Defaults chosen for a few hundred rows and a few dozen inputs. */
@@ -46,6 +48,7 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   patience: 20,
   classWeight: "balanced",
   ensemble: 1,
+  cuts: 0,
 };
 
 /** One epoch's figures, passed to the progress callback. */
@@ -112,6 +115,7 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
     "ensemble",
     "an integer 1–32",
   );
+  check(Number.isInteger(p.cuts) && p.cuts >= 0 && p.cuts <= 3, "cuts", "an integer 0–3");
   return p;
 }
 
@@ -285,7 +289,9 @@ export class MlpClassifier {
     if (rows === 0) return new Float32Array(0);
     const width = x.length / rows;
     return tf.tidy(() => {
-      const out = model.predict(tf.tensor2d(x, [rows, width])) as tf.Tensor;
+      // apply(), not predict(): predict() cuts the input into batches of 32, and the wasm
+      // backend copies the whole input for every cut (50,000 rows: 2.4 s instead of 28 ms).
+      const out = model.apply(tf.tensor2d(x, [rows, width]), { training: false }) as tf.Tensor;
       return out.dataSync() as Float32Array;
     });
   }

@@ -16,6 +16,12 @@ export interface PreprocessorParams {
   features: ColumnSpec[];
   /** How numeric columns are imputed. Categories always take the most frequent value. */
   numericImpute?: "median" | "mean";
+  /**
+   * Learned cut points per numeric column (default 0): each adds an indicator `x >= cut` at the
+   * split that best separates the training labels (lowest Gini impurity), like a decision stump.
+   * Sharp steps such as a pass mark are then one unit away for the network.
+   */
+  cuts?: number;
 }
 
 /** What was learned for one numeric column. */
@@ -25,6 +31,8 @@ export interface NumericState {
   impute: number;
   mean: number;
   std: number;
+  /** Learned cut points, each encoded as an indicator column. */
+  cuts?: number[];
 }
 
 /** What was learned for one categorical column. */
@@ -64,7 +72,13 @@ export class Preprocessor {
         `Invalid preprocessor parameter "numericImpute": "${numericImpute}", expected median or mean`,
       );
     }
-    this.params = { ...params, numericImpute };
+    const cuts = params.cuts ?? 0;
+    if (!(Number.isInteger(cuts) && cuts >= 0 && cuts <= 3)) {
+      throw new InputError(
+        `Invalid preprocessor parameter "cuts": ${cuts}, expected an integer 0–3`,
+      );
+    }
+    this.params = { ...params, numericImpute, cuts };
   }
 
   /** The learned state; throws NotFittedError before `fit`. */
@@ -89,7 +103,12 @@ export class Preprocessor {
         }]);
       }
       if (col.type === "category") return fitCategory(col.name, cells);
-      return fitNumeric(col.name, cells, this.params.numericImpute);
+      const state = fitNumeric(col.name, cells, this.params.numericImpute);
+      if (this.params.cuts > 0 && data.labels.length === data.rows) {
+        const filled = cells.map((v) => (v === null ? state.impute : v as number));
+        state.cuts = learnCuts(filled, data.labels, this.params.cuts);
+      }
+      return state;
     });
     this.#state = { features };
     return this;
@@ -97,16 +116,15 @@ export class Preprocessor {
 
   /** The width of an encoded row. */
   get width(): number {
-    return this.state.features.reduce(
-      (w, f) => w + (f.kind === "numeric" ? 1 : f.categories.length),
-      0,
-    );
+    return this.state.features.reduce((w, f) => w + widthOf(f), 0);
   }
 
   /** The names of the encoded columns, e.g. `Age`, `School=GP`. */
   get outputNames(): string[] {
     return this.state.features.flatMap((f) =>
-      f.kind === "numeric" ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)
+      f.kind === "numeric"
+        ? [f.name, ...(f.cuts ?? []).map((c) => `${f.name}>=${c}`)]
+        : f.categories.map((c) => `${f.name}=${c}`)
     );
   }
 
@@ -114,7 +132,7 @@ export class Preprocessor {
   get groups(): { feature: string; start: number; end: number }[] {
     let start = 0;
     return this.state.features.map((f) => {
-      const width = f.kind === "numeric" ? 1 : f.categories.length;
+      const width = widthOf(f);
       const group = { feature: f.name, start, end: start + width };
       start += width;
       return group;
@@ -175,11 +193,15 @@ export class Preprocessor {
   }
 
   /** The parameters and learned state, as saved in `preprocessor.json`. */
-  toJSON(): { params: { features: string[]; numericImpute: string }; state: PreprocessorState } {
+  toJSON(): {
+    params: { features: string[]; numericImpute: string; cuts?: number };
+    state: PreprocessorState;
+  } {
     return {
       params: {
         features: this.params.features.map((c) => c.name),
         numericImpute: this.params.numericImpute,
+        cuts: this.params.cuts,
       },
       state: this.state,
     };
@@ -209,6 +231,7 @@ export class Preprocessor {
     const pre = new Preprocessor({
       features,
       numericImpute: json.params.numericImpute as "median" | "mean",
+      cuts: json.params.cuts ?? 0,
     });
     pre.#state = structuredClone(json.state);
     return pre;
@@ -233,6 +256,7 @@ function encodeInto(
     }
     if (f.kind === "numeric") {
       out[k++] = ((value as number) - f.mean) / f.std;
+      if (f.cuts) { for (const cut of f.cuts) out[k++] = (value as number) >= cut ? 1 : 0; }
     } else {
       const hit = f.categories.indexOf(value as string);
       if (hit < 0) onUnknown?.(f.name);
@@ -276,4 +300,43 @@ function fitCategory(name: string, cells: Cell[]): CategoryState {
   // Most frequent; ties go to the first name in sort order, so the result does not depend on row order.
   const impute = categories.reduce((best, c) => (counts.get(c)! > counts.get(best)! ? c : best));
   return { name, kind: "category", impute, categories };
+}
+
+function widthOf(f: NumericState | CategoryState): number {
+  return f.kind === "numeric" ? 1 + (f.cuts?.length ?? 0) : f.categories.length;
+}
+
+/**
+ * The k cut points (midpoints between adjacent distinct values) with the largest Gini gain.
+ *
+ * @param values Filled training values.
+ * @param labels 0/1 training labels.
+ * @param k How many cuts at most.
+ * @returns Cut points in ascending order; fewer when fewer splits reduce impurity.
+ */
+export function learnCuts(values: number[], labels: ArrayLike<number>, k: number): number[] {
+  const order = values.map((v, i) => [v, labels[i]] as const).sort((a, b) => a[0] - b[0]);
+  const n = order.length;
+  const totalPos = order.reduce((s, [, y]) => s + y, 0);
+  const gini = (
+    pos: number,
+    count: number,
+  ) => (count === 0 ? 0 : 2 * (pos / count) * (1 - pos / count));
+  const parent = gini(totalPos, n);
+  const candidates: { cut: number; gain: number }[] = [];
+  let leftPos = 0;
+  for (let i = 0; i < n - 1; i++) {
+    leftPos += order[i][1];
+    if (order[i][0] === order[i + 1][0]) continue;
+    const left = i + 1;
+    const impurity =
+      (left * gini(leftPos, left) + (n - left) * gini(totalPos - leftPos, n - left)) / n;
+    candidates.push({ cut: (order[i][0] + order[i + 1][0]) / 2, gain: parent - impurity });
+  }
+  return candidates
+    .filter((c) => c.gain > 1e-12)
+    .sort((a, b) => b.gain - a.gain || a.cut - b.cut)
+    .slice(0, k)
+    .map((c) => c.cut)
+    .sort((a, b) => a - b);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Preprocessor } from "./preprocess.ts";
+import { learnCuts, Preprocessor } from "./preprocess.ts";
 import {
   column,
   type Dataset,
@@ -298,4 +298,43 @@ Deno.test("transform() and transformRow() give the same numbers on the real data
     const { vector } = pre.transformRow(row);
     assert.deepEqual(vector, x.subarray(r * width, (r + 1) * width), `row ${r + 1}`);
   }
+});
+
+Deno.test("learnCuts() finds the split with the lowest Gini impurity, by hand", async (t) => {
+  await t.step("a clean step at 10 gives the midpoint 9.5", () => {
+    // values 7 8 9 | 10 11 12 with labels 1 1 1 | 0 0 0: the cut between 9 and 10 leaves both sides pure.
+    assert.deepEqual(learnCuts([12, 7, 10, 9, 11, 8], [0, 1, 0, 1, 0, 1], 1), [9.5]);
+  });
+  await t.step("the k best cuts come back in ascending order; ties go to the lower cut", () => {
+    // Values 1..5 with labels 1 1 0 0 1: parent Gini 2·0.6·0.4 = 0.48. Weighted child Gini per cut:
+    // 1.5 → 4/5·0.5 = 0.4 (gain 0.08); 2.5 → 3/5·4/9 = 0.2667 (gain 0.2133);
+    // 3.5 → (3·4/9 + 2·0.5)/5 = 0.4667 (gain 0.0133); 4.5 → 4/5·0.5 = 0.4 (gain 0.08).
+    // Best two: 2.5, then 1.5 and 4.5 tie and the lower wins.
+    assert.deepEqual(learnCuts([1, 2, 3, 4, 5], [1, 1, 0, 0, 1], 2), [1.5, 2.5]);
+  });
+  await t.step("a constant column or one class gives no cut", () => {
+    assert.deepEqual(learnCuts([3, 3, 3], [0, 1, 0], 1), []);
+    assert.deepEqual(learnCuts([1, 2, 3], [0, 0, 0], 1), []);
+  });
+});
+
+Deno.test("Preprocessor with cuts adds an indicator per learned cut, in the feature's group", () => {
+  const age = { name: "Age", type: "integer" as const, min: 0, max: 100 };
+  const data = {
+    source: "t",
+    sha256: "",
+    rows: 6,
+    columns: [age],
+    cells: { Age: [7, 8, 9, 10, 11, 12] },
+    labels: Uint8Array.from([1, 1, 1, 0, 0, 0]),
+    extra: {},
+  };
+  const pre = new Preprocessor({ features: [age], cuts: 1 }).fit(data);
+  assert.deepEqual(pre.outputNames, ["Age", "Age>=9.5"]);
+  assert.deepEqual(pre.groups, [{ feature: "Age", start: 0, end: 2 }]);
+  const { x } = pre.transform(data);
+  assert.deepEqual(Array.from({ length: 6 }, (_, r) => x[r * 2 + 1]), [0, 0, 0, 1, 1, 1]);
+  const again = Preprocessor.fromJSON(JSON.parse(JSON.stringify(pre.toJSON())), [age]);
+  assert.deepEqual(again.transformRow({ Age: 9 }).vector, pre.transformRow({ Age: 9 }).vector);
+  assert.throws(() => new Preprocessor({ features: [age], cuts: 7 }), /"cuts": 7/);
 });
