@@ -20,6 +20,8 @@ export interface ModelParams {
   dropout: number;
   /** L2 penalty on every kernel. */
   l2: number;
+  /** L1 penalty on the first layer's kernel: drives unhelpful inputs to zero. */
+  l1: number;
   /** Adam's learning rate. */
   learningRate: number;
   /** Rows per gradient step. */
@@ -42,6 +44,7 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   activation: "relu",
   dropout: 0.2,
   l2: 1e-3,
+  l1: 0,
   learningRate: 0.01,
   batchSize: 32,
   epochs: 200,
@@ -105,6 +108,7 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(["relu", "tanh", "elu"].includes(p.activation), "activation", "relu, tanh or elu");
   check(num(p.dropout) && p.dropout >= 0 && p.dropout < 1, "dropout", "a rate in [0, 1)");
   check(num(p.l2) && p.l2 >= 0, "l2", "a number >= 0");
+  check(num(p.l1) && p.l1 >= 0, "l1", "a number >= 0");
   check(num(p.learningRate) && p.learningRate > 0, "learningRate", "a finite number > 0");
   check(Number.isInteger(p.batchSize) && p.batchSize > 0, "batchSize", "a positive integer");
   check(Number.isInteger(p.epochs) && p.epochs > 0, "epochs", "a positive integer");
@@ -246,6 +250,7 @@ export class MlpClassifier {
               if (p.l2 > 0) {
                 for (const k of kernels) loss = tf.add(loss, tf.mul(p.l2, tf.sum(tf.square(k))));
               }
+              if (p.l1 > 0) loss = tf.add(loss, tf.mul(p.l1, tf.sum(tf.abs(kernels[0]))));
               return loss as tf.Scalar;
             },
             true,

@@ -158,17 +158,24 @@ Deno.test("the server process answers every route end to end", async (t) => {
       await clash.body?.cancel();
       let state = job;
       let slowest = 0;
+      let answered = 0;
+      const jobStarted = performance.now();
       while (!["activated", "rejected", "failed"].includes(state.state)) {
         const t0 = performance.now();
         const p = await post(`${url}/v1/predict`, STUDENT);
         assert.equal(p.status, 200);
         await p.body?.cancel();
         slowest = Math.max(slowest, performance.now() - t0);
+        answered++;
         state = await getJson(`${url}/v1/jobs/${job.id}`, admin);
       }
+      const jobMs = performance.now() - jobStarted;
       assert.equal(state.state, "activated", JSON.stringify(state));
       assert.ok(state.progress.epoch > 0 && state.progress.loss > 0);
-      assert.ok(slowest < 1000, `predictions stalled ${slowest} ms during training`);
+      // Training runs off the request thread: predictions keep coming while it runs, and none waits
+      // for it. Relative to the job's own duration, so a loaded machine slows both alike.
+      assert.ok(answered >= 3, `only ${answered} predictions answered during a ${jobMs} ms job`);
+      assert.ok(slowest < jobMs / 2, `a prediction took ${slowest} ms during a ${jobMs} ms job`);
       const fresh = await (await post(`${url}/v1/predict`, STUDENT)).json();
       assert.equal(fresh.model, state.model);
       assert.notEqual(fresh.model, ids[0]);
