@@ -1,6 +1,7 @@
 /**
  * Operational routes: health, readiness, metrics, the spec, the OpenAPI
- * document, Swagger UI from the pinned `swagger-ui-dist` package (no CDN), and
+ * document, Swagger UI from the pinned `swagger-ui-dist` package (no CDN),
+ * plotly.js for the page from the pinned `plotly.js-dist` package (no CDN), and
  * the page's static files from `server/static/`.
  *
  * @module
@@ -11,6 +12,10 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { openApiDocument } from "../openapi.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);
+/** The pinned plotly.js bundle: in Deno's npm cache, or embedded by `deno compile`. */
+const PLOTLY_JS = new URL(import.meta.resolve("plotly.js-dist"));
+/** A servable name: slash-separated segments of letters, digits, `_`, `-` and `.`, none starting with a dot. */
+const STATIC_NAME = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -101,10 +106,25 @@ export function systemRoutes(deps: AppDeps): Hono<AppEnv> {
       });
     });
   }
+  // 11 MB as it ships, about 3.5 MB gzipped: compressed once, on the first request.
+  let plotly: Promise<{ raw: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> }> | undefined;
+  app.get("/vendor/plotly.js", async (c) => {
+    plotly ??= plotlyBytes();
+    plotly.catch(() => plotly = undefined);
+    const { raw, gzip } = await plotly;
+    const zipped = /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+    return c.body(zipped ? gzip : raw, 200, {
+      "Content-Type": TYPES.js,
+      "Cache-Control": "public, max-age=86400",
+      Vary: "Accept-Encoding",
+      ...(zipped ? { "Content-Encoding": "gzip" } : {}),
+    });
+  });
   app.get("/*", async (c, next) => {
-    const path = decodeURIComponent(c.req.path);
-    const name = path === "/" ? "index.html" : path.slice(1);
-    if (name.split("/").some((part) => part === ".." || part.startsWith("."))) return next();
+    const name = c.req.path === "/" ? "index.html" : c.req.path.slice(1);
+    // Plain relative names only: new URL() takes "/etc/passwd" (from "//etc/passwd") or
+    // "file:///…" as they are, so anything else could resolve outside STATIC_DIR.
+    if (!STATIC_NAME.test(name)) return next();
     try {
       const bytes = await Deno.readFile(new URL(name, STATIC_DIR));
       return c.body(bytes, 200, { "Content-Type": contentType(name) });
@@ -116,4 +136,13 @@ export function systemRoutes(deps: AppDeps): Hono<AppEnv> {
     }
   });
   return app;
+}
+
+async function plotlyBytes(): Promise<{
+  raw: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer>;
+}> {
+  const raw = await Deno.readFile(PLOTLY_JS) as Uint8Array<ArrayBuffer>;
+  const stream = new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"));
+  return { raw, gzip: await new Response(stream).bytes() };
 }

@@ -1,0 +1,103 @@
+// @ts-check
+/**
+ * CSV for the browser: a parser fed chunk by chunk as a response streams in
+ * (RFC 4180 quoting: fields may hold commas, doubled quotes and newlines, and
+ * a chunk may end anywhere, even inside a quote), and a line count of a file
+ * to estimate its rows.
+ *
+ * @module
+ */
+
+/**
+ * Parses CSV text arriving in chunks.
+ *
+ * @example
+ * const parser = new CsvParser();
+ * parser.push('row,error\n1,"Row 1: column ""Age"", expected'); // [["row", "error"]]
+ * parser.push(' an integer"\n'); // [["1", 'Row 1: column "Age", expected an integer']]
+ */
+export class CsvParser {
+  /** @type {string[]} */
+  #record = [];
+  #field = "";
+  /** 0 outside quotes, 1 inside, 2 just after a quote inside (a doubled quote or the end). */
+  #quote = 0;
+
+  /**
+   * Reads a chunk.
+   *
+   * @param {string} text The next chunk of text.
+   * @returns {string[][]} The records completed by this chunk.
+   */
+  push(text) {
+    /** @type {string[][]} */
+    const out = [];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (this.#quote === 1) {
+        if (ch === '"') this.#quote = 2;
+        else this.#field += ch;
+        continue;
+      }
+      if (this.#quote === 2) {
+        this.#quote = 0;
+        if (ch === '"') {
+          this.#field += '"';
+          this.#quote = 1;
+          continue;
+        }
+      }
+      if (ch === '"' && this.#field === "") this.#quote = 1;
+      else if (ch === ",") this.#endField();
+      else if (ch === "\n") this.#endRecord(out);
+      else if (ch !== "\r") this.#field += ch;
+    }
+    return out;
+  }
+
+  /**
+   * Ends the input.
+   *
+   * @returns {string[][]} The last record, when the text did not end with a newline.
+   */
+  end() {
+    /** @type {string[][]} */
+    const out = [];
+    this.#quote = 0;
+    this.#endRecord(out);
+    return out;
+  }
+
+  #endField() {
+    this.#record.push(this.#field);
+    this.#field = "";
+  }
+
+  /** @param {string[][]} out */
+  #endRecord(out) {
+    this.#endField();
+    const record = this.#record;
+    this.#record = [];
+    // A blank line is not a record.
+    if (record.length > 1 || record[0] !== "") out.push(record);
+  }
+}
+
+/**
+ * Counts the lines of a file without holding it in memory.
+ *
+ * @param {Blob} file The file.
+ * @returns {Promise<number>} Newline-terminated lines, plus one for a last line without a newline.
+ */
+export async function countLines(file) {
+  let lines = 0;
+  let last = 10;
+  const reader = file.stream().getReader();
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+    if (value.length > 0) last = value[value.length - 1];
+  }
+  return last === 10 ? lines : lines + 1;
+}

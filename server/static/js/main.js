@@ -1,0 +1,96 @@
+// @ts-check
+/**
+ * The page's entry point: reads the spec from `/v1/spec`, fills the profile
+ * selector (the spec's default first; `seed` marked as leaky), and switches
+ * between the four views by the URL's hash, so each view has an address and
+ * the browser's back button works.
+ *
+ * @module
+ */
+import { api } from "./api.js";
+import { batchView } from "./batch.js";
+import { byId, setOptions, showError } from "./dom.js";
+import { exploreView } from "./explore.js";
+import { modelView } from "./model.js";
+import { resizeCharts } from "./plotly.js";
+import { predictView } from "./predict.js";
+
+const VIEWS = ["predict", "batch", "explore", "model"];
+
+/**
+ * The text of a profile's option.
+ *
+ * @param {string} name The profile.
+ * @param {import("./api.js").ProfileInfo} info Its description from `/v1/spec`.
+ * @param {string} fallback The default profile.
+ * @returns {string} For example "seed: uses Final_Grade (a leak), old clients only".
+ */
+export function profileText(name, info, fallback) {
+  if (info.leaks.length) return `${name}: uses ${info.leaks.join(", ")} (a leak), old clients only`;
+  return name === fallback ? `${name} (default)` : name;
+}
+
+async function start() {
+  const select = byId("profile", HTMLSelectElement);
+  const warning = byId("profile-warning");
+  const answer = await api.spec();
+  const names = Object.keys(answer.profiles);
+  // The default first, the leaky ones last.
+  names.sort((a, b) =>
+    Number(b === answer.default_profile) - Number(a === answer.default_profile) ||
+    answer.profiles[a].leaks.length - answer.profiles[b].leaks.length
+  );
+  setOptions(
+    select,
+    names.map((n) => ({
+      value: n,
+      text: profileText(n, answer.profiles[n], answer.default_profile),
+    })),
+    answer.default_profile,
+  );
+  const state = { spec: answer, profile: answer.default_profile };
+
+  const predict = predictView(state);
+  const batch = batchView(state);
+  const explore = exploreView(state);
+  const model = modelView(state);
+
+  let current = "";
+  function route() {
+    const wanted = location.hash.slice(1);
+    const view = VIEWS.includes(wanted) ? wanted : "predict";
+    for (const name of VIEWS) byId(`view-${name}`).hidden = name !== view;
+    for (const link of document.querySelectorAll("nav a[data-view]")) {
+      if (/** @type {HTMLElement} */ (link).dataset.view === view) {
+        link.setAttribute("aria-current", "page");
+      } else link.removeAttribute("aria-current");
+    }
+    resizeCharts(byId(`view-${view}`));
+    if (view === "explore") explore.show();
+    if (view === "model") model.show();
+    // Moving focus to the view's heading tells screen readers the view changed.
+    if (current && current !== view) byId(`${view}-title`).focus();
+    current = view;
+  }
+
+  select.addEventListener("change", () => {
+    state.profile = select.value;
+    const info = answer.profiles[state.profile];
+    warning.hidden = info.leaks.length === 0;
+    warning.textContent = info.leaks.length
+      ? `The ${state.profile} profile uses ${info.leaks.join(", ")}, known only at the end of ` +
+        "the year and the definition of the outcome: it cannot warn early. Use it only for the " +
+        "old clients."
+      : "";
+    predict.profileChanged();
+    batch.profileChanged();
+    if (current === "model") model.show();
+  });
+  addEventListener("hashchange", route);
+  route();
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => {
+  showError(byId("load-error"), `The page could not start: ${error.message}`);
+});
