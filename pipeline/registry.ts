@@ -33,7 +33,8 @@ export interface RegistryOptions {
   onStep?: (step: string) => void;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// At most 200 characters: a longer name fails with ENAMETOOLONG rather than NotFound.
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** Lists, saves, activates and loads models in a folder. */
 export class Registry {
@@ -107,10 +108,19 @@ export class Registry {
    */
   async activate(id: string): Promise<string> {
     const metadata = await this.metadata(id);
-    const active = await this.active();
-    active[metadata.profile] = id;
-    this.#onStep("pointer");
-    await writeFileAtomic(`${this.dir}/active.json`, JSON.stringify(active, null, 2));
+    // The read-modify-write holds an exclusive flock on the folder: two activations at once (of
+    // different profiles, from any thread or process) would each write back the map they read,
+    // and one would be lost. The kernel releases the lock on close or when the process dies.
+    const lock = await Deno.open(this.dir, { read: true });
+    try {
+      await lock.lock(true);
+      const active = await this.active();
+      active[metadata.profile] = id;
+      this.#onStep("pointer");
+      await writeFileAtomic(`${this.dir}/active.json`, JSON.stringify(active, null, 2));
+    } finally {
+      lock.close();
+    }
     return metadata.profile;
   }
 

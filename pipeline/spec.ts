@@ -216,7 +216,8 @@ export function column(spec: DatasetSpec, name: string): ColumnSpec {
  */
 export function profileOf(spec: DatasetSpec, name?: string): { name: string; profile: Profile } {
   const chosen = name ?? spec.default_profile ?? Object.keys(spec.profiles)[0];
-  const profile = spec.profiles[chosen];
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's members.
+  const profile = Object.hasOwn(spec.profiles, chosen) ? spec.profiles[chosen] : undefined;
   if (!profile) {
     throw new InputError(
       `Unknown profile "${chosen}": expected one of ${Object.keys(spec.profiles).join(", ")}`,

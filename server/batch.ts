@@ -184,6 +184,14 @@ async function csvItems(
       missing.map((column) => ({ row: 0, column, expected: "this column in the header" })),
     );
   }
+  // A repeated column would silently be read from its last copy: refuse it, as uploads do.
+  const repeated = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
+  if (repeated.length > 0) {
+    throw new SchemaError(
+      `Invalid CSV header: repeated ${repeated.join(", ")}`,
+      repeated.map((column) => ({ row: 0, column, expected: "a unique column name" })),
+    );
+  }
   const extras = header.filter((h) => !knownColumns(predictor.spec).has(h));
   async function* iterate(): AsyncGenerator<Item> {
     let row = 0;

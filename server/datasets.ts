@@ -81,6 +81,26 @@ export class DatasetStore {
   }
 
   /**
+   * Removes the temporary files of uploads a crash cut short (a stored upload
+   * is only ever renamed into place whole). Call once at start-up, before serving.
+   *
+   * @returns The names removed.
+   */
+  async sweep(): Promise<string[]> {
+    const removed: string[] = [];
+    try {
+      for await (const entry of Deno.readDir(this.dir)) {
+        if (!entry.isFile || !entry.name.endsWith(".tmp")) continue;
+        await Deno.remove(`${this.dir}/${entry.name}`);
+        removed.push(entry.name);
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return removed;
+  }
+
+  /**
    * The dataset uploaded last (also when it was a repeat of a stored one).
    *
    * @returns Its summary, or undefined when nothing was uploaded.

@@ -36,3 +36,19 @@ Deno.test("DatasetStore rejects an invalid CSV listing every problem and stores 
   assert.deepEqual(await store.list(), []);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("DatasetStore.sweep() removes what a crash left mid-upload and keeps stored data", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new DatasetStore(dir, spec);
+  assert.deepEqual(await new DatasetStore(`${dir}/absent`, spec).sweep(), []);
+  const { info } = await store.add(csv(lines.slice(1, 21)), "kept.csv");
+  await Deno.writeTextFile(`${store.path(info.id)}.0badc0de.tmp`, "School,Gen");
+  assert.deepEqual(await store.sweep(), [`${info.id}.csv.0badc0de.tmp`]);
+  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir), (e) => e.name)).sort(), [
+    `${info.id}.csv`,
+    `${info.id}.json`,
+    "latest",
+  ]);
+  assert.equal((await store.list()).length, 1);
+  await Deno.remove(dir, { recursive: true });
+});

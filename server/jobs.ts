@@ -191,15 +191,18 @@ export class JobRunner {
   }
 
   /**
-   * Clears what a crashed process left: locks, and jobs still marked running
-   * are marked failed. Call once at start-up, before serving.
+   * Clears what a crashed process left: locks and half-written job files are
+   * removed, and jobs still marked running are marked failed. Call once at
+   * start-up, before serving.
    */
   async sweep(): Promise<void> {
     try {
       for await (const entry of Deno.readDir(this.#dir)) {
         const path = `${this.#dir}/${entry.name}`;
-        if (entry.name.endsWith(".lock")) await Deno.remove(path).catch(() => {});
-        else if (entry.name.endsWith(".json")) {
+        // A ".tmp" is a job file whose atomic write the crash cut short.
+        if (entry.name.endsWith(".lock") || entry.name.endsWith(".tmp")) {
+          await Deno.remove(path).catch(() => {});
+        } else if (entry.name.endsWith(".json")) {
           const job = JSON.parse(await Deno.readTextFile(path)) as Job;
           if (!FINAL.includes(job.state)) {
             await this.#persist({

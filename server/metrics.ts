@@ -1,10 +1,12 @@
 /**
  * Prometheus metrics in the text exposition format: request counts and
  * latency histograms by route and status, predictions by risk band, micro-batch
- * sizes and the active model of each profile.
+ * sizes, the active model of each profile, and the process's resident memory
+ * and live tfjs tensors (a soak test watches both stay flat).
  *
  * @module
  */
+import { tensorCount } from "../pipeline/mod.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096];
@@ -28,6 +30,15 @@ class Histogram {
     out.push(`${name}_sum${labels ? `{${labels}}` : ""} ${this.sum}`);
     out.push(`${name}_count${labels ? `{${labels}}` : ""} ${this.count}`);
     return out;
+  }
+}
+
+/** Live tfjs tensors; 0 before the backend has started (tfjs throws then, and no model is loaded). */
+function liveTensors(): number {
+  try {
+    return tensorCount();
+  } catch {
+    return 0;
   }
 }
 
@@ -114,6 +125,14 @@ export class Metrics {
     for (const [profile, model] of Object.entries(active)) {
       out.push(`active_model{${labelText({ profile, model })}} 1`);
     }
+    out.push(
+      "# HELP process_resident_memory_bytes Resident set size of the process, in bytes.",
+      "# TYPE process_resident_memory_bytes gauge",
+      `process_resident_memory_bytes ${Deno.memoryUsage().rss}`,
+      "# HELP tfjs_tensors Live tfjs tensors (flat while serving: predictions free what they make).",
+      "# TYPE tfjs_tensors gauge",
+      `tfjs_tensors ${liveTensors()}`,
+    );
     return out.join("\n") + "\n";
   }
 }

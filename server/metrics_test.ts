@@ -24,5 +24,7 @@ Deno.test("Metrics.render() writes counters and cumulative histograms in the Pro
   assert.match(text, /^predict_batch_rows_bucket\{le="4"\} 0$/m);
   assert.match(text, /^predict_batch_rows_bucket\{le="8"\} 1$/m);
   assert.match(text, /^active_model\{profile="early-A",model="m1"\} 1$/m);
+  assert.match(text, /^process_resident_memory_bytes [1-9]\d*$/m);
+  assert.match(text, /^tfjs_tensors \d+$/m);
   assert.ok(text.endsWith("\n"));
 });

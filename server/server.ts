@@ -88,6 +88,7 @@ export async function serveApp(
   if (options.sweep ?? true) {
     await deps.models.registry.sweep();
     await deps.jobs.sweep();
+    await deps.datasets.sweep();
   }
   const stopWatch = deps.models.watch(config.watchMs);
   const app = createApp(deps);
@@ -144,12 +145,14 @@ export async function serveUntilSignal(
     }
     const registry = new Registry(config.modelsDir);
     await registry.sweep();
+    const spec = await loadSpec(toPath(config.specPath));
     await new JobRunner(new ModelStore(registry), {
-      spec: await loadSpec(toPath(config.specPath)),
+      spec,
       tolerance: config.gateTolerance,
       clock: Date.now,
       logger,
     }).sweep();
+    await new DatasetStore(config.uploadsDir, spec).sweep();
     const workers = Array.from(
       { length: config.workers },
       () => new Worker(new URL("./serve_worker.ts", import.meta.url), { type: "module" }),

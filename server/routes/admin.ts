@@ -11,7 +11,7 @@ import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../errors.ts";
 import { TrainBody } from "../schemas.ts";
-import { limit, readJson } from "./predict.ts";
+import { limit, readForm, readJson } from "./predict.ts";
 
 /**
  * Reads an uploaded CSV: a multipart field `file`, or the raw body.
@@ -23,7 +23,7 @@ import { limit, readJson } from "./predict.ts";
 export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name: string }> {
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data")) {
-    const form = await c.req.formData();
+    const form = await readForm(() => c.req.formData());
     const file = form.get("file");
     if (!(file instanceof File)) {
       throw new HttpError(400, 'Invalid multipart body: expected a CSV file in field "file"');

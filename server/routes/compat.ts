@@ -13,7 +13,7 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../errors.ts";
 import { Student } from "../schemas.ts";
 import { readUpload, trainingData } from "./admin.ts";
-import { limit, predictRecords, readJson } from "./predict.ts";
+import { limit, predictRecords, readForm, readJson } from "./predict.ts";
 
 /** The profile the original clients are answered with. */
 export const COMPAT_PROFILE = "seed";
@@ -95,7 +95,7 @@ async function readFields(c: Context): Promise<unknown> {
   if (
     type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")
   ) {
-    const form = await c.req.parseBody();
+    const form = await readForm(() => c.req.parseBody());
     for (const [key, value] of Object.entries(form)) {
       if (typeof value !== "string") {
         throw new HttpError(400, `Invalid form field "${key}": expected a value, not a file`);

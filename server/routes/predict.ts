@@ -47,6 +47,23 @@ export async function readJson(c: Context): Promise<unknown> {
 }
 
 /**
+ * Parses a multipart or URL-encoded body, answering 400 when it is malformed
+ * (a missing boundary, a truncated part): the parsers throw a plain TypeError.
+ *
+ * @param parse Parses the body, e.g. `() => c.req.formData()`.
+ * @returns What `parse` gives.
+ * @throws HttpError 400 (an HttpError from the body stream, such as 413, passes through).
+ */
+export async function readForm<T>(parse: () => Promise<T>): Promise<T> {
+  try {
+    return await parse();
+  } catch (cause) {
+    if (cause instanceof HttpError) throw cause;
+    throw new HttpError(400, `Malformed form body: ${(cause as Error).message}`);
+  }
+}
+
+/**
  * Leases the active model of a profile, answering 503 when there is none.
  *
  * @param deps The app's dependencies.
@@ -134,8 +151,8 @@ async function batchBody(
 ): Promise<{ format: BatchFormat; text: AsyncIterable<string> }> {
   const type = c.req.header("content-type") ?? "";
   if (type.toLowerCase().startsWith("multipart/form-data")) {
-    const form = await new Response(limitedBody(c, maxSize), { headers: { "content-type": type } })
-      .formData();
+    const body = new Response(limitedBody(c, maxSize), { headers: { "content-type": type } });
+    const form = await readForm(() => body.formData());
     const file = form.get("file");
     if (!(file instanceof File)) {
       throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
