@@ -104,7 +104,7 @@ export class GateError extends PipelineError {
 /** Formats a schema issue as one line: `Row 5, column "Age": "abc", expected …`. */
 export function formatIssue(issue: SchemaIssue): string {
   const where = [
-    issue.row !== undefined ? `row ${issue.row}` : "",
+    issue.row === 0 ? "header" : issue.row !== undefined ? `row ${issue.row}` : "",
     issue.column !== undefined ? `column "${issue.column}"` : "",
   ].filter(Boolean).join(", ");
   const value = issue.value === undefined ? "" : `${JSON.stringify(issue.value)}, `;
