@@ -26,8 +26,12 @@ export const PUBLISHED_PCC: Record<string, { setup: string; best: number; naive:
   "early-C": { setup: "C", best: 85.0, naive: 84.6 },
 };
 
-/** Cross-validation reports PCC, so by default each fold's threshold maximises accuracy on its holdout. */
-export const DEFAULT_CV_POLICY: ThresholdPolicy = { kind: "accuracy" };
+/**
+ * Cross-validation reports PCC, the share of correct decisions. On calibrated probabilities, flagging
+ * a student when p >= 0.5 maximises the expected share of correct decisions, and it fits nothing to
+ * the small holdout of each fold, so this is the default decision rule of `cv` and `tune`.
+ */
+export const DEFAULT_CV_POLICY: ThresholdPolicy = { kind: "fixed", threshold: 0.5 };
 
 /** Options of {@linkcode crossValidate}. */
 export interface CvOptions {

@@ -217,7 +217,7 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         assert.match(
           await page.textContent("#batch-count") ?? "",
           new RegExp(
-            `^Scored ${total} rows: [\\d,]+ high, \\d+ medium, [\\d,]+ low; 1 could not be scored$`,
+            `^Scored ${total} rows: [\\d,]+ high, [\\d,]+ medium, [\\d,]+ low; 1 could not be scored$`,
           ),
         );
         // Progress was shown while the answer was still streaming in.
