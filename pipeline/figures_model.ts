@@ -1,14 +1,15 @@
 /**
  * Plotly figures of trained models, read from their `metadata.json` (so the
  * server draws a saved model exactly as a notebook draws a fresh one): training
- * curves, a metrics comparison, and cross-validated accuracy beside the
- * published figures. The test-split evaluation figures (ROC, precision-recall,
+ * curves, a metrics comparison, cross-validated accuracy beside the published
+ * figures, and permutation importance beside the paper's most relevant inputs. The test-split evaluation figures (ROC, precision-recall,
  * confusion, calibration, threshold) are in `figures_eval.ts`.
  *
  * @module
  */
 import type { ModelMetadata } from "./artifacts.ts";
 import type { CvReport } from "./cv.ts";
+import type { Importance } from "./importance.ts";
 import type { Metrics } from "./metrics.ts";
 import { baseLayout, COLOR, PALETTE, paletteColor as color, type PlotlyFigure } from "./_plotly.ts";
 
@@ -153,6 +154,66 @@ export function cvFigure(
     layout: baseLayout("Cross-validated percent correct (PCC)", {
       xaxis: { type: "category", title: { text: "Profile" } },
       yaxis: { title: { text: "PCC (%)" } },
+    }),
+  };
+}
+
+/** The legend entry of the inputs {@linkcode importanceFigure} highlights. */
+export const HIGHLIGHT_LABEL = "in Cortez & Silva's Table 6";
+
+/**
+ * Permutation importance of one model's most important features: horizontal
+ * bars of the mean drop in test ROC-AUC when a feature is shuffled, ± its
+ * standard deviation over the repeats, largest at the top. Features named in
+ * `highlight` (the paper's most relevant inputs) get their own colour and
+ * legend entry.
+ *
+ * @param model The model, with its `importance` from `metadata.json`.
+ * @param options `top`: how many features to show (default 10); `highlight`: feature names to mark.
+ * @returns The figure.
+ * @example
+ * ```ts
+ * importanceFigure(metadata, { top: 10, highlight: PUBLISHED_TOP_INPUTS["early-C"] });
+ * ```
+ */
+export function importanceFigure(
+  model: ModelView & { importance: Importance[] },
+  options: { top?: number; highlight?: string[] } = {},
+): PlotlyFigure {
+  const shown = [...model.importance].sort((a, b) => b.importance - a.importance)
+    .slice(0, options.top ?? 10);
+  const marked = new Set(options.highlight ?? []);
+  const bars = (name: string, rows: Importance[], colour: string) => ({
+    type: "bar",
+    orientation: "h",
+    name,
+    y: rows.map((r) => r.feature),
+    x: rows.map((r) => r.importance),
+    error_x: { type: "data", array: rows.map((r) => r.sd), visible: true, color: COLOR.reference },
+    marker: { color: colour },
+    hovertemplate: "%{y}: ROC-AUC drops by %{x:.4f}<extra></extra>",
+  });
+  const others = shown.filter((r) => !marked.has(r.feature));
+  const paper = shown.filter((r) => marked.has(r.feature));
+  return {
+    data: [
+      ...(others.length || !paper.length
+        ? [bars(marked.size ? "other inputs" : "inputs", others, PALETTE[0])]
+        : []),
+      ...(paper.length ? [bars(HIGHLIGHT_LABEL, paper, PALETTE[1])] : []),
+    ],
+    layout: baseLayout(`Permutation importance: ${model.profile} (test split)`, {
+      height: 160 + 28 * shown.length,
+      // Each feature is in one trace only; "overlay" keeps every bar centred on its row.
+      barmode: "overlay",
+      xaxis: { title: { text: "Drop in ROC-AUC when shuffled (mean ± sd over repeats)" } },
+      yaxis: {
+        type: "category",
+        categoryorder: "array",
+        categoryarray: shown.map((r) => r.feature),
+        autorange: "reversed",
+        automargin: true,
+      },
     }),
   };
 }

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { cvFigure, metricsFigure, trainingCurvesFigure } from "./mod.ts";
+import {
+  cvFigure,
+  HIGHLIGHT_LABEL,
+  type Importance,
+  importanceFigure,
+  loadSpec,
+  metricsFigure,
+  profileOf,
+  PUBLISHED_TOP_INPUTS,
+  trainingCurvesFigure,
+} from "./mod.ts";
 import { view } from "./testdata/model_view_fixture.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -42,4 +52,66 @@ Deno.test("cvFigure() puts the cross-validated PCC beside the published figures"
   assert.match(ours.name, /2 × 10-fold/);
   assert.deepEqual(best.y, [93.0, null]);
   assert.deepEqual(naive.y, [89.7, null]);
+});
+
+Deno.test("importanceFigure() draws the top features, largest first, and marks the paper's inputs", async (t) => {
+  // Deliberately out of order: the figure sorts by mean drop.
+  const importance: Importance[] = [
+    { feature: "School", importance: 0.05, sd: 0.01 },
+    { feature: "Number_of_Failures", importance: 0.06, sd: 0.02 },
+    { feature: "Age", importance: 0.001, sd: 0.002 },
+    { feature: "Study_Time", importance: 0.04, sd: 0.005 },
+    { feature: "Travel_Time", importance: -0.002, sd: 0.003 },
+  ];
+  const model = { ...view("early-C"), importance };
+
+  await t.step("top cuts to the N largest, ordered top to bottom", () => {
+    const figure = importanceFigure(model, { top: 3 });
+    const traces = figure.data as Trace[];
+    assert.equal(traces.length, 1);
+    assert.equal(traces[0].orientation, "h");
+    assert.deepEqual(traces[0].y, ["Number_of_Failures", "School", "Study_Time"]);
+    assert.deepEqual(traces[0].x, [0.06, 0.05, 0.04]);
+    assert.deepEqual(traces[0].error_x.array, [0.02, 0.01, 0.005]);
+    const layout = figure.layout as Trace;
+    assert.deepEqual(layout.yaxis.categoryarray, ["Number_of_Failures", "School", "Study_Time"]);
+    assert.equal(layout.yaxis.autorange, "reversed");
+    assert.match(layout.title.text, /early-C/);
+  });
+
+  await t.step("the highlighted inputs get their own colour and legend entry", () => {
+    const traces = importanceFigure(model, { highlight: PUBLISHED_TOP_INPUTS["early-C"] })
+      .data as Trace[];
+    const [others, paper] = traces;
+    assert.equal(paper.name, HIGHLIGHT_LABEL);
+    assert.equal(HIGHLIGHT_LABEL, "in Cortez & Silva's Table 6");
+    assert.deepEqual(paper.y, ["Number_of_Failures", "School", "Travel_Time"]);
+    assert.deepEqual(others.y, ["Study_Time", "Age"]);
+    assert.notEqual(paper.marker.color, others.marker.color);
+    // Each feature is drawn once, and the axis keeps the overall order.
+    assert.deepEqual(
+      (importanceFigure(model, { highlight: ["School"] }).layout as Trace).yaxis.categoryarray,
+      ["Number_of_Failures", "School", "Study_Time", "Age", "Travel_Time"],
+    );
+  });
+
+  await t.step("the default shows ten features and leaves the input unsorted", () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({ feature: `f${i}`, importance: i, sd: 0 }));
+    const [bars] = importanceFigure({ ...view("a"), importance: many }).data as Trace[];
+    assert.equal(bars.y.length, 10);
+    assert.equal(bars.y[0], "f13");
+    assert.equal(many[0].feature, "f0");
+  });
+});
+
+Deno.test("PUBLISHED_TOP_INPUTS names five inputs of each profile, as the spec spells them", async () => {
+  const spec = await loadSpec(
+    new URL("../data/specs/student_dropout.json", import.meta.url).pathname,
+  );
+  assert.deepEqual(Object.keys(PUBLISHED_TOP_INPUTS), ["early-B", "early-C"]);
+  for (const [profile, inputs] of Object.entries(PUBLISHED_TOP_INPUTS)) {
+    assert.equal(new Set(inputs).size, 5);
+    const features = profileOf(spec, profile).profile.features;
+    for (const input of inputs) assert.ok(features.includes(input), `${profile} lacks ${input}`);
+  }
 });

@@ -50,3 +50,33 @@ export function permutationImportance(
   });
   return out.sort((a, b) => b.importance - a.importance);
 }
+
+/**
+ * The five most relevant inputs of the best model of each setup, Portuguese
+ * class, binary pass/fail, in Cortez & Silva, _Using data mining to predict
+ * secondary school student performance_ (2008), Table 6, most relevant first,
+ * in this data's column names: setup B (G1, failures, higher, school, Mjob)
+ * and setup C (failures, school, higher, traveltime, famrel). Keyed by the
+ * profile that reproduces the setup.
+ *
+ * @example
+ * ```ts
+ * const paper = PUBLISHED_TOP_INPUTS["early-C"]; // ["Number_of_Failures", "School", …]
+ * ```
+ */
+export const PUBLISHED_TOP_INPUTS: Record<string, string[]> = {
+  "early-B": [
+    "Grade_1",
+    "Number_of_Failures",
+    "Wants_Higher_Education",
+    "School",
+    "Mother_Job",
+  ],
+  "early-C": [
+    "Number_of_Failures",
+    "School",
+    "Wants_Higher_Education",
+    "Travel_Time",
+    "Family_Relationship",
+  ],
+};

@@ -132,7 +132,7 @@ export {
   type GroupRates,
 } from "./fairness.ts";
 export { bootstrapIntervals, CI_METRICS, type Interval } from "./intervals.ts";
-export { type Importance, permutationImportance } from "./importance.ts";
+export { type Importance, permutationImportance, PUBLISHED_TOP_INPUTS } from "./importance.ts";
 export { ARTIFACT_VERSION, buildMetadata, type ModelMetadata } from "./artifacts.ts";
 export { modelCard } from "./model_card.ts";
 export { tune, TUNE_SPACE, type TuneOptions, type TuneReport } from "./tune.ts";
@@ -162,6 +162,8 @@ export {
 export {
   COMPARED_METRICS,
   cvFigure,
+  HIGHLIGHT_LABEL,
+  importanceFigure,
   metricsFigure,
   type ModelView,
   trainingCurvesFigure,
