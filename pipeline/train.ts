@@ -45,7 +45,10 @@ export interface TrainOptions {
   model?: Partial<ModelParams>;
   /** How the decision threshold is chosen on validation (default: maximise F1). */
   policy?: ThresholdPolicy;
-  /** Recall on validation the medium band must reach (default 0.9). */
+  /**
+   * Recall on validation the medium band must reach (default 0.9); when the decision threshold
+   * already reaches it, the medium band goes half of the way from that recall to 1.
+   */
   watchRecall?: number;
   /** Validation and test fractions (default 0.15 each). */
   fractions?: { validation?: number; test?: number };
@@ -220,9 +223,12 @@ export async function fitOnRows(
     : chooseCalibration(stopData.labels, raw);
   const scores = raw.map((p) => calibrate(calibration, p));
   const threshold = chooseThreshold(stopData.labels, scores, options.policy ?? { kind: "f1" });
+  // The watch band reaches the recall target, or, when the decision threshold already does, half of
+  // the way from its recall to 1, so the medium band still names the next students to look at.
+  const decisionRecall = evaluate(stopData.labels, scores, threshold).recall;
   const watch = chooseThreshold(stopData.labels, scores, {
     kind: "min-recall",
-    recall: options.watchRecall ?? 0.9,
+    recall: Math.max(options.watchRecall ?? 0.9, decisionRecall + (1 - decisionRecall) / 2),
   });
   return {
     preprocessor,
