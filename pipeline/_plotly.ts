@@ -1,6 +1,7 @@
 /**
  * What the figure builders share: the figure type, colours, the base layout
- * and number formatting. Private to `figures*.ts`.
+ * and number formatting. Used by `figures*.ts`; `mod.ts` exports the layout and
+ * colours for figures drawn outside the pipeline (the benchmark report).
  *
  * @module
  */

@@ -90,21 +90,22 @@ function readText(col: ColumnSpec, text: string): CellResult {
 }
 
 function readNumber(col: ColumnSpec, x: number): CellResult {
-  const fail = { ok: false, expected: expectation(col) } as const;
-  if (!Number.isFinite(x)) return fail;
+  // The message is built only on failure: this runs for every numeric cell of every request.
+  const fail = (): CellResult => ({ ok: false, expected: expectation(col) });
+  if (!Number.isFinite(x)) return fail();
   switch (col.type) {
     case "category":
-      return fail;
+      return fail();
     case "boolean":
-      return x === 1 || x === 0 ? { ok: true, value: x } : fail;
+      return x === 1 || x === 0 ? { ok: true, value: x } : fail();
     case "ordinal":
-      return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : fail;
+      return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : fail();
     case "integer":
     case "number":
       // Beyond 2^53 a float no longer holds every integer: "9007199254740993" would round.
-      if (col.type === "integer" && !Number.isSafeInteger(x)) return fail;
-      if (col.min !== undefined && x < col.min) return fail;
-      if (col.max !== undefined && x > col.max) return fail;
+      if (col.type === "integer" && !Number.isSafeInteger(x)) return fail();
+      if (col.min !== undefined && x < col.min) return fail();
+      if (col.max !== undefined && x > col.max) return fail();
       return { ok: true, value: x };
   }
 }

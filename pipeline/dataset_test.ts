@@ -348,6 +348,32 @@ Deno.test("parseDatasetChunks() gives the cells of one parse, chunk by chunk", a
     assert.deepEqual(fromChunks.issues, fromWhole.issues);
   });
 
+  await t.step("missing, padded, repeated and invalid cells read as in one parse", async () => {
+    const valid = [
+      HEADER,
+      "GP,17,3.5,2,yes,False",
+      " MS ,18,,1,no,True",
+      "GP, 16,2.25,4,,false",
+      "MS,,0,3,yes,1",
+      "GP,17,3.5,2,yes,False",
+    ].join("\n") + "\n";
+    const chunks = await Array.fromAsync(
+      parseDatasetChunks(bytesOf(valid), TINY, { chunkRows: 2 }),
+    );
+    const one = await parseDataset(bytesOf(valid), TINY);
+    for (const col of TINY.columns) {
+      assert.deepEqual(chunks.flatMap((c) => c.cells[col.name]), one.cells[col.name], col.name);
+    }
+    const invalid = valid.replace(" MS ,18,,1,no,True", "XX,23,5, 9 ,maybe,True")
+      .replace("MS,,0,3,yes,1", "MS,abc,0,3,yes,");
+    const fromChunks = await schemaErrorOf(
+      Array.fromAsync(parseDatasetChunks(bytesOf(invalid), TINY, { chunkRows: 10 })),
+    );
+    const fromWhole = await schemaErrorOf(parseDataset(bytesOf(invalid), TINY));
+    assert.equal(fromWhole.issues.length, 7);
+    assert.deepEqual(fromChunks.issues, fromWhole.issues);
+  });
+
   await t.step("a header problem throws before the first chunk", async () => {
     const text = new TextDecoder().decode(bytes).replace("Study_Time,", "Study_Tim,");
     const chunks = parseDatasetChunks(bytesOf(text), spec, { chunkRows: 100 });

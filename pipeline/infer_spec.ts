@@ -7,7 +7,8 @@
  * @module
  */
 import { INTEGER, NUMBER } from "./cells.ts";
-import pl from "nodejs-polars";
+import type pl from "nodejs-polars";
+import { type Polars, polars } from "./_polars.ts";
 import { InputError } from "./errors.ts";
 import { type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts";
 import { scanCsv } from "./_csv_shape.ts";
@@ -62,7 +63,7 @@ export async function inferSpec(path: string, options: InferSpecOptions): Promis
   if (!Number.isInteger(maxCategories) || maxCategories < 1) {
     throw new InputError(`Invalid maxCategories: ${maxCategories}, expected a positive integer`);
   }
-  const table = readTable(path, await readText(path));
+  const table = readTable(await polars(), path, await readText(path));
 
   const { target, positive } = options;
   const targetValues = table.get(target);
@@ -130,7 +131,7 @@ async function readText(path: string): Promise<string> {
 }
 
 /** Reads every column as trimmed text, empty cells as null, keyed by trimmed header name. */
-function readTable(path: string, text: string): Map<string, (string | null)[]> {
+function readTable(pl: Polars, path: string, text: string): Map<string, (string | null)[]> {
   if (text.trim() === "") {
     throw new InputError(`Cannot infer a spec from ${path}: the file is empty`);
   }

@@ -159,6 +159,7 @@ export {
   featureFigure,
   type PlotlyFigure,
 } from "./figures.ts";
+export { baseLayout, COLOR, paletteColor } from "./_plotly.ts";
 export {
   COMPARED_METRICS,
   cvFigure,

@@ -7,6 +7,7 @@
  * @module
  */
 import { type Cell, readRecord, type Row } from "./cells.ts";
+import type { Dataset } from "./dataset.ts";
 import { ArtifactError, SchemaError, type SchemaIssue } from "./errors.ts";
 import { MlpClassifier } from "./model.ts";
 import { Preprocessor } from "./preprocess.ts";
@@ -14,7 +15,15 @@ import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts"
 import type { Bands } from "./train.ts";
 import type { ModelMetadata } from "./artifacts.ts";
 import { calibrate, type Calibration } from "./calibration.ts";
-import { type Explanation, integratedGradients, type Reason } from "./explain.ts";
+import { type Explanation, IG_STEPS, integratedGradients, type Reason } from "./explain.ts";
+import {
+  denseForward,
+  denseIntegratedGradients,
+  type DenseStack,
+  denseStack,
+  IDENTITY,
+  type OutputMap,
+} from "./explain_dense.ts";
 import { tf } from "./backend.ts";
 
 /** Risk band names, lowest first. */
@@ -60,6 +69,8 @@ export class Predictor {
   readonly calibration: Calibration;
   readonly #preprocessor: Preprocessor;
   readonly #classifier: MlpClassifier;
+  /** The network as Dense layers for explanations (null: another shape; undefined: not read yet). */
+  #dense?: DenseStack | null;
 
   /**
    * @param metadata The model's metadata (with its spec).
@@ -149,6 +160,35 @@ export class Predictor {
   }
 
   /**
+   * Scores a validated dataset column by column (the batch path of `deno task score`):
+   * the same predictions as `predict(rows)` without making a record per row.
+   *
+   * @param data A dataset holding the model's feature columns (a chunk of `parseDatasetChunks`).
+   * @returns One prediction per row, without reasons.
+   * @throws SchemaError naming a missing feature column.
+   */
+  predictDataset(data: Dataset): Prediction[] {
+    const { x } = this.#preprocessor.transform(data);
+    const p = this.predictMatrix(x, data.rows);
+    const features = this.#preprocessor.state.features;
+    const columns = features.map((f) => data.cells[f.name]);
+    // A category the network never saw encodes as zeros; transform() only counts them.
+    const seen = features.map((f) => (f.kind === "category" ? new Set(f.categories) : undefined));
+    const out = new Array<Prediction>(data.rows);
+    for (let r = 0; r < data.rows; r++) {
+      const imputed: string[] = [];
+      const unknown: string[] = [];
+      for (let j = 0; j < features.length; j++) {
+        const value = columns[j][r];
+        if (value === null) imputed.push(features[j].name);
+        else if (seen[j] && !seen[j]!.has(value as string)) unknown.push(features[j].name);
+      }
+      out[r] = this.#decide(p[r], imputed, unknown);
+    }
+    return out;
+  }
+
+  /**
    * Explains typed rows: every feature's contribution to the calibrated probability,
    * against the training-mean student (Integrated Gradients; contributions add up to
    * the probability minus the baseline's).
@@ -169,7 +209,8 @@ export class Predictor {
     const network = this.#classifier.model;
     const c = this.calibration;
     const calibrated = (t: tf.Tensor2D): tf.Tensor => {
-      const p = network.predict(t) as tf.Tensor;
+      // apply(), not predict(): see MlpClassifier.predictProba (predict() copies per 32 rows).
+      const p = network.apply(t, { training: false }) as tf.Tensor;
       if (c.method === "none") return p;
       const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
       return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), c.a), c.b));
@@ -179,12 +220,48 @@ export class Predictor {
       col.type === "boolean" && cell !== null
         ? (cell === 1 ? col.true_values![0] : col.false_values![0])
         : cell;
-    return integratedGradients(calibrated, x, {
+    const options = {
       baseline: Float32Array.from(baseline),
       groups: this.#preprocessor.groups,
       values: rows.map((row) => this.features.map((f) => shown(f, row[f.name] ?? null))),
-      steps: this.metadata.explanation.steps,
-    });
+      steps: this.metadata.explanation.steps ?? IG_STEPS,
+    };
+    // The same integral without tfjs when the network is Dense layers (a chain or an ensemble).
+    if (this.#dense === undefined) this.#dense = this.#readDense(options.baseline);
+    if (this.#dense) {
+      return denseIntegratedGradients(this.#dense, x, { ...options, map: this.#outputMap() });
+    }
+    return integratedGradients(calibrated, x, options);
+  }
+
+  /** The network as Dense layers, if it is that and they give the network's own outputs. */
+  #readDense(baseline: Float32Array): DenseStack | null {
+    const stack = denseStack(this.#classifier.model);
+    if (!stack) return null;
+    const width = baseline.length;
+    const probe = new Float32Array(3 * width);
+    probe.set(baseline);
+    for (let i = 0; i < width; i++) {
+      probe[width + i] = baseline[i] + 1;
+      probe[2 * width + i] = i % 2 ? -1 : 1;
+    }
+    const expected = this.#classifier.predictProba(probe, 3);
+    const got = denseForward(stack, probe);
+    return got.every((p, i) => Math.abs(p - expected[i]) < 1e-5) ? stack : null;
+  }
+
+  /** The calibration and its derivative, as the tfjs graph computes them (clipped logit). */
+  #outputMap(): OutputMap {
+    const c = this.calibration;
+    if (c.method === "none") return IDENTITY;
+    return {
+      f: (p) => calibrate(c, p),
+      df: (p) => {
+        if (p < 1e-7 || p > 1 - 1e-7) return 0;
+        const q = calibrate(c, p);
+        return (q * (1 - q) * c.a) / (p * (1 - p));
+      },
+    };
   }
 
   /**

@@ -20,6 +20,7 @@ import { MicroBatcher } from "./batcher.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { errorHandler } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { benchRoutes } from "./routes/bench.ts";
 import { compatRoutes } from "./routes/compat.ts";
 import { predictRoutes } from "./routes/predict.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", adminRoutes(deps));
   app.route("/", compatRoutes(deps, batcher));
   app.route("/", visualizeRoutes(deps));
+  if (deps.config.benchEcho) app.route("/", benchRoutes(deps));
   app.route("/", systemRoutes(deps));
 
   app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));

@@ -28,7 +28,10 @@ export interface Limits {
 export interface MicrobatchConfig {
   /** Gather concurrent requests into one tfjs call (false: one call per request). */
   enabled: boolean;
-  /** The longest a request waits for others, in microseconds. */
+  /**
+   * The longest a request waits for others, in microseconds. 0 (the default) flushes at the
+   * next turn of the event loop: the requests read in the same turn share a call.
+   */
   waitUs: number;
   /** Rows that trigger a flush before the wait is over. */
   maxRows: number;
@@ -62,6 +65,8 @@ export interface Config {
   workers: number;
   /** How often each worker checks `active.json` for a new model, in milliseconds. */
   watchMs: number;
+  /** Serve `POST /bench/echo`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
+  benchEcho: boolean;
 }
 
 /** The environment variables the server reads (the `--allow-env` list). */
@@ -78,6 +83,7 @@ export const ENV_VARS = [
   "MICROBATCH_WAIT_US",
   "MICROBATCH_MAX_ROWS",
   "GATE_TOLERANCE",
+  "BENCH_ECHO",
 ] as const;
 
 /** The spec shipped with the server (also embedded by `deno compile --include`). */
@@ -110,9 +116,10 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     gateTolerance: 0.02,
     workers: 1,
     watchMs: 250,
+    benchEcho: false,
     ...overrides,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
-    microbatch: { enabled: true, waitUs: 500, maxRows: 256, ...overrides.microbatch },
+    microbatch: { enabled: true, waitUs: 0, maxRows: 256, ...overrides.microbatch },
   };
 }
 
@@ -167,6 +174,10 @@ export function readConfig(
       `Invalid GATE_TOLERANCE: "${env("GATE_TOLERANCE")}", expected a number >= 0`,
     );
   }
+  const benchEcho = env("BENCH_ECHO") ?? "";
+  if (!["", "0", "1"].includes(benchEcho)) {
+    throw new InputError(`Invalid BENCH_ECHO: "${benchEcho}", expected 1 (on) or 0 (off)`);
+  }
   const config = makeConfig({
     port: int("PORT", flags.port ?? env("PORT"), 8000),
     hostname: flags.host ?? env("HOST") ?? "0.0.0.0",
@@ -178,9 +189,10 @@ export function readConfig(
     specPath: flags.spec ?? DEFAULT_SPEC_URL,
     workers: int("WORKERS", flags.workers ?? env("WORKERS"), 1, 1),
     gateTolerance: tolerance,
+    benchEcho: benchEcho === "1",
     microbatch: {
       enabled: microbatch === "on",
-      waitUs: int("MICROBATCH_WAIT_US", env("MICROBATCH_WAIT_US"), 500),
+      waitUs: int("MICROBATCH_WAIT_US", env("MICROBATCH_WAIT_US"), 0),
       maxRows: int("MICROBATCH_MAX_ROWS", env("MICROBATCH_MAX_ROWS"), 256, 1),
     },
   });

@@ -6,15 +6,7 @@
  *
  * @module
  */
-import {
-  csvLine,
-  InputError,
-  loadSpec,
-  parseDatasetChunks,
-  Registry,
-  rowAt,
-  syncDir,
-} from "../mod.ts";
+import { csvLine, InputError, loadSpec, parseDatasetChunks, Registry, syncDir } from "../mod.ts";
 import { DEFAULT_MODELS, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
@@ -72,8 +64,7 @@ await runMain(async () => {
       const extras = Object.keys(chunk.extra);
       header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed"];
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
-      const typed = Array.from({ length: chunk.rows }, (_, i) => rowAt(chunk, i));
-      const predictions = predictor.predict(typed);
+      const predictions = predictor.predictDataset(chunk);
       let text = "";
       predictions.forEach((p, i) => {
         if (p.at_risk) flagged++;

@@ -59,11 +59,15 @@ Deno.test("--workers 2: admin disabled without a token, activation reaches every
     });
 
     await t.step("both workers answer with the active model", async () => {
+      // /health answered once the first worker listened; the second may still be loading.
+      const listening = () => server.logs.filter((l) => l.includes('"msg":"Listening"')).length;
+      for (const deadline = Date.now() + 10_000; listening() < 2 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(listening(), 2);
       const seen = new Set<string>();
       for (let i = 0; i < 10; i++) seen.add(await modelOnFreshConnection(url));
       assert.deepEqual([...seen], [ids[0]]);
-      const listening = server.logs.filter((l) => l.includes('"msg":"Listening"'));
-      assert.equal(listening.length, 2);
     });
 
     await t.step(

@@ -1,0 +1,252 @@
+/**
+ * The benchmark's HTML report: the latency percentiles of every scenario and
+ * their requests per second against the ceiling (the pictures the original
+ * system's load test drew), then the pipeline's figures and the targets. The
+ * figures follow the pipeline's Plotly conventions (`baseLayout`, its colours);
+ * plotly.js comes from the pinned `plotly.js-dist` package, gzipped into the
+ * page as `notebooks/_display.ts` does, so the file works offline (no CDN).
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { gzipSync } from "node:zlib";
+import { baseLayout, COLOR, paletteColor, type PlotlyFigure } from "../pipeline/mod.ts";
+import { type BenchResult, targets } from "./results.ts";
+
+const PERCENTILES = [
+  ["p50", "p50_ms"],
+  ["p95", "p95_ms"],
+  ["p99", "p99_ms"],
+  ["p99.9", "p999_ms"],
+] as const;
+
+/**
+ * Latency at p50, p95, p99 and p99.9, one line per scenario (log scale).
+ *
+ * @param result The run.
+ * @returns The figure.
+ */
+export function latencyFigure(result: BenchResult): PlotlyFigure {
+  return {
+    data: result.scenarios.map((s, i) => ({
+      type: "scatter",
+      mode: "lines+markers",
+      name: `${s.name} (${s.connections} conn.)`,
+      x: PERCENTILES.map(([label]) => label),
+      y: PERCENTILES.map(([, key]) => s[key]),
+      line: { color: paletteColor(i), width: 2 },
+      marker: { size: 8 },
+      hovertemplate: `${s.name}: %{x} %{y:.2f} ms<extra></extra>`,
+    })),
+    layout: baseLayout("Latency percentiles per scenario", {
+      xaxis: { title: { text: "Percentile" }, type: "category" },
+      // "D2": ticks at 1, 2 and 5 of each decade, without the crowded minor labels.
+      yaxis: { title: { text: "Latency (ms, log scale)" }, type: "log", dtick: "D2" },
+    }),
+  };
+}
+
+/**
+ * Requests per second of every scenario, labelled with the share of the ceiling.
+ *
+ * @param result The run.
+ * @returns The figure.
+ */
+export function throughputFigure(result: BenchResult): PlotlyFigure {
+  const s = result.scenarios;
+  const ratio = (r: number | null) => (r === null ? "" : ` (${(100 * r).toFixed(0)} %)`);
+  return {
+    data: [{
+      type: "bar",
+      name: "requests/s",
+      x: s.map((x) => x.name),
+      y: s.map((x) => x.requests_per_sec),
+      text: s.map((x) => `${Math.round(x.requests_per_sec)}${ratio(x.ratio_to_ceiling)}`),
+      textposition: "outside",
+      marker: { color: s.map((x) => (x.name === "ceiling" ? COLOR.reference : COLOR.negative)) },
+      hovertemplate: "%{x}: %{y:.0f} requests/s<extra></extra>",
+    }],
+    layout: baseLayout("Requests per second (share of the ceiling)", {
+      xaxis: { title: { text: "Scenario" } },
+      yaxis: { title: { text: "Requests per second" } },
+      showlegend: false,
+    }),
+  };
+}
+
+let plotlyScript: string | undefined;
+
+/**
+ * plotly.js from Deno's npm cache, gzipped and base64-encoded in a script that
+ * unpacks it with the browser's `DecompressionStream`.
+ *
+ * @returns A `<script>` element defining `window.Plotly` once unpacked.
+ * @throws Error when the package is not in the cache.
+ */
+export function plotlyLoader(): string {
+  if (plotlyScript !== undefined) return plotlyScript;
+  const dir = new URL("./", import.meta.resolve("plotly.js-dist"));
+  let main: string;
+  try {
+    main = JSON.parse(Deno.readTextFileSync(new URL("package.json", dir))).main ?? "plotly.js";
+  } catch (cause) {
+    throw new Error(
+      `Cannot find plotly.js-dist in Deno's cache (${dir}): run \`deno install\` in the project root`,
+      { cause },
+    );
+  }
+  const packed = Buffer.from(gzipSync(Deno.readFileSync(new URL(main, dir)), { level: 9 }));
+  plotlyScript = `<script>
+(function () {
+  var text = atob("${packed.toString("base64")}");
+  var bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  window.plotlyReady = new Response(stream).text().then(function (code) {
+    var script = document.createElement("script");
+    script.text = code;
+    document.head.appendChild(script);
+  });
+})();
+</script>`;
+  return plotlyScript;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function htmlTable(head: string[], rows: (string | number)[][]): string {
+  const cell = (v: string | number, tag: string) =>
+    `<${tag}${typeof v === "number" ? ' class="num"' : ""}>${
+      escape(typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v)
+    }</${tag}>`;
+  return `<table><thead><tr>${head.map((h) => cell(h, "th")).join("")}</tr></thead><tbody>${
+    rows.map((r) => `<tr>${r.map((v) => cell(v, "td")).join("")}</tr>`).join("")
+  }</tbody></table>`;
+}
+
+/**
+ * The whole report page.
+ *
+ * @param result The run.
+ * @param options `library`: the plotly.js script (default {@linkcode plotlyLoader}; tests pass "").
+ * @returns The HTML document.
+ */
+export function reportHtml(result: BenchResult, options: { library?: string } = {}): string {
+  const m = result.machine;
+  const figures = [latencyFigure(result), throughputFigure(result)];
+  const p = result.pipeline;
+  const MB = 1024 * 1024;
+  const scenarioTable = htmlTable(
+    [
+      "scenario",
+      "what",
+      "connections",
+      "requests/s",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "p99.9 ms",
+      "errors",
+      "of ceiling",
+    ],
+    result.scenarios.map((s) => [
+      s.name,
+      s.description,
+      s.connections,
+      Math.round(s.requests_per_sec),
+      s.p50_ms,
+      s.p95_ms,
+      s.p99_ms,
+      s.p999_ms,
+      s.errors,
+      s.ratio_to_ceiling === null ? "–" : `${(100 * s.ratio_to_ceiling).toFixed(1)} %`,
+    ]),
+  );
+  const pipelineRows: (string | number)[][] = [];
+  if (p.train) {
+    pipelineRows.push(["deno task train (early-A), wall", `${p.train.wall_s.toFixed(1)} s`]);
+  }
+  if (p.cv) {
+    pipelineRows.push(["deno task cv, 1 × 10-fold, wall", `${p.cv.wall_s.toFixed(1)} s`]);
+    pipelineRows.push(["20 × 10-fold CV, projected", `${p.cv.projected_20_runs_s.toFixed(0)} s`]);
+  }
+  if (p.score) {
+    pipelineRows.push([
+      `deno task score, ${p.score.rows.toLocaleString("en")} rows`,
+      `${Math.round(p.score.rows_per_sec).toLocaleString("en")} rows/s (${
+        p.score.wall_s.toFixed(2)
+      } s)`,
+    ]);
+  }
+  pipelineRows.push(["cold start (median)", `${p.cold_start_median_ms.toFixed(0)} ms`]);
+  if (p.server_rss_peak_c256_bytes !== undefined) {
+    pipelineRows.push([
+      "server RSS, peak during predict-c256",
+      `${(p.server_rss_peak_c256_bytes / MB).toFixed(0)} MB`,
+    ]);
+  }
+  if (p.tfjs_tensors_before !== undefined) {
+    pipelineRows.push([
+      "tfjs tensors before → after",
+      `${p.tfjs_tensors_before} → ${p.tfjs_tensors_after}`,
+    ]);
+  }
+  const targetTable = htmlTable(
+    ["figure", "target", "this run", ""],
+    targets(result).map((
+      t,
+    ) => [t.figure, t.target, t.value, t.met === undefined ? "" : t.met ? "met" : "missed"]),
+  );
+  // "<" escaped so that no string in a figure can close the script element.
+  const json = JSON.stringify(figures).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Benchmark ${escape(m.started_at)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.figure { width: 100%; min-height: 480px; }
+</style>
+${options.library ?? plotlyLoader()}
+</head>
+<body>
+<h1>Benchmark of ${escape(m.started_at)}</h1>
+<p>${m.cores} cores, ${escape(m.cpu)}, ${(m.memory_bytes / 1024 ** 3).toFixed(1)} GB, ${
+    escape(`${m.os}/${m.arch}`)
+  };
+deno ${escape(m.deno)}, oha ${escape(m.oha)}; load average ${
+    m.load_start.map((x) => x.toFixed(2)).join(" ")
+  } at start,
+${m.load_end.map((x) => x.toFixed(2)).join(" ")} at end; ${m.scenario_seconds} s per scenario${
+    m.quick ? " (quick)" : ""
+  }.</p>
+<h2>Load scenarios</h2>
+${scenarioTable}
+<div id="figure-0" class="figure"></div>
+<div id="figure-1" class="figure"></div>
+<h2>Pipeline and server process</h2>
+${htmlTable(["figure", "value"], pipelineRows)}
+<h2>Targets</h2>
+${targetTable}
+<script>
+(function () {
+  var figures = ${json};
+  function draw() {
+    if (!window.Plotly) return setTimeout(draw, 50);
+    figures.forEach(function (f, i) {
+      window.Plotly.newPlot("figure-" + i, f.data, f.layout, { responsive: true, displaylogo: false });
+    });
+  }
+  draw();
+})();
+</script>
+</body>
+</html>
+`;
+}

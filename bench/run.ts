@@ -1,0 +1,266 @@
+/**
+ * One benchmark run: make sure models exist, measure cold starts, start the
+ * server with its production flags, warm it up, run the oha scenarios (the
+ * ceiling first, so every ratio has its baseline from the same run), watch the
+ * server's memory and tensors, stop it, then time the pipeline's tasks.
+ *
+ * @module
+ */
+import { ensureActiveModels, loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
+import { gauge, residentBytes, ROOT, type ServerProcess, startServer } from "./_server.ts";
+import { findOha, type OhaRun, runOha } from "./oha.ts";
+import { benchCv, benchScore, benchTrain } from "./pipeline.ts";
+import type { BenchResult, Machine, PipelineResult, ScenarioResult } from "./results.ts";
+import {
+  type Bodies,
+  buildBodies,
+  CEILING,
+  CONTENT_TYPES,
+  type Scenario,
+  selectScenarios,
+} from "./scenarios.ts";
+
+/** Options of {@linkcode runBench}. */
+export interface BenchOptions {
+  /** Seconds per scenario (20; 5 with `--quick`). */
+  seconds: number;
+  /** Scenario names to run (with the ceiling); empty for all. */
+  scenarios: string[];
+  /** Time the pipeline's tasks too. */
+  pipeline: boolean;
+  /** The model registry the server reads (`models`). */
+  modelsDir: string;
+  /** The training CSV; the default place when absent. */
+  data?: string;
+  /** Rows of the scoring input. */
+  rows: number;
+  /** Seed of the request bodies and the scoring input. */
+  seed: number;
+  /** Where the scoring input and output go. */
+  workDir: string;
+  /** Server starts measured for the cold start (the last one serves the scenarios). */
+  starts: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+const DEFAULT_PROFILES = ["early-A", "seed"];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function machine(oha: string, options: BenchOptions): Promise<Machine> {
+  let cpu = "unknown CPU";
+  try {
+    // lscpu, as Deno reads /proc/cpuinfo only with --allow-all.
+    const out = await new Deno.Command("lscpu", { stdout: "piped", stderr: "null" }).output();
+    cpu = /^Model name:\s*(.+)$/m.exec(new TextDecoder().decode(out.stdout))?.[1].trim() ?? cpu;
+  } catch {
+    // no lscpu (not Linux)
+  }
+  return {
+    cores: navigator.hardwareConcurrency,
+    cpu,
+    memory_bytes: Deno.systemMemoryInfo().total,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    deno: Deno.version.deno,
+    oha,
+    load_start: Deno.loadavg(),
+    load_end: [],
+    started_at: new Date().toISOString(),
+    scenario_seconds: options.seconds,
+    quick: options.seconds < 20,
+  };
+}
+
+/**
+ * Trains the models the scenarios need when the registry lacks them (as `deno task start` does).
+ *
+ * @param options The registry, the data and the logger.
+ * @returns The active model of each profile.
+ */
+export async function ensureModels(
+  options: Pick<BenchOptions, "modelsDir" | "data" | "log">,
+): Promise<Record<string, string>> {
+  const spec = await loadSpec(`${ROOT}data/specs/student_dropout.json`);
+  const registry = new Registry(
+    options.modelsDir.startsWith("/") ? options.modelsDir : `${ROOT}${options.modelsDir}`,
+  );
+  const { active } = await ensureActiveModels(registry, spec, {
+    profiles: DEFAULT_PROFILES,
+    data: options.data,
+    log: options.log,
+  });
+  return Object.fromEntries(DEFAULT_PROFILES.map((p) => [p, active[p]]));
+}
+
+async function runScenario(
+  oha: string,
+  server: ServerProcess,
+  scenario: Scenario,
+  bodies: Bodies,
+  seconds: number,
+): Promise<Omit<ScenarioResult, "ratio_to_ceiling">> {
+  const run: OhaRun = {
+    url: `${server.url}${scenario.path}`,
+    body: bodies[scenario.body],
+    contentType: CONTENT_TYPES[scenario.body],
+    connections: scenario.connections,
+    seconds,
+  };
+  let peakRss: number | undefined;
+  let sampling = true;
+  // Sampled every 200 ms from outside the server (ps), so the sampling does not load it.
+  const sampler = (async () => {
+    while (sampling) {
+      const rss = await residentBytes(server.pid);
+      if (rss !== undefined) peakRss = Math.max(peakRss ?? 0, rss);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  let r;
+  try {
+    r = await runOha(oha, run);
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  return {
+    name: scenario.name,
+    description: scenario.description,
+    path: scenario.path,
+    connections: scenario.connections,
+    seconds: r.seconds,
+    requests_per_sec: r.requests_per_sec,
+    p50_ms: r.p50_ms,
+    p95_ms: r.p95_ms,
+    p99_ms: r.p99_ms,
+    p999_ms: r.p999_ms,
+    mean_ms: r.mean_ms,
+    max_ms: r.max_ms,
+    responses: r.responses,
+    errors: r.errors,
+    status_codes: r.status_codes,
+    error_distribution: r.error_distribution,
+    server_rss_peak_bytes: peakRss ?? null,
+  };
+}
+
+/**
+ * Runs the benchmark.
+ *
+ * @param options Durations, scenarios, paths and the logger.
+ * @returns The results (not yet written).
+ * @throws Error when oha is missing or the server does not start.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const found = await findOha();
+  if (!found) {
+    throw new Error(
+      "Cannot find oha on the PATH or in ~/.cargo/bin: install it with `cargo install oha --locked`",
+    );
+  }
+  const scenarios = selectScenarios(options.scenarios);
+  const info = await machine(found.version, options);
+  const log = options.log;
+  log(
+    `oha ${found.version}; ${info.cores} cores; load ${
+      info.load_start.map((x) => x.toFixed(2)).join(" ")
+    }`,
+  );
+
+  const models = await ensureModels(options);
+  const dataPath = resolveDataPath(options.data, ROOT.replace(/\/$/, ""));
+  const spec = await loadSpec(`${ROOT}data/specs/student_dropout.json`);
+  const bodies = buildBodies(await Deno.readTextFile(dataPath), spec, options.seed);
+  const probe = { path: "/v1/predict", body: bodies.student, contentType: CONTENT_TYPES.student };
+
+  const pipeline: PipelineResult = { cold_start_ms: [], cold_start_median_ms: NaN, models };
+  let server: ServerProcess | undefined;
+  for (let i = 0; i < options.starts; i++) {
+    await server?.stop();
+    server = await startServer({ modelsDir: options.modelsDir, probe });
+    pipeline.cold_start_ms.push(server.coldStartMs);
+    log(
+      `Cold start ${i + 1}/${options.starts}: ${
+        server.coldStartMs.toFixed(0)
+      } ms to the first prediction`,
+    );
+  }
+  pipeline.cold_start_median_ms = median(pipeline.cold_start_ms);
+  const results: Omit<ScenarioResult, "ratio_to_ceiling">[] = [];
+  try {
+    const warm = Math.min(3, Math.max(1, Math.round(options.seconds / 5)));
+    const seen = new Set<string>();
+    for (const s of scenarios) {
+      const key = `${s.path} ${s.body}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      log(`Warming up ${s.path} (${s.body}) for ${warm} s`);
+      const r = await runOha(found.path, {
+        url: `${server!.url}${s.path}`,
+        body: bodies[s.body],
+        contentType: CONTENT_TYPES[s.body],
+        connections: 8,
+        seconds: warm,
+      });
+      if (r.errors > 0) {
+        throw new Error(
+          `Warm-up of ${s.path} failed: ${
+            JSON.stringify({ ...r.status_codes, ...r.error_distribution })
+          }`,
+        );
+      }
+    }
+    pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
+      await gauge(server!.url, "process_resident_memory_bytes");
+    pipeline.tfjs_tensors_before = await gauge(server!.url, "tfjs_tensors");
+    for (const s of scenarios) {
+      log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
+      const result = await runScenario(found.path, server!, s, bodies, options.seconds);
+      if (s.name === "predict-c256") {
+        pipeline.server_rss_peak_c256_bytes = result.server_rss_peak_bytes ?? undefined;
+      }
+      results.push(result);
+      log(
+        `  ${Math.round(result.requests_per_sec)} req/s, p99 ${
+          result.p99_ms.toFixed(2)
+        } ms, ${result.errors} errors`,
+      );
+      // Let the server's garbage collector and timers settle between scenarios.
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    pipeline.tfjs_tensors_after = await gauge(server!.url, "tfjs_tensors");
+  } finally {
+    const code = await server!.stop();
+    if (code !== 0) log(`The server exited with ${code}:\n${server!.stderr.slice(-20).join("\n")}`);
+  }
+  const ceiling = results.find((r) => r.name === CEILING)?.requests_per_sec;
+  const scenarioResults: ScenarioResult[] = results.map((r) => ({
+    ...r,
+    ratio_to_ceiling: ceiling ? r.requests_per_sec / ceiling : null,
+  }));
+
+  if (options.pipeline) {
+    log("Timing deno task train (early-A)");
+    pipeline.train = await benchTrain({ data: options.data });
+    log(`  ${pipeline.train.wall_s.toFixed(1)} s`);
+    log("Timing deno task cv (1 run of 10 folds)");
+    pipeline.cv = await benchCv({ data: options.data });
+    log(`  ${pipeline.cv.wall_s.toFixed(1)} s`);
+    log(`Writing ${options.rows.toLocaleString("en")} resampled rows and timing deno task score`);
+    pipeline.score = await benchScore(dataPath, {
+      rows: options.rows,
+      seed: options.seed,
+      modelsDir: options.modelsDir,
+      dir: options.workDir,
+    });
+    log(`  ${Math.round(pipeline.score.rows_per_sec)} rows/s`);
+  }
+  info.load_end = Deno.loadavg();
+  return { machine: info, scenarios: scenarioResults, pipeline };
+}
