@@ -8,9 +8,13 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import { gzipSync } from "node:zlib";
-import { baseLayout, COLOR, paletteColor, type PlotlyFigure } from "../pipeline/mod.ts";
+import {
+  baseLayout,
+  COLOR,
+  paletteColor,
+  type PlotlyFigure,
+  plotlyLoaderScript,
+} from "../pipeline/mod.ts";
 import { type BenchResult, targets } from "./results.ts";
 
 const PERCENTILES = [
@@ -74,44 +78,6 @@ export function throughputFigure(result: BenchResult): PlotlyFigure {
   };
 }
 
-let plotlyScript: string | undefined;
-
-/**
- * plotly.js from Deno's npm cache, gzipped and base64-encoded in a script that
- * unpacks it with the browser's `DecompressionStream`.
- *
- * @returns A `<script>` element defining `window.Plotly` once unpacked.
- * @throws Error when the package is not in the cache.
- */
-export function plotlyLoader(): string {
-  if (plotlyScript !== undefined) return plotlyScript;
-  const dir = new URL("./", import.meta.resolve("plotly.js-dist"));
-  let main: string;
-  try {
-    main = JSON.parse(Deno.readTextFileSync(new URL("package.json", dir))).main ?? "plotly.js";
-  } catch (cause) {
-    throw new Error(
-      `Cannot find plotly.js-dist in Deno's cache (${dir}): run \`deno install\` in the project root`,
-      { cause },
-    );
-  }
-  const packed = Buffer.from(gzipSync(Deno.readFileSync(new URL(main, dir)), { level: 9 }));
-  plotlyScript = `<script>
-(function () {
-  var text = atob("${packed.toString("base64")}");
-  var bytes = new Uint8Array(text.length);
-  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  window.plotlyReady = new Response(stream).text().then(function (code) {
-    var script = document.createElement("script");
-    script.text = code;
-    document.head.appendChild(script);
-  });
-})();
-</script>`;
-  return plotlyScript;
-}
-
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -130,7 +96,7 @@ function htmlTable(head: string[], rows: (string | number)[][]): string {
  * The whole report page.
  *
  * @param result The run.
- * @param options `library`: the plotly.js script (default {@linkcode plotlyLoader}; tests pass "").
+ * @param options `library`: the plotly.js script (default {@linkcode plotlyLoaderScript}; tests pass "").
  * @returns The HTML document.
  */
 export function reportHtml(result: BenchResult, options: { library?: string } = {}): string {
@@ -213,7 +179,7 @@ th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: lef
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .figure { width: 100%; min-height: 480px; }
 </style>
-${options.library ?? plotlyLoader()}
+${options.library ?? plotlyLoaderScript()}
 </head>
 <body>
 <h1>Benchmark of ${escape(m.started_at)}</h1>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { latencyFigure, plotlyLoader, reportHtml, throughputFigure } from "./report.ts";
+import { plotlyLoaderScript } from "../pipeline/mod.ts";
+import { latencyFigure, reportHtml, throughputFigure } from "./report.ts";
 import { type BenchResult, formatTable, type ScenarioResult, targets } from "./results.ts";
 
 function scenario(name: string, rps: number, p99: number, ceiling: number): ScenarioResult {
@@ -114,7 +115,7 @@ Deno.test("The report draws latency percentiles and requests/s with the pipeline
     assert.ok(!html.includes("<test>"));
   });
   await t.step("plotly.js is embedded from the local package, not fetched", () => {
-    const library = plotlyLoader();
+    const library = plotlyLoaderScript();
     assert.ok(library.length > 1_000_000);
     assert.ok(!/<script[^>]+src=/.test(library));
     assert.ok(!/https?:\/\//.test(library.slice(0, 200)));

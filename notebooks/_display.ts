@@ -8,10 +8,8 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
 import { isAbsolute } from "node:path";
-import { gzipSync } from "node:zlib";
-import type { PlotlyFigure } from "../pipeline/mod.ts";
+import { type PlotlyFigure, plotlyLoaderScript } from "../pipeline/mod.ts";
 
 /** A value shown in a table cell. */
 export type TableValue = string | number | boolean | null | undefined;
@@ -32,52 +30,7 @@ function fromRoot(path: string): string {
 }
 
 let plotlyEmbedded = false;
-let plotlyLoader: string | undefined;
 let shown = 0;
-
-/**
- * Reads the pinned plotly.js bundle from Deno's npm cache (once) and wraps it
- * in a script that unpacks it in the browser. The 11 MB library travels
- * gzipped and base64-encoded (about 2.6 MB): the Deno kernel drops messages
- * sent while a large one is still being written, and the exported HTML stays
- * small. Browsers unpack it with the standard `DecompressionStream`.
- *
- * @returns A `<script>` element that defines `window.Plotly` once unpacked.
- */
-export function plotlyLoaderScript(): string {
-  if (plotlyLoader === undefined) {
-    // The package folder in Deno's npm cache; read its package.json, since before the package
-    // is downloaded the resolver can only guess the main file's name.
-    const dir = new URL("./", import.meta.resolve("plotly.js-dist"));
-    let main: string;
-    try {
-      main = JSON.parse(Deno.readTextFileSync(new URL("package.json", dir))).main ?? "plotly.js";
-    } catch (cause) {
-      throw new Error(
-        `Cannot find plotly.js-dist in Deno's cache (${dir}): run \`deno install\` in the project root`,
-        { cause },
-      );
-    }
-    const packed = Buffer.from(gzipSync(Deno.readFileSync(new URL(main, dir)), { level: 9 }));
-    plotlyLoader = `<script type="text/javascript">
-(function () {
-  if (window.Plotly || window.__plotlyLoading) return;
-  window.__plotlyLoading = true;
-  var text = atob("${packed.toString("base64")}");
-  var bytes = new Uint8Array(text.length);
-  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  new Response(stream).text().then(function (code) {
-    var script = document.createElement("script");
-    script.text = code;
-    document.head.appendChild(script);
-  });
-})();
-</script>
-`;
-  }
-  return plotlyLoader;
-}
 
 /**
  * The MIME bundle of a figure: Plotly JSON for frontends with a Plotly

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
-import { Buffer } from "node:buffer";
-import { figureBundle, plotlyLoaderScript, tableBundle } from "./_display.ts";
+import { figureBundle, tableBundle } from "./_display.ts";
 
 const figure = { data: [{ type: "bar", x: ["</script><b>"], y: [1] }], layout: { height: 300 } };
 
@@ -23,16 +21,6 @@ Deno.test("figureBundle() puts the library before the figure only when given", (
     figureBundle(figure, { library: "<script>LIBRARY</script>" })["text/html"] as string,
     /^<script>LIBRARY<\/script><div/,
   );
-});
-
-Deno.test("plotlyLoaderScript() carries the pinned plotly.js, gzipped, with no network access", () => {
-  const script = plotlyLoaderScript();
-  const packed = script.match(/atob\("([A-Za-z0-9+/=]+)"\)/)![1];
-  const code = new TextDecoder().decode(gunzipSync(Buffer.from(packed, "base64")));
-  assert.match(code.slice(0, 200), /plotly\.js v3\.7\.0/);
-  assert.match(code.slice(-200), /window\.Plotly = Plotly;/);
-  assert.ok(script.length < code.length / 3, "the packed library is under a third of the original");
-  assert.doesNotMatch(script.replace(packed, ""), /https?:\/\//);
 });
 
 Deno.test("tableBundle() escapes HTML, right-aligns numbers and rounds them", () => {

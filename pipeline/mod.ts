@@ -160,6 +160,7 @@ export {
   type PlotlyFigure,
 } from "./figures.ts";
 export { baseLayout, COLOR, paletteColor } from "./_plotly.ts";
+export { plotlyLoaderScript } from "./plotly_embed.ts";
 export {
   COMPARED_METRICS,
   cvFigure,
