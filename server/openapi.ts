@@ -58,6 +58,14 @@ const profileParam = {
   schema: { type: "string" },
   description: "The feature profile; the spec's default when absent",
 };
+const reasonsParam = {
+  name: "reasons",
+  in: "query",
+  required: false,
+  schema: { type: "integer", minimum: 0, maximum: 100, default: 5 },
+  description:
+    "How many top reasons each prediction carries (Integrated Gradients against the training-mean student); 0 for none",
+};
 const pathParam = (name: string) => ({
   name,
   in: "path",
@@ -116,6 +124,20 @@ export function openApiDocument(spec: DatasetSpec): Json {
         profile: { type: "string" },
         imputed: { type: "array", items: { type: "string" } },
         unknown: { type: "array", items: { type: "string" } },
+        reasons: {
+          type: "array",
+          description:
+            "The features that moved this student's probability most, against the training-mean student; all features' contributions add up to the probability minus that student's",
+          items: {
+            type: "object",
+            properties: {
+              feature: { type: "string" },
+              value: { type: ["string", "number", "null"] },
+              contribution: { type: "number", description: "Signed change in probability" },
+              direction: { enum: ["raises", "lowers"] },
+            },
+          },
+        },
       },
     },
     Error: {
@@ -168,7 +190,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
     "/v1/predict": {
       post: {
         summary: "Score one student, or {students: [...]}",
-        parameters: [profileParam],
+        parameters: [profileParam, reasonsParam],
         requestBody: {
           required: true,
           content: {
