@@ -243,7 +243,9 @@ Deno.test("system routes: health, ready, spec, OpenAPI, docs, page and metrics",
   for (const path of ["/v1/predict", "/v1/predict/batch", "/predict", "/v1/models/train"]) {
     assert.ok(doc.paths[path], path);
   }
-  const predictParams = doc.paths["/v1/predict"].post.parameters.map((p: { name: string }) => p.name);
+  const predictParams = doc.paths["/v1/predict"].post.parameters.map((p: { name: string }) =>
+    p.name
+  );
   assert.deepEqual(predictParams, ["profile", "reasons"]);
   assert.ok(doc.components.schemas.Prediction.properties.reasons, "reasons are described");
   assert.match(await (await app.request("/docs")).text(), /swagger-ui-bundle\.js/);
