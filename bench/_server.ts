@@ -8,6 +8,8 @@
  * @module
  */
 
+import { compileFlags, freePort, stopChild } from "../server/_launch.ts";
+
 /** The project root. */
 export const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 
@@ -19,36 +21,6 @@ export interface Probe {
   body: string;
   /** The body's content type. */
   contentType: string;
-}
-
-/** The permission and unstable flags of a task, and its entry module. */
-export interface TaskFlags {
-  /** The `--allow-*` flags, verbatim. */
-  permissions: string[];
-  /** The `--unstable-*` flags. */
-  unstable: string[];
-  /** The entry module (the task's last word). */
-  entry: string;
-}
-
-/**
- * Reads the flags of a task of `deno.json`.
- *
- * @param denoJson The text of `deno.json`.
- * @param task The task name (`compile` holds the server's production flags).
- * @returns Its flags.
- * @throws Error when the task is missing.
- */
-export function taskFlags(denoJson: string, task = "compile"): TaskFlags {
-  const tasks = JSON.parse(denoJson).tasks as Record<string, string | { command: string }>;
-  const entry = tasks[task];
-  if (!entry) throw new Error(`Cannot find the ${task} task in deno.json`);
-  const words = (typeof entry === "string" ? entry : entry.command).trim().split(/\s+/);
-  return {
-    permissions: words.filter((w) => w.startsWith("--allow-")),
-    unstable: words.filter((w) => w.startsWith("--unstable-")),
-    entry: words[words.length - 1],
-  };
 }
 
 /** A running server process. */
@@ -66,18 +38,6 @@ export interface ServerProcess {
 }
 
 /**
- * A free port of 127.0.0.1.
- *
- * @returns The port number.
- */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-/**
  * Starts `server/main.ts` with the compile task's flags and waits until the
  * probe (a prediction) answers 200.
  *
@@ -92,7 +52,7 @@ export async function startServer(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
 }): Promise<ServerProcess> {
-  const flags = taskFlags(await Deno.readTextFile(`${ROOT}deno.json`));
+  const flags = compileFlags();
   const port = freePort();
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
@@ -167,24 +127,7 @@ export async function startServer(options: {
     pid: child.pid,
     coldStartMs,
     stderr,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // exited meanwhile
-        }
-      }, 15_000);
-      const { code } = await child.status;
-      clearTimeout(timer);
-      await reading;
-      return code;
-    },
+    stop: () => stopChild(child, reading),
   };
 }
 

@@ -6,43 +6,19 @@
  *
  * @module
  */
-import { denoTasks, ROOT } from "../../server/_testing.ts";
+import { ROOT } from "../../server/_testing.ts";
+import {
+  type CompileFlags,
+  compileFlags,
+  freePort,
+  parseTask,
+  stopChild,
+} from "../../server/_launch.ts";
 
-/** The flags of the compile task. */
-export interface CompileFlags {
-  /** The `--allow-*` flags, verbatim. */
-  permissions: string[];
-  /** The `--unstable-*` flags (reusePort for `--workers`). */
-  unstable: string[];
-  /** The `--include` paths. */
-  includes: string[];
-  /** The entry module. */
-  entry: string;
-}
-
-/**
- * Splits a task's command into its permission flags, includes and entry module.
- *
- * @param command The task string.
- * @returns The flags.
- */
-export function parseTask(command: string): CompileFlags {
-  const words = command.trim().split(/\s+/);
-  const includes: string[] = [];
-  words.forEach((w, i) => {
-    if (w === "--include") includes.push(words[i + 1]);
-    else if (w.startsWith("--include=")) includes.push(w.slice("--include=".length));
-  });
-  return {
-    permissions: words.filter((w) => w.startsWith("--allow-")),
-    unstable: words.filter((w) => w.startsWith("--unstable-")),
-    includes,
-    entry: words[words.length - 1],
-  };
-}
+export { type CompileFlags, freePort, parseTask };
 
 /** The compile task's flags. */
-export const COMPILE = parseTask(denoTasks().compile.command);
+export const COMPILE: CompileFlags = compileFlags();
 
 /** A running server process. */
 export interface ServerProcess {
@@ -52,18 +28,6 @@ export interface ServerProcess {
   logs: string[];
   /** Sends a signal and waits for the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
-}
-
-/**
- * A free local port.
- *
- * @returns The port number.
- */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /**
@@ -129,24 +93,6 @@ export async function startServer(
   return {
     url,
     logs,
-    async stop(signal = "SIGTERM") {
-      try {
-        child.kill(signal);
-      } catch {
-        // already gone
-      }
-      // A server that does not stop is killed, so a failing test cannot hang.
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // exited meanwhile
-        }
-      }, 15_000);
-      const { code } = await child.status;
-      clearTimeout(timer);
-      await reading;
-      return code;
-    },
+    stop: (signal = "SIGTERM") => stopChild(child, reading, signal),
   };
 }
