@@ -64,7 +64,8 @@ export function trainingCurvesFigure(models: ModelView[]): PlotlyFigure {
     }),
   };
 }
-/** The metrics {@linkcode metricsFigure} compares, by default. */
+
+/** The metrics {@linkcode metricsFigure} compares, by default (and the CLI's metrics table, before Brier and log loss). */
 export const COMPARED_METRICS: (keyof Metrics)[] = [
   "accuracy",
   "balanced_accuracy",

@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
+  COMPARED_METRICS,
   type FairnessReport,
   InputError,
   type Metrics,
@@ -78,17 +79,7 @@ export function numberOption(name: string, value: string | undefined): number | 
  * @returns The table, one line per metric.
  */
 export function metricsTable(rows: Record<string, Metrics>): string {
-  const keys: (keyof Metrics)[] = [
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "roc_auc",
-    "pr_auc",
-    "brier",
-    "log_loss",
-  ];
+  const keys: (keyof Metrics)[] = [...COMPARED_METRICS, "brier", "log_loss"];
   const names = Object.keys(rows);
   const lines = [["metric", ...names].map((s) => s.padEnd(18)).join("")];
   for (const key of keys) {
