@@ -224,7 +224,7 @@ export class JobRunner {
     await Promise.all(running.map((job) => this.#finish(job, () => this.#fail(job, "Stopped"))));
   }
 
-  async #gate(job: Job, modelId: string): Promise<void> {
+  async #gate(job: Job, modelId: string): Promise<Pick<Job, "state">> {
     job.model = modelId;
     job.state = "gating";
     await this.#persist(job);
@@ -234,34 +234,40 @@ export class JobRunner {
     const active = activeId ? await registry.metadata(activeId).catch(() => undefined) : undefined;
     job.gate = applyGate(candidate, active, { tolerance: this.#tolerance, force: job.force });
     if (job.gate.passed) await this.#models.activate(modelId);
-    job.state = job.gate.passed ? "activated" : "rejected";
+    const state = job.gate.passed ? "activated" : "rejected";
     this.#logger.log("info", "Training job finished", {
       job: job.id,
       model: modelId,
-      state: job.state,
+      state,
       gate: job.gate.reason,
     });
+    return { state };
   }
 
-  #fail(job: Job, message: string): Promise<void> {
-    job.state = "failed";
-    job.error = message;
+  #fail(job: Job, message: string): Promise<Pick<Job, "state" | "error">> {
     this.#logger.log("warn", "Training job failed", { job: job.id, detail: message });
-    return Promise.resolve();
+    return Promise.resolve({ state: "failed", error: message });
   }
 
-  async #finish(job: Job, step: () => Promise<void>): Promise<void> {
+  /**
+   * Ends a job: stops its worker, runs the last step, releases the profile's
+   * lock and only then shows the final state, so a client that sees a job
+   * ended (here or in the job file) can start the next one at once.
+   */
+  async #finish(job: Job, step: () => Promise<Partial<Job>>): Promise<void> {
     if (FINAL.includes(job.state) || !this.#workers.has(job.id)) return;
     this.#workers.get(job.id)!.terminate();
     this.#workers.delete(job.id);
+    let final: Partial<Job>;
     try {
-      await step();
+      final = await step();
     } catch (error) {
-      job.state = "failed";
-      job.error = `Activation failed: ${(error as Error).message}`;
+      final = { state: "failed", error: `Activation failed: ${(error as Error).message}` };
     }
-    await this.#persist(job).catch(() => {});
     await Deno.remove(this.#lockPath(job.profile)).catch(() => {});
+    const ended = { ...job, ...final };
+    await this.#persist(ended).catch(() => {});
+    Object.assign(job, ended);
     this.#done.get(job.id)?.resolve(job);
   }
 
