@@ -135,7 +135,7 @@ export { bootstrapIntervals, CI_METRICS, type Interval } from "./intervals.ts";
 export { type Importance, permutationImportance, PUBLISHED_TOP_INPUTS } from "./importance.ts";
 export { ARTIFACT_VERSION, buildMetadata, type ModelMetadata } from "./artifacts.ts";
 export { modelCard } from "./model_card.ts";
-export { tune, TUNE_SPACE, type TuneOptions, type TuneReport } from "./tune.ts";
+export { tune, TUNE_SPACE, type TuneCriterion, type TuneOptions, type TuneReport } from "./tune.ts";
 export { type ModelSummary, Registry, type RegistryOptions } from "./registry.ts";
 export { type Band, loadPredictor, type Prediction, Predictor } from "./predictor.ts";
 export { ensureBackend, tensorCount } from "./backend.ts";

@@ -80,6 +80,7 @@ Deno.test("modelParams() completes defaults and rejects bad parameters by name",
     ["epochs", { epochs: "10" }],
     ["patience", { patience: 0 }],
     ["classWeight", { classWeight: "auto" }],
+    ["calibration", { calibration: "platt" }],
     ["epoch", { epoch: 10 }],
     ["learning_rate", { learning_rate: 0.1 }],
   ];

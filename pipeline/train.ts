@@ -54,7 +54,10 @@ export interface TrainOptions {
   fractions?: { validation?: number; test?: number };
   /** Progress callback, once per epoch. */
   onEpoch?: (log: EpochLog) => void | Promise<void>;
-  /** Fit Platt scaling on validation when it lowers held-out log loss (default true). */
+  /**
+   * Fit Platt scaling on validation when it lowers held-out log loss (default true; false, or the
+   * model parameter `calibration: "none"`, turns it off).
+   */
   calibrate?: boolean;
   /** Columns whose groups the fairness audit compares (default: Gender, Address, School when present). */
   sensitive?: string[];
@@ -218,7 +221,8 @@ export async function fitOnRows(
     onEpoch: options.onEpoch,
   });
   const raw = classifier.predictProba(stopX.x, stopData.rows);
-  const calibration: Calibration = options.calibrate === false
+  const calibration: Calibration = options.calibrate === false ||
+      options.params.calibration === "none"
     ? { method: "none" }
     : chooseCalibration(stopData.labels, raw);
   const scores = raw.map((p) => calibrate(calibration, p));

@@ -184,3 +184,24 @@ Deno.test("trainProfile() reports the leak columns a profile uses", async (t) =>
     );
   });
 });
+
+Deno.test('trainProfile() with calibration "none" leaves the probabilities as the network gives them', async () => {
+  const auto = await trainProfile(data, spec, { profile: "early-A", seed: 3, model: QUICK });
+  const none = await trainProfile(data, spec, {
+    profile: "early-A",
+    seed: 3,
+    model: { ...QUICK, calibration: "none" },
+  });
+  try {
+    // Class weighting inflates the default network's probabilities, so Platt scaling wins here.
+    assert.equal(auto.calibration.method, "platt");
+    assert.equal(none.calibration.method, "none");
+    const raw = none.classifier.predictProba(
+      none.preprocessor.transform(data).x,
+      data.rows,
+    );
+    assert.deepEqual(scoreRows(none, data).scores, raw);
+  } finally {
+    dispose(auto, none);
+  }
+});

@@ -38,3 +38,35 @@ Deno.test("tune() rejects a bad candidate before any training", async () => {
     /Invalid model parameter "hidden"/,
   );
 });
+
+Deno.test("tune() by percent correct chooses the highest inner PCC over the inner runs, ties by log loss", async () => {
+  const space = [
+    { hidden: [], l2: 0.01, epochs: 20, calibration: "none" as const },
+    { hidden: [], l2: 0.01, epochs: 20 },
+  ];
+  const report = await tune(data, spec, {
+    profile: "early-C",
+    space,
+    outerFolds: 2,
+    innerFolds: 2,
+    innerRuns: 2,
+    criterion: "pcc",
+    seed: 5,
+  });
+  assert.equal(report.criterion, "pcc");
+  assert.equal(report.inner_runs, 2);
+  const [a, b] = report.candidates;
+  const expected = Math.abs(a.pcc - b.pcc) > 1e-3
+    ? (b.pcc > a.pcc ? 1 : 0)
+    : (b.log_loss < a.log_loss ? 1 : 0);
+  assert.equal(report.chosen, expected);
+  assert.equal(report.params.calibration, space[expected].calibration ?? "auto");
+});
+
+Deno.test("tune() names an unknown criterion", async () => {
+  await assert.rejects(
+    // deno-lint-ignore no-explicit-any
+    () => tune(data, spec, { profile: "early-C", criterion: "auc" as any }),
+    /Invalid tuning criterion "auc": expected log_loss or pcc/,
+  );
+});

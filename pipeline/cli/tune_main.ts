@@ -12,6 +12,7 @@ import {
   loadSpec,
   resolveDataPath,
   tune,
+  type TuneCriterion,
   writeFileAtomic,
 } from "../mod.ts";
 import { DEFAULT_SPEC, intOption, parseOptions, policyOption, policyText } from "./_common.ts";
@@ -22,6 +23,8 @@ await runMain(async () => {
     profile: { type: "string" },
     "outer-folds": { type: "string" },
     "inner-folds": { type: "string" },
+    "inner-runs": { type: "string" },
+    criterion: { type: "string" },
     seed: { type: "string" },
     policy: { type: "string" },
     data: { type: "string" },
@@ -37,15 +40,18 @@ await runMain(async () => {
     profile: opts.profile,
     outerFolds: intOption("outer-folds", opts["outer-folds"], 5),
     innerFolds: intOption("inner-folds", opts["inner-folds"], 3),
+    innerRuns: intOption("inner-runs", opts["inner-runs"], 1),
+    criterion: (opts.criterion ?? "log_loss") as TuneCriterion,
     seed: intOption("seed", opts.seed, 42),
     policy,
     log: (line) => console.error(`  ${line}`),
   });
   const n = report.nested;
   console.log(
-    `Profile ${report.profile}: nested CV (${report.outer_folds} outer × ${report.inner_folds} inner folds, policy ${
-      policyText(policy)
-    }), ${report.seconds.toFixed(0)} s`,
+    `Profile ${report.profile}: nested CV (${report.outer_folds} outer × ${report.inner_folds} inner folds` +
+      ` × ${report.inner_runs} inner run(s), chosen by ${report.criterion}, policy ${
+        policyText(policy)
+      }), ${report.seconds.toFixed(0)} s`,
   );
   console.log(
     `  nested PCC ${n.pcc.mean.toFixed(2)} ± ${n.pcc.ci95.toFixed(2)}, ROC-AUC ${
@@ -73,6 +79,7 @@ await runMain(async () => {
       seed: report.seed,
       outer_folds: report.outer_folds,
       inner_folds: report.inner_folds,
+      inner_runs: report.inner_runs,
       policy: policyText(policy),
       space: report.space,
       nested_pcc: { mean: n.pcc.mean, ci95: n.pcc.ci95 },
