@@ -1,10 +1,15 @@
 /**
- * Probability calibration by Platt scaling (Platt, 1999): a logistic
- * regression on the network's logit, p' = σ(a · logit(p) + b), fitted on the
- * validation split. Class weighting inflates the network's probabilities; this
- * maps them back to observed frequencies. Platt scaling is kept only when it
- * lowers log loss on held-out validation folds (fit on some, scored on the
- * rest), so it never makes a model worse by the measure it optimises.
+ * Probability calibration. Class weighting inflates a network's
+ * probabilities: weighing positives by w₁ and negatives by w₀ multiplies the
+ * odds it learns by w₁ / w₀, so the **prior correction** logit(p) − log(w₁ / w₀)
+ * maps them back without fitting anything (King & Zeng 2001, "Logistic
+ * Regression in Rare Events Data", §4.1). **Platt scaling** (Platt 1999), a
+ * logistic regression on the network's logit, p' = σ(a · logit(p) + b), is
+ * then fitted on the validation split and kept only when it lowers log loss
+ * on held-out validation folds (fit on some, scored on the rest), so it never
+ * makes a model worse by the measure it optimises. On a small validation split
+ * the correction matters: without it a weighted network's decisions at 0.5
+ * flag far too many students whenever the noisy Platt fit is turned down.
  *
  * @module
  */
@@ -13,6 +18,11 @@ import { logLoss } from "./metrics.ts";
 /** A calibration map, saved in the model's metadata. */
 export type Calibration =
   | { method: "none" }
+  | {
+    method: "prior";
+    /** Added to the logit: log(w₀ / w₁) for class weights w₁ (positives) and w₀ (negatives). */
+    shift: number;
+  }
   | {
     method: "platt";
     a: number;
@@ -35,8 +45,32 @@ function logit(p: number): number {
  * @returns The calibrated probability.
  */
 export function calibrate(calibration: Calibration, p: number): number {
-  if (calibration.method === "none") return p;
-  return 1 / (1 + Math.exp(-(calibration.a * logit(p) + calibration.b)));
+  const map = logitMap(calibration);
+  if (!map) return p;
+  return 1 / (1 + Math.exp(-(map.a * logit(p) + map.b)));
+}
+
+/**
+ * A calibration as the affine map of the logit it applies, p' = σ(a · logit(p) + b).
+ *
+ * @param calibration The map.
+ * @returns a and b, or undefined for none.
+ */
+export function logitMap(calibration: Calibration): { a: number; b: number } | undefined {
+  if (calibration.method === "none") return undefined;
+  if (calibration.method === "prior") return { a: 1, b: calibration.shift };
+  return { a: calibration.a, b: calibration.b };
+}
+
+/**
+ * The prior correction of a network trained with class weights.
+ *
+ * @param weights The weight of a positive and of a negative row.
+ * @returns The correction, or none when the weights are equal.
+ */
+export function priorCorrection(weights: { positive: number; negative: number }): Calibration {
+  const shift = Math.log(weights.negative / weights.positive);
+  return Number.isFinite(shift) && shift !== 0 ? { method: "prior", shift } : { method: "none" };
 }
 
 /**
@@ -77,22 +111,25 @@ export function fitPlatt(
 }
 
 /**
- * Chooses between no calibration and Platt scaling on validation data, by
- * k-fold cross-fitting: Platt wins only if its held-out log loss is lower.
+ * Chooses between a base map (none, or the prior correction of a weighted
+ * network) and Platt scaling on validation data, by k-fold cross-fitting:
+ * Platt wins only if its held-out log loss is lower.
  *
  * @param labels Validation labels.
  * @param scores Validation probabilities from the network.
  * @param folds Cross-fitting folds (default 5; rows are dealt in order, i mod k).
+ * @param base The map kept when Platt scaling does not win (default none).
  * @returns The chosen map, fitted on all validation rows when Platt wins.
  */
 export function chooseCalibration(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
   folds = 5,
+  base: Calibration = { method: "none" },
 ): Calibration {
   const n = labels.length;
   const positives = Array.from(labels).reduce((s, y) => s + y, 0);
-  if (n < 2 * folds || positives < folds || n - positives < folds) return { method: "none" };
+  if (n < 2 * folds || positives < folds || n - positives < folds) return base;
   const heldOut = new Float64Array(n);
   for (let k = 0; k < folds; k++) {
     const fitIdx: number[] = [];
@@ -106,8 +143,8 @@ export function chooseCalibration(
       }, scores[i]);
     }
   }
-  const before = logLoss(labels, scores);
+  const before = logLoss(labels, Array.from(scores, (p) => calibrate(base, p)));
   const after = logLoss(labels, heldOut);
-  if (!(after < before)) return { method: "none" };
+  if (!(after < before)) return base;
   return { method: "platt", ...fitPlatt(labels, scores), validation_log_loss: { before, after } };
 }

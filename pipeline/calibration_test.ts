@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { calibrate, chooseCalibration, fitPlatt } from "./calibration.ts";
+import {
+  calibrate,
+  chooseCalibration,
+  fitPlatt,
+  logitMap,
+  priorCorrection,
+} from "./calibration.ts";
 import { logLoss } from "./metrics.ts";
 import { mulberry32 } from "./_random.ts";
 
@@ -53,4 +59,54 @@ Deno.test("chooseCalibration() keeps Platt scaling only when it lowers held-out 
     };
     assert.ok(calibrate(c, 0.2) < calibrate(c, 0.3));
   });
+});
+
+Deno.test("priorCorrection() divides the odds by the ratio of the class weights", async (t) => {
+  await t.step("odds(p') = odds(p) · w₀ / w₁ at every p", () => {
+    const c = priorCorrection({ positive: 3, negative: 0.6 });
+    assert.equal(c.method, "prior");
+    const odds = (p: number) => p / (1 - p);
+    for (const p of [0.01, 0.2, 0.5, 0.77, 0.99]) {
+      const ratio = odds(calibrate(c, p)) / odds(p);
+      assert.ok(Math.abs(ratio - 0.2) < 1e-9, `p ${p}: ratio ${ratio}`);
+    }
+    assert.deepEqual(logitMap(c), { a: 1, b: Math.log(0.6 / 3) });
+  });
+  await t.step("equal weights need no correction", () => {
+    assert.deepEqual(priorCorrection({ positive: 1, negative: 1 }), { method: "none" });
+  });
+  await t.step("scores inflated by the weights' odds ratio are restored", () => {
+    // Labels from q; a weighted fit would learn odds(q)·5. The correction gives q back.
+    const rng = mulberry32(3);
+    const labels: number[] = [];
+    const inflated: number[] = [];
+    const truth: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const q = 0.02 + 0.5 * rng();
+      truth.push(q);
+      labels.push(rng() < q ? 1 : 0);
+      inflated.push((5 * q) / (5 * q + 1 - q));
+    }
+    const c = priorCorrection({ positive: 5, negative: 1 });
+    const restored = inflated.map((p) => calibrate(c, p));
+    restored.forEach((p, i) => assert.ok(Math.abs(p - truth[i]) < 1e-6));
+    assert.ok(logLoss(labels, restored) < logLoss(labels, inflated));
+  });
+});
+
+Deno.test("chooseCalibration() with a base map keeps it unless Platt scaling beats it held out", () => {
+  const base = priorCorrection({ positive: 5, negative: 1 });
+  const rng = mulberry32(8);
+  const labels: number[] = [];
+  const inflated: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const q = 0.02 + 0.5 * rng();
+    labels.push(rng() < q ? 1 : 0);
+    inflated.push((5 * q) / (5 * q + 1 - q));
+  }
+  // The base map is exactly right here, so Platt's two fitted numbers cannot beat it held out.
+  assert.deepEqual(chooseCalibration(labels, inflated, 5, base), base);
+  assert.deepEqual(chooseCalibration(labels.slice(0, 8), inflated.slice(0, 8), 5, base), base);
+  const platt = chooseCalibration(labels, inflated);
+  assert.equal(platt.method, "platt", "against no map at all, Platt wins");
 });

@@ -72,6 +72,7 @@ export {
   type PreprocessorState,
 } from "./preprocess.ts";
 export {
+  classWeights,
   DEFAULT_MODEL_PARAMS,
   type EpochLog,
   MlpClassifier,
@@ -123,7 +124,14 @@ export {
   DEFAULT_CV_POLICY,
   PUBLISHED_PCC,
 } from "./cv.ts";
-export { calibrate, type Calibration, chooseCalibration, fitPlatt } from "./calibration.ts";
+export {
+  calibrate,
+  type Calibration,
+  chooseCalibration,
+  fitPlatt,
+  logitMap,
+  priorCorrection,
+} from "./calibration.ts";
 export { type Explanation, IG_STEPS, integratedGradients, type Reason } from "./explain.ts";
 export {
   DEFAULT_SENSITIVE,

@@ -38,8 +38,8 @@ export interface ModelParams {
   cuts: number;
   /**
    * Platt scaling of the outputs (see `chooseCalibration`): `auto` keeps it when cross-fitting on the
-   * stopping rows shows it lowers log loss; `none` never fits it. Tuning chooses between them: on a
-   * small holdout the map itself is noisy, and an unweighted network needs no mapping back.
+   * stopping rows shows it lowers log loss; `none` never fits it (a class-weighted network still gets
+   * its prior correction). Tuning chooses between them: on a small holdout the map itself is noisy.
    */
   calibration: "auto" | "none";
 }
@@ -131,6 +131,27 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   return p;
 }
 
+/**
+ * The loss weight of a positive and of a negative row: with `balanced`, n / (2 · the class's count),
+ * so each class weighs half; otherwise 1 each.
+ *
+ * @param params The hyper-parameters (their `classWeight`).
+ * @param y The training labels.
+ * @returns Both weights.
+ */
+export function classWeights(
+  params: Pick<ModelParams, "classWeight">,
+  y: ArrayLike<number>,
+): { positive: number; negative: number } {
+  const n = y.length;
+  const positives = Array.from(y).reduce((a, b) => a + b, 0);
+  const balanced = params.classWeight === "balanced";
+  return {
+    positive: balanced && positives > 0 ? n / (2 * positives) : 1,
+    negative: balanced && positives < n ? n / (2 * (n - positives)) : 1,
+  };
+}
+
 /** A binary classifier giving the probability of the positive class. */
 export class MlpClassifier {
   /** The hyper-parameters, as given. */
@@ -206,9 +227,7 @@ export class MlpClassifier {
     const n = y.length;
     const p = this.params;
     const model = buildNetwork(width, p, options.seed);
-    const positives = y.reduce((a, b) => a + b, 0);
-    const w1 = p.classWeight === "balanced" && positives > 0 ? n / (2 * positives) : 1;
-    const w0 = p.classWeight === "balanced" && positives < n ? n / (2 * (n - positives)) : 1;
+    const { positive: w1, negative: w0 } = classWeights(p, y);
     const optimizer = tf.train.adam(p.learningRate);
     const dense = model.layers as tf.layers.Layer[];
     const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);

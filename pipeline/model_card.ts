@@ -7,6 +7,7 @@
  * @module
  */
 import type { ModelMetadata } from "./artifacts.ts";
+import type { Calibration } from "./calibration.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
@@ -78,15 +79,8 @@ export function modelCard(m: ModelMetadata): string {
     "",
     "## Calibration",
     "",
-    m.calibration.method === "platt"
-      ? `Platt scaling (a = ${num(m.calibration.a)}, b = ${
-        num(m.calibration.b)
-      }) fitted on validation; ` +
-        `cross-fitted validation log loss ${num(m.calibration.validation_log_loss.before)} → ` +
-        `${num(m.calibration.validation_log_loss.after)}. Test Brier score ${num(t.brier)}.`
-      : `No recalibration: Platt scaling did not lower held-out validation log loss. Test Brier score ${
-        num(t.brier)
-      }.`,
+    calibrationText(m.calibration, m.hyperparameters.calibration !== "none") +
+      ` Test Brier score ${num(t.brier)}.`,
     "",
     "| predicted | observed | n |",
     "|---|---|---|",
@@ -150,4 +144,21 @@ export function modelCard(m: ModelMetadata): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** One sentence on how a model's probabilities were calibrated, and whether Platt scaling was tried. */
+function calibrationText(c: Calibration, plattTried: boolean): string {
+  if (c.method === "platt") {
+    return `Platt scaling (a = ${num(c.a)}, b = ${num(c.b)}) fitted on validation; ` +
+      `cross-fitted validation log loss ${num(c.validation_log_loss.before)} → ` +
+      `${num(c.validation_log_loss.after)}.`;
+  }
+  const platt = plattTried
+    ? "Platt scaling did not lower held-out validation log loss"
+    : 'Platt scaling not tried (calibration "none")';
+  if (c.method === "prior") {
+    return `Prior correction of the class weights: ${num(c.shift)} added to the logit ` +
+      `(King & Zeng 2001); ${platt} further.`;
+  }
+  return `No recalibration: ${platt}.`;
 }

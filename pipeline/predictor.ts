@@ -14,7 +14,7 @@ import { Preprocessor } from "./preprocess.ts";
 import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts";
 import type { Bands } from "./train.ts";
 import type { ModelMetadata } from "./artifacts.ts";
-import { calibrate, type Calibration } from "./calibration.ts";
+import { calibrate, type Calibration, logitMap } from "./calibration.ts";
 import { type Explanation, IG_STEPS, integratedGradients, type Reason } from "./explain.ts";
 import {
   denseForward,
@@ -207,13 +207,13 @@ export class Predictor {
     const baseline = this.metadata.explanation?.baseline;
     if (!baseline) return rows.map(() => ({ baseline: NaN, raw: NaN, reasons: [] }));
     const network = this.#classifier.model;
-    const c = this.calibration;
+    const map = logitMap(this.calibration);
     const calibrated = (t: tf.Tensor2D): tf.Tensor => {
       // apply(), not predict(): see MlpClassifier.predictProba (predict() copies per 32 rows).
       const p = network.apply(t, { training: false }) as tf.Tensor;
-      if (c.method === "none") return p;
+      if (!map) return p;
       const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
-      return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), c.a), c.b));
+      return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), map.a), map.b));
     };
     // Reasons show values as the data spells them: a boolean 1 reads "yes", not 1.
     const shown = (col: ColumnSpec, cell: Cell): Cell =>
@@ -253,13 +253,14 @@ export class Predictor {
   /** The calibration and its derivative, as the tfjs graph computes them (clipped logit). */
   #outputMap(): OutputMap {
     const c = this.calibration;
-    if (c.method === "none") return IDENTITY;
+    const map = logitMap(c);
+    if (!map) return IDENTITY;
     return {
       f: (p) => calibrate(c, p),
       df: (p) => {
         if (p < 1e-7 || p > 1 - 1e-7) return 0;
         const q = calibrate(c, p);
-        return (q * (1 - q) * c.a) / (p * (1 - p));
+        return (q * (1 - q) * map.a) / (p * (1 - p));
       },
     };
   }

@@ -11,7 +11,13 @@ import type { Dataset } from "./dataset.ts";
 import { takeRows } from "./dataset.ts";
 import { type DatasetSpec, leaksOf, profileOf } from "./spec.ts";
 import { Preprocessor } from "./preprocess.ts";
-import { type EpochLog, MlpClassifier, type ModelParams, modelParams } from "./model.ts";
+import {
+  classWeights,
+  type EpochLog,
+  MlpClassifier,
+  type ModelParams,
+  modelParams,
+} from "./model.ts";
 import { type Split, stratifiedSplit } from "./split.ts";
 import {
   calibrationBins,
@@ -23,7 +29,7 @@ import {
   type ThresholdPolicy,
 } from "./metrics.ts";
 import { column } from "./spec.ts";
-import { calibrate, type Calibration, chooseCalibration } from "./calibration.ts";
+import { calibrate, type Calibration, chooseCalibration, priorCorrection } from "./calibration.ts";
 import { DEFAULT_SENSITIVE, type FairnessReport, fairnessReport } from "./fairness.ts";
 import { bootstrapIntervals, type Interval } from "./intervals.ts";
 import { type Importance, permutationImportance } from "./importance.ts";
@@ -55,8 +61,9 @@ export interface TrainOptions {
   /** Progress callback, once per epoch. */
   onEpoch?: (log: EpochLog) => void | Promise<void>;
   /**
-   * Fit Platt scaling on validation when it lowers held-out log loss (default true; false, or the
-   * model parameter `calibration: "none"`, turns it off).
+   * Calibrate (default true): the prior correction of a class-weighted network, then Platt scaling
+   * on validation when it lowers held-out log loss (the model parameter `calibration: "none"` skips
+   * Platt). False leaves the network's probabilities as they are.
    */
   calibrate?: boolean;
   /** Columns whose groups the fairness audit compares (default: Gender, Address, School when present). */
@@ -221,10 +228,13 @@ export async function fitOnRows(
     onEpoch: options.onEpoch,
   });
   const raw = classifier.predictProba(stopX.x, stopData.rows);
-  const calibration: Calibration = options.calibrate === false ||
-      options.params.calibration === "none"
+  // A class-weighted network's odds are inflated by a known factor: undo it, then perhaps fit Platt.
+  const prior = priorCorrection(classWeights(options.params, fitData.labels));
+  const calibration: Calibration = options.calibrate === false
     ? { method: "none" }
-    : chooseCalibration(stopData.labels, raw);
+    : options.params.calibration === "none"
+    ? prior
+    : chooseCalibration(stopData.labels, raw, 5, prior);
   const scores = raw.map((p) => calibrate(calibration, p));
   const threshold = chooseThreshold(stopData.labels, scores, options.policy ?? { kind: "f1" });
   // The watch band reaches the recall target, or, when the decision threshold already does, half of

@@ -8,6 +8,7 @@ import {
   type Metrics,
   resolveDataPath,
   stratifiedSplit,
+  takeRows,
 } from "./mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -185,22 +186,37 @@ Deno.test("trainProfile() reports the leak columns a profile uses", async (t) =>
   });
 });
 
-Deno.test('trainProfile() with calibration "none" leaves the probabilities as the network gives them', async () => {
-  const auto = await trainProfile(data, spec, { profile: "early-A", seed: 3, model: QUICK });
+Deno.test('trainProfile() with calibration "none" fits no Platt map, only undoes class weights', async () => {
+  const weighted = { ...QUICK, classWeight: "balanced" as const };
+  const auto = await trainProfile(data, spec, { profile: "early-A", seed: 3, model: weighted });
   const none = await trainProfile(data, spec, {
     profile: "early-A",
     seed: 3,
-    model: { ...QUICK, calibration: "none" },
+    model: { ...weighted, calibration: "none" },
   });
   try {
-    // Class weighting inflates the default network's probabilities, so Platt scaling wins here.
-    assert.equal(auto.calibration.method, "platt");
-    assert.equal(none.calibration.method, "none");
-    const raw = none.classifier.predictProba(
-      none.preprocessor.transform(data).x,
-      data.rows,
-    );
-    assert.deepEqual(scoreRows(none, data).scores, raw);
+    // Class weighting inflates the default network's odds: they are always corrected back.
+    assert.ok(["prior", "platt"].includes(auto.calibration.method), auto.calibration.method);
+    const train = takeRows(data, none.split.train);
+    const positives = train.labels.reduce((a, b) => a + b, 0);
+    assert.equal(none.calibration.method, "prior");
+    const shift = none.calibration.method === "prior" ? none.calibration.shift : NaN;
+    assert.ok(Math.abs(shift - Math.log(positives / (train.rows - positives))) < 1e-12, `${shift}`);
+    const unweighted = await trainProfile(data, spec, {
+      profile: "early-A",
+      seed: 3,
+      model: { ...QUICK, calibration: "none", classWeight: "none" },
+    });
+    try {
+      assert.deepEqual(unweighted.calibration, { method: "none" });
+      const raw = unweighted.classifier.predictProba(
+        unweighted.preprocessor.transform(data).x,
+        data.rows,
+      );
+      assert.deepEqual(scoreRows(unweighted, data).scores, raw);
+    } finally {
+      dispose(unweighted);
+    }
   } finally {
     dispose(auto, none);
   }

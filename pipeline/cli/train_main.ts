@@ -98,6 +98,8 @@ await runMain(async () => {
     } s; ${
       c.method === "platt"
         ? `Platt-calibrated (a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)})`
+        : c.method === "prior"
+        ? `prior-corrected for class weights (logit ${c.shift.toFixed(3)})`
         : "not recalibrated"
     }; threshold ${metadata.threshold.toFixed(3)}, bands medium >= ${
       metadata.bands.medium.toFixed(3)
