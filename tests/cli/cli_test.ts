@@ -297,6 +297,12 @@ Deno.test("the tasks exit 2 on an unknown option", async () => {
   assert.match(run.stderr, /Invalid arguments: .*--profil/);
 });
 
+Deno.test("deno task tune exits 2 on an unknown criterion, naming the valid ones", async () => {
+  const run = await task("tune", "--profile", "early-C", "--criterion", "auc");
+  assertExit(run, 2);
+  assert.match(run.stderr, /^error: Invalid tuning criterion "auc": expected log_loss or pcc/);
+});
+
 Deno.test("deno task train --max-eod refuses to activate an unfair model and says why", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cli_eod_" });
   const run = await task(
