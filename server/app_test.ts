@@ -253,6 +253,12 @@ Deno.test("system routes: health, ready, spec, OpenAPI, docs, page and metrics",
   assert.equal(bundle.status, 200);
   assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
   assert.match(await (await app.request("/")).text(), /href="\/docs"/);
+  assert.equal((await app.request("/js/api.js")).status, 200);
+  for (const source of ["/deno.json", "/js/csv_test.ts", "/js/../deno.json"]) {
+    const res = await app.request(source);
+    assert.equal(res.status, 404, `${source} is not part of the page`);
+    await res.body?.cancel();
+  }
   const metrics = await (await app.request("/metrics")).text();
   assert.match(
     metrics,

@@ -17,6 +17,12 @@ const PLOTLY_JS = new URL(import.meta.resolve("plotly.js-dist"));
 /** A servable name: slash-separated segments of letters, digits, `_`, `-` and `.`, none starting with a dot. */
 const STATIC_NAME = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
+/**
+ * What the page is made of. The folder also holds its type-checking config (`deno.json`) and unit
+ * tests (`*_test.ts`): they are sources, not part of the page, and are not served.
+ */
+const PAGE_TYPES = new Set(["html", "js", "css", "svg", "png", "ico"]);
+
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
   js: "text/javascript; charset=utf-8",
@@ -54,7 +60,11 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "
  * @returns Its MIME type (octet-stream when unknown).
  */
 export function contentType(name: string): string {
-  return TYPES[name.split(".").pop()!.toLowerCase()] ?? "application/octet-stream";
+  return TYPES[extension(name)] ?? "application/octet-stream";
+}
+
+function extension(name: string): string {
+  return name.split(".").pop()!.toLowerCase();
 }
 
 /**
@@ -124,7 +134,7 @@ export function systemRoutes(deps: AppDeps): Hono<AppEnv> {
     const name = c.req.path === "/" ? "index.html" : c.req.path.slice(1);
     // Plain relative names only: new URL() takes "/etc/passwd" (from "//etc/passwd") or
     // "file:///…" as they are, so anything else could resolve outside STATIC_DIR.
-    if (!STATIC_NAME.test(name)) return next();
+    if (!STATIC_NAME.test(name) || !PAGE_TYPES.has(extension(name))) return next();
     try {
       const bytes = await Deno.readFile(new URL(name, STATIC_DIR));
       return c.body(bytes, 200, { "Content-Type": contentType(name) });
