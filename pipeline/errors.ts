@@ -101,13 +101,30 @@ export class GateError extends PipelineError {
   }
 }
 
+/** The longest text of a bad value an error repeats; longer ones are cut, with their length. */
+export const MAX_SHOWN_VALUE = 64;
+
+/**
+ * A bad value as an error may repeat it: strings and numbers as they are, anything else as
+ * JSON, cut to {@linkcode MAX_SHOWN_VALUE} characters with the full length noted, so a
+ * megabyte sent in one field does not come back in the answer or the log.
+ *
+ * @param value The value as read.
+ * @returns The value, or its shortened text.
+ */
+export function shownValue(value: unknown): unknown {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_SHOWN_VALUE) return value;
+  return `${text.slice(0, MAX_SHOWN_VALUE)}… (${text.length} characters)`;
+}
+
 /** Formats a schema issue as one line: `Row 5, column "Age": "abc", expected …`. */
 export function formatIssue(issue: SchemaIssue): string {
   const where = [
     issue.row === 0 ? "header" : issue.row !== undefined ? `row ${issue.row}` : "",
     issue.column !== undefined ? `column "${issue.column}"` : "",
   ].filter(Boolean).join(", ");
-  const value = issue.value === undefined ? "" : `${JSON.stringify(issue.value)}, `;
+  const value = issue.value === undefined ? "" : `${JSON.stringify(shownValue(issue.value))}, `;
   const text = `${value}expected ${issue.expected}`;
   return where ? `${where[0].toUpperCase()}${where.slice(1)}: ${text}` : text;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatIssue, GateError, PipelineError, SchemaError } from "./errors.ts";
+import { formatIssue, GateError, PipelineError, SchemaError, shownValue } from "./errors.ts";
 
 Deno.test("formatIssue() names the row, the header or neither, then the value and the expectation", async (t) => {
   await t.step("a data row", () => {
@@ -29,4 +29,14 @@ Deno.test("SchemaError keeps at most MAX_ISSUES issues and the true total", () =
   assert.equal(error.total, 70);
   assert.ok(error instanceof PipelineError);
   assert.equal(new GateError("Refused").name, "GateError");
+});
+
+Deno.test("shownValue() keeps short values and cuts long ones, noting their length", () => {
+  assert.equal(shownValue("abc"), "abc");
+  assert.equal(shownValue(42), 42);
+  assert.deepEqual(shownValue({ a: 1 }), { a: 1 });
+  assert.equal(shownValue("y".repeat(65)), `${"y".repeat(64)}… (65 characters)`);
+  const long = shownValue(Array.from({ length: 100 }, (_, i) => i)) as string;
+  assert.ok(long.startsWith("[0,1,2,"), long);
+  assert.ok(long.endsWith(` (${JSON.stringify([...Array(100).keys()]).length} characters)`), long);
 });

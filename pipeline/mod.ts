@@ -28,10 +28,12 @@ export {
   formatIssue,
   GateError,
   InputError,
+  MAX_SHOWN_VALUE,
   NotFittedError,
   PipelineError,
   SchemaError,
   type SchemaIssue,
+  shownValue,
 } from "./errors.ts";
 export {
   column,

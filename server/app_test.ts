@@ -75,6 +75,15 @@ Deno.test("POST /v1/predict answers 422 naming each invalid field", async (t) =>
     const [issue] = (await res.json()).issues;
     assert.deepEqual([issue.row, issue.field], [2, "Age"]);
   });
+  await t.step("a huge bad value comes back cut, with its length", async () => {
+    const res = await app.request("/v1/predict", json({ ...STUDENT, School: "X".repeat(100_000) }));
+    assert.equal(res.status, 422);
+    const text = await res.text();
+    assert.ok(text.length < 2_000, `${text.length} characters`);
+    const [issue] = JSON.parse(text).issues;
+    assert.equal(issue.value, `${"X".repeat(64)}… (100000 characters)`);
+    assert.match(issue.message, /^Column "School": "X{64}… \(100000 characters\)", expected one of/);
+  });
 });
 
 Deno.test("POST /v1/predict answers 400 for malformed bodies and unknown profiles", async (t) => {
