@@ -13,6 +13,7 @@ import { repeatedStratifiedKFold, stratifiedHoldout } from "./split.ts";
 import { evaluate, summarize, type Summary, type ThresholdPolicy } from "./metrics.ts";
 import { fitOnRows, scoreRows } from "./train.ts";
 import { deriveSeed } from "./_random.ts";
+import { DEFAULT_SENSITIVE, fairnessReport } from "./fairness.ts";
 
 /**
  * Cortez & Silva (2008), Table 3: Portuguese class, binary pass/fail, PCC (%)
@@ -46,8 +47,21 @@ export interface CvOptions {
   calibrate?: boolean;
   /** Share of each fold's training part held out for early stopping and the threshold. */
   holdout?: number;
+  /** Columns whose groups the fairness audit compares (default: Gender, Address, School when present). */
+  sensitive?: string[];
   /** Called after each fold. */
   onFold?: (done: number, total: number) => void;
+}
+
+/**
+ * The fairness of one run's pooled out-of-fold decisions, summarised over runs: every student is
+ * decided once per run by a model that never saw them, so the groups are the whole table's, not a
+ * test split's few dozen.
+ */
+export interface CvFairness {
+  column: string;
+  equalized_odds_difference: Summary;
+  demographic_parity_difference: Summary;
 }
 
 /** The cross-validation report (also the `--json` line of `deno task cv`). */
@@ -63,6 +77,8 @@ export interface CvReport {
   f1: Summary;
   /** Log loss of the pooled out-of-fold (calibrated) probabilities: the tuning criterion. */
   log_loss: Summary;
+  /** Equalized-odds and demographic-parity differences per sensitive column. */
+  fairness: CvFairness[];
   /** The threshold policy the folds used. */
   policy: ThresholdPolicy;
   /** The model parameters every fold used. */
@@ -93,6 +109,8 @@ export async function crossValidate(
   const params = modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
   const labels = new Uint8Array(data.rows);
+  const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => data.cells[c]);
+  const gaps = sensitive.map(() => ({ eod: [] as number[], dpd: [] as number[] }));
   const perRun: {
     pcc: number;
     balanced_accuracy: number;
@@ -130,6 +148,11 @@ export async function crossValidate(
     }
     // Pool the run's out-of-fold predictions; `decided` already holds each fold's own threshold.
     const m = evaluate(labels, decided, 0.5);
+    sensitive.forEach((column, i) => {
+      const f = fairnessReport(column, data.cells[column], labels, decided);
+      gaps[i].eod.push(f.equalized_odds_difference);
+      gaps[i].dpd.push(f.demographic_parity_difference);
+    });
     const probabilistic = evaluate(labels, scores, 0.5);
     perRun.push({
       pcc: 100 * m.accuracy,
@@ -149,6 +172,11 @@ export async function crossValidate(
     roc_auc: summarize(perRun.map((r) => r.roc_auc)),
     f1: summarize(perRun.map((r) => r.f1)),
     log_loss: summarize(perRun.map((r) => r.log_loss)),
+    fairness: sensitive.map((column, i) => ({
+      column,
+      equalized_odds_difference: summarize(gaps[i].eod),
+      demographic_parity_difference: summarize(gaps[i].dpd),
+    })),
     policy,
     params,
     published: PUBLISHED_PCC[name],

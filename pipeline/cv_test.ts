@@ -38,6 +38,19 @@ Deno.test("crossValidate() summarises each metric over the runs", async (t) => {
     }
   });
 
+  await t.step(
+    "fairness of the pooled out-of-fold decisions, by Gender, Address and School",
+    () => {
+      assert.deepEqual(report.fairness.map((f) => f.column), ["Gender", "Address", "School"]);
+      for (const f of report.fairness) {
+        for (const s of [f.equalized_odds_difference, f.demographic_parity_difference]) {
+          assert.equal(s.n, 2, f.column);
+          assert.ok(s.mean >= 0 && s.mean <= 1, `${f.column}: ${s.mean}`);
+        }
+      }
+    },
+  );
+
   await t.step("PCC is a percentage, not a fraction", () => {
     assert.ok(report.pcc.mean > 1, `${report.pcc.mean}`);
   });
@@ -117,4 +130,21 @@ Deno.test("crossValidate() rejects impossible fold counts", async () => {
     () => crossValidate(data, spec, { profile: "early-C", folds: 101, model: QUICK }),
     (error: unknown) => error instanceof InputError && /from 2 to 100/.test(error.message),
   );
+});
+
+Deno.test("crossValidate() finds no gap when everyone, or no one, is flagged", async () => {
+  for (const threshold of [0, 1]) {
+    const report = await crossValidate(data, spec, {
+      profile: "early-C",
+      folds: 3,
+      runs: 1,
+      model: QUICK,
+      policy: { kind: "fixed", threshold },
+      sensitive: ["Gender"],
+    });
+    const [gender] = report.fairness;
+    assert.equal(gender.column, "Gender");
+    assert.equal(gender.equalized_odds_difference.mean, 0, `threshold ${threshold}`);
+    assert.equal(gender.demographic_parity_difference.mean, 0, `threshold ${threshold}`);
+  }
 });

@@ -121,6 +121,7 @@ export {
 } from "./train.ts";
 export {
   crossValidate,
+  type CvFairness,
   type CvOptions,
   type CvReport,
   DEFAULT_CV_POLICY,

@@ -67,6 +67,13 @@ await runMain(async () => {
     const p = report.published;
     console.log(`  Cortez & Silva 2008, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
   }
+  for (const f of report.fairness) {
+    console.log(
+      `  fairness by ${f.column.padEnd(8)} equalized odds diff. ${
+        fmt(f.equalized_odds_difference)
+      }, demographic parity diff. ${fmt(f.demographic_parity_difference)}`,
+    );
+  }
   if (opts.json) {
     const pick = (s: Summary) => ({ mean: s.mean, ci95: s.ci95 });
     console.log(JSON.stringify({
@@ -78,6 +85,11 @@ await runMain(async () => {
       balanced_accuracy: pick(report.balanced_accuracy),
       roc_auc: pick(report.roc_auc),
       f1: pick(report.f1),
+      fairness: report.fairness.map((f) => ({
+        column: f.column,
+        equalized_odds_difference: pick(f.equalized_odds_difference),
+        demographic_parity_difference: pick(f.demographic_parity_difference),
+      })),
       policy: policyText(report.policy),
       params: report.params,
       published: report.published,

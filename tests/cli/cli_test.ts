@@ -236,11 +236,18 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
     "balanced_accuracy",
     "roc_auc",
     "f1",
+    "fairness",
     "policy",
     "params",
     "published",
     "seconds",
   ]);
+  assert.deepEqual(report.fairness.map((f: { column: string }) => f.column), [
+    "Gender",
+    "Address",
+    "School",
+  ]);
+  assert.match(run.stdout, /fairness by Gender +equalized odds diff\. \d\.\d\d ± 0\.00/);
   assert.deepEqual([report.profile, report.folds, report.runs, report.seed], [
     "early-C",
     3,
