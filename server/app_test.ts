@@ -49,6 +49,17 @@ Deno.test("POST /v1/predict explains each prediction with its top reasons", asyn
   });
 });
 
+Deno.test("POST /v1/predict lists the fields it ignored beside the ones it imputed", async () => {
+  const { Age, ...rest } = STUDENT;
+  const res = await app.request("/v1/predict", json({ ...rest, age: Age, Final_Grade: 12 }));
+  assert.equal(res.status, 200);
+  const p = await res.json();
+  assert.deepEqual(p.imputed, ["Age"]);
+  assert.deepEqual(p.ignored, ["age", "Final_Grade"], "a typo and a leak column early-A does not read");
+  const clean = await (await app.request("/v1/predict", json(STUDENT))).json();
+  assert.deepEqual(clean.ignored, []);
+});
+
 Deno.test("POST /v1/predict answers many students in order and lists imputed fields", async () => {
   const { Grade_2: _, ...partial } = STUDENT;
   const res = await app.request(

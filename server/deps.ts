@@ -47,4 +47,9 @@ export type AppEnv = { Variables: { requestId: string } };
 export interface PredictionOut extends Prediction {
   /** The profile that answered. (`reasons`, from the pipeline's explanations, pass through.) */
   profile: string;
+  /**
+   * Fields of the request this model does not read: unknown to the spec (a misspelt "age" beside an
+   * imputed `Age`), or outside the profile. Listed so a typo does not pass as a missing value.
+   */
+  ignored: string[];
 }

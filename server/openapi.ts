@@ -124,6 +124,12 @@ export function openApiDocument(spec: DatasetSpec): Json {
         profile: { type: "string" },
         imputed: { type: "array", items: { type: "string" } },
         unknown: { type: "array", items: { type: "string" } },
+        ignored: {
+          type: "array",
+          items: { type: "string" },
+          description:
+            "Fields sent that this model does not read (unknown to the spec, e.g. misspelt, or outside the profile)",
+        },
         reasons: {
           type: "array",
           description:

@@ -105,7 +105,12 @@ export async function predictRecords(
     const predictor = lease.predictor;
     const predictions = await batcher.score(predictor, predictor.read(records), reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
-    return predictions.map((p) => ({ ...p, profile: predictor.profile }));
+    const read = new Set(predictor.features.map((f) => f.name));
+    return predictions.map((p, i) => ({
+      ...p,
+      profile: predictor.profile,
+      ignored: Object.keys(Object(records[i])).filter((k) => !read.has(k)),
+    }));
   } finally {
     lease.release();
   }
