@@ -40,7 +40,13 @@ export interface CvOptions {
   folds?: number;
   runs?: number;
   seed?: number;
+  /** Settings over the profile's `model` entry (as `--params` does). */
   model?: Partial<ModelParams>;
+  /**
+   * Settings used exactly as given, ignoring the profile's `model` entry: tuning scores each
+   * candidate as it is written, whatever the profile holds at the time.
+   */
+  params?: ModelParams;
   /** How each fold's threshold is chosen on its holdout (default: maximise accuracy, as PCC is the headline). */
   policy?: ThresholdPolicy;
   /** Calibrate each fold's probabilities on its holdout (default true). */
@@ -106,7 +112,8 @@ export async function crossValidate(
   const runs = options.runs ?? 1;
   const seed = options.seed ?? 42;
   const policy = options.policy ?? DEFAULT_CV_POLICY;
-  const params = modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
+  const params = options.params ??
+    modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
   const labels = new Uint8Array(data.rows);
   const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => data.cells[c]);

@@ -127,7 +127,7 @@ export async function tune(
         folds: innerFolds,
         runs: innerRuns,
         seed: innerSeed,
-        model: params,
+        params: modelParams(params),
         policy,
       });
       scored.push({ params, log_loss: r.log_loss.mean, pcc: r.pcc.mean, roc_auc: r.roc_auc.mean });

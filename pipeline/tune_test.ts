@@ -70,3 +70,17 @@ Deno.test("tune() names an unknown criterion", async () => {
     /Invalid tuning criterion "auc": expected log_loss or pcc/,
   );
 });
+
+Deno.test("tune() scores each candidate as written, whatever the profile's model entry holds", async () => {
+  const space = [{ hidden: [], l2: 0.01, epochs: 10 }];
+  const options = { profile: "early-C", space, outerFolds: 2, innerFolds: 2, seed: 5 };
+  const bare = structuredClone(spec);
+  delete bare.profiles["early-C"].model;
+  const set = structuredClone(spec);
+  set.profiles["early-C"].model = { hidden: [8], cuts: 2, dropout: 0.4, classWeight: "none" };
+  const a = await tune(data, bare, options);
+  const b = await tune(data, set, options);
+  assert.deepEqual(b.candidates, a.candidates);
+  assert.deepEqual(b.nested.pcc, a.nested.pcc);
+  assert.deepEqual(b.params, a.params);
+});
