@@ -345,8 +345,9 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         await page.check("#train-force");
         await recordTexts(page, "#train-text");
         await page.click("#train-form button[type=submit]");
-        // Any end: done, trained but refused, or failed (with the server's log if so).
-        await page.locator("#train-text", { hasText: /^(Done|Trained|Training failed)/ })
+        // Any end: done, trained but refused, or failed (with the server's log if so); not the
+        // "Trained: checking the quality gate…" shown while the gate runs.
+        await page.locator("#train-text", { hasText: /^(Done:|Trained \S+, but|Training failed)/ })
           .waitFor({ timeout: 90_000 });
         const ended = await page.textContent("#train-text") ?? "";
         const fresh = /^Done: (\S+) is trained and active\.$/.exec(ended)?.[1];
