@@ -55,7 +55,11 @@ Deno.test("POST /v1/predict lists the fields it ignored beside the ones it imput
   assert.equal(res.status, 200);
   const p = await res.json();
   assert.deepEqual(p.imputed, ["Age"]);
-  assert.deepEqual(p.ignored, ["age", "Final_Grade"], "a typo and a leak column early-A does not read");
+  assert.deepEqual(
+    p.ignored,
+    ["age", "Final_Grade"],
+    "a typo and a leak column early-A does not read",
+  );
   const clean = await (await app.request("/v1/predict", json(STUDENT))).json();
   assert.deepEqual(clean.ignored, []);
 });
@@ -93,7 +97,10 @@ Deno.test("POST /v1/predict answers 422 naming each invalid field", async (t) =>
     assert.ok(text.length < 2_000, `${text.length} characters`);
     const [issue] = JSON.parse(text).issues;
     assert.equal(issue.value, `${"X".repeat(64)}… (100000 characters)`);
-    assert.match(issue.message, /^Column "School": "X{64}… \(100000 characters\)", expected one of/);
+    assert.match(
+      issue.message,
+      /^Column "School": "X{64}… \(100000 characters\)", expected one of/,
+    );
   });
 });
 
