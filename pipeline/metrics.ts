@@ -67,6 +67,7 @@ export interface CalibrationBin {
 export type ThresholdPolicy =
   | { kind: "f1" }
   | { kind: "min-recall"; recall: number }
+  | { kind: "min-precision"; precision: number }
   | { kind: "accuracy" }
   | { kind: "fixed"; threshold: number };
 
@@ -369,7 +370,9 @@ export function calibrationBins(
  * Picks a decision threshold among the distinct scores, so that
  * `score >= threshold` means positive. "f1" and "accuracy" maximise that metric,
  * ties going to the higher threshold; "min-recall" takes the highest threshold
- * whose recall reaches the target; "fixed" returns its threshold (0.5 on
+ * whose recall reaches the target; "min-precision" takes the lowest threshold
+ * whose precision still reaches the target (the most students flagged at that
+ * precision); "fixed" returns its threshold (0.5 on
  * calibrated probabilities is the decision that maximises expected accuracy). When nothing qualifies (F1 is 0 everywhere,
  * or no threshold reaches the recall) the result is 0.5.
  * @param labels 0/1 labels, 1 = positive.
@@ -395,6 +398,14 @@ export function chooseThreshold(
       throw new InputError(`Invalid recall: ${target}, expected a number in [0, 1]`);
     }
     const hit = steps.find((s) => _ratio(s.tp, positives) >= target);
+    return hit?.threshold ?? _FALLBACK;
+  }
+  if (policy.kind === "min-precision") {
+    const target = policy.precision;
+    if (!(target >= 0 && target <= 1)) {
+      throw new InputError(`Invalid precision: ${target}, expected a number in [0, 1]`);
+    }
+    const hit = steps.findLast((s) => s.tp > 0 && s.tp / (s.tp + s.fp) >= target);
     return hit?.threshold ?? _FALLBACK;
   }
   const metric = policy.kind === "f1" ? _f1 : _accuracy;

@@ -228,11 +228,30 @@ Deno.test("chooseThreshold() follows each policy", async (t) => {
     const at = (recall: number) => chooseThreshold(LABELS, SCORES, { kind: "min-recall", recall });
     deepEqual([at(0), at(0.5), at(0.75), at(0.8), at(1)], [0.9, 0.8, 0.6, 0.2, 0.2]);
   });
+  await t.step(
+    "min-precision takes the lowest threshold whose precision reaches the target",
+    () => {
+      // precision from the top: 0.9 1/1, 0.8 2/2, 0.7 2/3, 0.6 3/4, 0.4 3/5, 0.3 3/6, 0.2 4/7, 0.1 4/8
+      const at = (precision: number) =>
+        chooseThreshold(LABELS, SCORES, { kind: "min-precision", precision });
+      deepEqual(
+        [at(1), at(0.75), at(0.7), at(0.6), at(0.55), at(0.5), at(0)],
+        [0.8, 0.6, 0.6, 0.4, 0.2, 0.1, 0.1],
+      );
+    },
+  );
   await t.step("nothing qualifying falls back to 0.5", () => {
     const labels = [0, 0, 0, 0, 0, 0];
     const scores = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9];
     deepEqual(chooseThreshold(labels, scores, { kind: "f1" }), 0.5);
     deepEqual(chooseThreshold(labels, scores, { kind: "min-recall", recall: 0.5 }), 0.5);
+    deepEqual(chooseThreshold(labels, scores, { kind: "min-precision", precision: 0.5 }), 0.5);
+  });
+  await t.step("a precision outside [0, 1] throws InputError", () => {
+    throwsInput(
+      () => chooseThreshold(LABELS, SCORES, { kind: "min-precision", precision: -0.1 }),
+      "Invalid precision",
+    );
   });
   await t.step("a recall outside [0, 1] throws InputError", () => {
     throwsInput(

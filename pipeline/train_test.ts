@@ -127,6 +127,23 @@ Deno.test("trainProfile() sets the threshold and the risk bands on validation", 
     dispose(strict);
   });
 
+  await t.step(
+    "a min-precision policy sets the high band at its precision on validation",
+    async () => {
+      const precise = await trainProfile(data, spec, {
+        profile: "early-A",
+        seed: 2,
+        model: QUICK,
+        policy: { kind: "min-precision", precision: 0.8 },
+      });
+      const v = precise.metrics.validation;
+      assert.ok(v.precision >= 0.8, `${v.precision}`);
+      assert.equal(precise.bands.high, precise.threshold);
+      assert.ok(precise.bands.medium <= precise.bands.high);
+      dispose(precise);
+    },
+  );
+
   dispose(trained);
 });
 

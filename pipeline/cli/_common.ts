@@ -97,7 +97,7 @@ export function metricsTable(rows: Record<string, Metrics>): string {
 }
 
 /**
- * Reads a threshold policy: `f1`, `accuracy`, `min-recall:R` or `fixed:T`.
+ * Reads a threshold policy: `f1`, `accuracy`, `min-recall:R`, `min-precision:P` or `fixed:T`.
  *
  * @param value The text given, if any.
  * @param fallback The default policy.
@@ -113,8 +113,10 @@ export function policyOption(
   if (fixed) return { kind: "fixed", threshold: Number(fixed[1]) };
   const m = /^min-recall:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
   if (m) return { kind: "min-recall", recall: Number(m[1]) };
+  const p = /^min-precision:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
+  if (p) return { kind: "min-precision", precision: Number(p[1]) };
   throw new InputError(
-    `Invalid option --policy: "${value}", expected f1, accuracy, min-recall:R or fixed:T with R, T in [0, 1]`,
+    `Invalid option --policy: "${value}", expected f1, accuracy, min-recall:R, min-precision:P or fixed:T with R, P, T in [0, 1]`,
   );
 }
 
@@ -145,6 +147,7 @@ export function paramsOption(value: string | undefined): Partial<ModelParams> | 
  */
 export function policyText(policy: ThresholdPolicy): string {
   if (policy.kind === "min-recall") return `min-recall:${policy.recall}`;
+  if (policy.kind === "min-precision") return `min-precision:${policy.precision}`;
   return policy.kind === "fixed" ? `fixed:${policy.threshold}` : policy.kind;
 }
 
