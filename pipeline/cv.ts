@@ -47,7 +47,7 @@ export interface CvOptions {
    * candidate as it is written, whatever the profile holds at the time.
    */
   params?: ModelParams;
-  /** How each fold's threshold is chosen on its holdout (default: maximise accuracy, as PCC is the headline). */
+  /** How each fold's threshold is chosen on its holdout (default {@linkcode DEFAULT_CV_POLICY}). */
   policy?: ThresholdPolicy;
   /** Calibrate each fold's probabilities on its holdout (default true). */
   calibrate?: boolean;
@@ -81,7 +81,7 @@ export interface CvReport {
   balanced_accuracy: Summary;
   roc_auc: Summary;
   f1: Summary;
-  /** Log loss of the pooled out-of-fold (calibrated) probabilities: the tuning criterion. */
+  /** Log loss of the pooled out-of-fold (calibrated) probabilities: tuning's default criterion. */
   log_loss: Summary;
   /** Equalized-odds and demographic-parity differences per sensitive column. */
   fairness: CvFairness[];
