@@ -9,7 +9,7 @@ import { tf } from "./backend.ts";
 import type { Dataset } from "./dataset.ts";
 import type { DatasetSpec } from "./spec.ts";
 import type { Bands, Evaluation, TrainedModel } from "./train.ts";
-import type { Metrics } from "./metrics.ts";
+import { type Metrics, policyText } from "./metrics.ts";
 import type { EpochLog, ModelParams } from "./model.ts";
 import { writeFileSynced } from "./_atomic.ts";
 import type { Calibration } from "./calibration.ts";
@@ -38,6 +38,8 @@ export interface ModelMetadata {
   /** Platt scaling fitted on validation, or none. */
   calibration: Calibration;
   threshold: number;
+  /** The policy that chose the threshold on validation, as written (`f1`, `min-precision:0.7`, …); absent in older models. */
+  threshold_policy?: string;
   bands: Bands;
   metrics: { validation: Metrics; test: Metrics };
   /** 95 % bootstrap intervals of the main test metrics. */
@@ -94,6 +96,7 @@ export function buildMetadata(
     hyperparameters: trained.classifier.params,
     calibration: trained.calibration,
     threshold: trained.threshold,
+    threshold_policy: policyText(trained.policy),
     bands: trained.bands,
     metrics: trained.metrics,
     intervals: trained.intervals,

@@ -71,6 +71,40 @@ export type ThresholdPolicy =
   | { kind: "accuracy" }
   | { kind: "fixed"; threshold: number };
 
+/** The written forms {@linkcode parsePolicy} reads, for messages. */
+export const POLICY_FORMS =
+  "f1, accuracy, min-recall:R, min-precision:P or fixed:T with R, P, T in [0, 1]";
+
+/**
+ * Reads a threshold policy from its written form: `f1`, `accuracy`, `min-recall:R`,
+ * `min-precision:P` or `fixed:T` (R, P, T in [0, 1]).
+ *
+ * @param text The written form.
+ * @returns The policy, or undefined when the text is none of the forms.
+ */
+export function parsePolicy(text: string): ThresholdPolicy | undefined {
+  if (text === "f1" || text === "accuracy") return { kind: text };
+  const m = /^(fixed|min-recall|min-precision):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[2]);
+  if (m[1] === "fixed") return { kind: "fixed", threshold: value };
+  return m[1] === "min-recall"
+    ? { kind: "min-recall", recall: value }
+    : { kind: "min-precision", precision: value };
+}
+
+/**
+ * Writes a policy the way {@linkcode parsePolicy} reads it.
+ *
+ * @param policy The policy.
+ * @returns e.g. `min-recall:0.8`.
+ */
+export function policyText(policy: ThresholdPolicy): string {
+  if (policy.kind === "min-recall") return `min-recall:${policy.recall}`;
+  if (policy.kind === "min-precision") return `min-precision:${policy.precision}`;
+  return policy.kind === "fixed" ? `fixed:${policy.threshold}` : policy.kind;
+}
+
 /** A mean with the half-width of its 95% confidence interval. */
 export interface Summary {
   mean: number;

@@ -101,6 +101,9 @@ export {
   evaluate,
   logLoss,
   type Metrics,
+  parsePolicy,
+  POLICY_FORMS,
+  policyText,
   prCurve,
   rocAuc,
   rocCurve,
@@ -111,6 +114,7 @@ export {
 export {
   type Bands,
   DEFAULT_SEED,
+  DEFAULT_TRAIN_POLICY,
   type Evaluation,
   fitOnRows,
   type FittedPipeline,

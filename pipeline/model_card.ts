@@ -60,7 +60,9 @@ export function modelCard(m: ModelMetadata): string {
     "",
     "## Performance on the test split",
     "",
-    `Decision threshold ${num(m.threshold)} (chosen on validation); bands: medium (watch) from ` +
+    `Decision threshold ${num(m.threshold)} (chosen on validation${
+      m.threshold_policy ? ` by policy \`${m.threshold_policy}\`` : ""
+    }); bands: medium (watch) from ` +
       `${num(m.bands.medium)}, high (at risk) from ${num(m.bands.high)}.`,
     "",
     "| metric | value | 95 % interval (bootstrap) |",

@@ -78,6 +78,8 @@ export interface TrainedModel {
   classifier: MlpClassifier;
   calibration: Calibration;
   threshold: number;
+  /** How the threshold was chosen on validation. */
+  policy: ThresholdPolicy;
   bands: Bands;
   split: Split;
   metrics: { validation: Metrics; test: Metrics };
@@ -103,6 +105,9 @@ export interface Evaluation {
 /** The seed used when none is given. */
 export const DEFAULT_SEED = 42;
 
+/** How `train` chooses the decision threshold on validation unless told otherwise: maximise F1. */
+export const DEFAULT_TRAIN_POLICY: ThresholdPolicy = { kind: "f1" };
+
 /**
  * Trains, thresholds and evaluates one profile.
  *
@@ -121,11 +126,12 @@ export async function trainProfile(
   const seed = options.seed ?? DEFAULT_SEED;
   const params = modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const split = stratifiedSplit(data.labels, { seed, ...options.fractions });
+  const policy = options.policy ?? DEFAULT_TRAIN_POLICY;
   const fitted = await fitOnRows(data, spec, split.train, split.validation, {
     profile: name,
     seed,
     params,
-    policy: options.policy,
+    policy,
     watchRecall: options.watchRecall,
     calibrate: options.calibrate,
     onEpoch: options.onEpoch,
@@ -140,6 +146,7 @@ export async function trainProfile(
     profile: name,
     seed,
     ...fitted,
+    policy,
     split,
     metrics: {
       validation: evaluate(fitted.stop.labels, fitted.stop.scores, threshold),
@@ -236,7 +243,11 @@ export async function fitOnRows(
     ? prior
     : chooseCalibration(stopData.labels, raw, 5, prior);
   const scores = raw.map((p) => calibrate(calibration, p));
-  const threshold = chooseThreshold(stopData.labels, scores, options.policy ?? { kind: "f1" });
+  const threshold = chooseThreshold(
+    stopData.labels,
+    scores,
+    options.policy ?? DEFAULT_TRAIN_POLICY,
+  );
   // The watch band reaches the recall target, or, when the decision threshold already does, half of
   // the way from its recall to 1, so the medium band still names the next students to look at.
   const decisionRecall = evaluate(stopData.labels, scores, threshold).recall;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type DatasetSpec, writeFileAtomic } from "../pipeline/mod.ts";
+import { type DatasetSpec, type ThresholdPolicy, writeFileAtomic } from "../pipeline/mod.ts";
 import { HttpError } from "./errors.ts";
 import { applyGate, type GateResult } from "./gate.ts";
 import type { Logger } from "./log.ts";
@@ -60,6 +60,8 @@ export interface JobRequest {
   force?: boolean;
   /** Override of the maximum epochs. */
   epochs?: number;
+  /** How the decision threshold is chosen on validation (the training default when absent). */
+  policy?: ThresholdPolicy;
 }
 
 const FINAL: JobState[] = ["activated", "rejected", "failed"];
@@ -155,6 +157,7 @@ export class JobRunner {
       profile: request.profile,
       seed: request.seed,
       epochs: request.epochs,
+      policy: request.policy,
     };
     worker.postMessage(message);
     this.#logger.log("info", "Training job started", { job: id, profile: request.profile });

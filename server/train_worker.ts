@@ -14,6 +14,7 @@ import {
   PipelineError,
   Registry,
   SchemaError,
+  type ThresholdPolicy,
   trainProfile,
 } from "../pipeline/mod.ts";
 
@@ -31,6 +32,8 @@ export interface TrainRequest {
   seed: number;
   /** Override of the profile's maximum epochs. */
   epochs?: number;
+  /** How the decision threshold is chosen on validation. */
+  policy?: ThresholdPolicy;
 }
 
 /** What the worker reports. */
@@ -51,6 +54,7 @@ self.onmessage = async (event: MessageEvent<TrainRequest>) => {
       profile: request.profile,
       seed: request.seed,
       model: request.epochs ? { epochs: request.epochs } : undefined,
+      policy: request.policy,
       onEpoch: (log) => post({ type: "epoch", epochs, ...log }),
     });
     const metadata = await new Registry(request.modelsDir).save(trained, {

@@ -11,6 +11,8 @@ import {
   InputError,
   type Metrics,
   type ModelParams,
+  parsePolicy,
+  POLICY_FORMS,
   type ThresholdPolicy,
 } from "../mod.ts";
 
@@ -97,27 +99,23 @@ export function metricsTable(rows: Record<string, Metrics>): string {
 }
 
 /**
- * Reads a threshold policy: `f1`, `accuracy`, `min-recall:R`, `min-precision:P` or `fixed:T`.
+ * Reads the `--policy` option (see `parsePolicy`).
  *
  * @param value The text given, if any.
  * @param fallback The default policy.
  * @returns The policy.
+ * @throws InputError naming the option and the valid forms.
  */
 export function policyOption(
   value: string | undefined,
   fallback: ThresholdPolicy,
 ): ThresholdPolicy {
   if (value === undefined) return fallback;
-  if (value === "f1" || value === "accuracy") return { kind: value };
-  const fixed = /^fixed:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
-  if (fixed) return { kind: "fixed", threshold: Number(fixed[1]) };
-  const m = /^min-recall:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
-  if (m) return { kind: "min-recall", recall: Number(m[1]) };
-  const p = /^min-precision:(0(\.\d+)?|1(\.0+)?)$/.exec(value);
-  if (p) return { kind: "min-precision", precision: Number(p[1]) };
-  throw new InputError(
-    `Invalid option --policy: "${value}", expected f1, accuracy, min-recall:R, min-precision:P or fixed:T with R, P, T in [0, 1]`,
-  );
+  const policy = parsePolicy(value);
+  if (!policy) {
+    throw new InputError(`Invalid option --policy: "${value}", expected ${POLICY_FORMS}`);
+  }
+  return policy;
 }
 
 /**
@@ -137,18 +135,6 @@ export function paramsOption(value: string | undefined): Partial<ModelParams> | 
   throw new InputError(
     `Invalid option --params: expected a JSON object such as '{"hidden":[32],"ensemble":5}'`,
   );
-}
-
-/**
- * Formats a policy for people.
- *
- * @param policy The policy.
- * @returns e.g. `min-recall:0.8`.
- */
-export function policyText(policy: ThresholdPolicy): string {
-  if (policy.kind === "min-recall") return `min-recall:${policy.recall}`;
-  if (policy.kind === "min-precision") return `min-precision:${policy.precision}`;
-  return policy.kind === "fixed" ? `fixed:${policy.threshold}` : policy.kind;
 }
 
 /**

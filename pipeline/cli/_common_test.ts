@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { policyOption, policyText } from "./_common.ts";
-import { InputError } from "../mod.ts";
+import { policyOption } from "./_common.ts";
+import { InputError, policyText } from "../mod.ts";
 
 Deno.test("policyOption() reads every policy and policyText() writes it back", () => {
   const fallback = { kind: "f1" as const };

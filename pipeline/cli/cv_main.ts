@@ -10,17 +10,11 @@ import {
   DEFAULT_CV_POLICY,
   loadDataset,
   loadSpec,
+  policyText,
   resolveDataPath,
   type Summary,
 } from "../mod.ts";
-import {
-  DEFAULT_SPEC,
-  intOption,
-  paramsOption,
-  parseOptions,
-  policyOption,
-  policyText,
-} from "./_common.ts";
+import { DEFAULT_SPEC, intOption, paramsOption, parseOptions, policyOption } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 await runMain(async () => {

@@ -9,6 +9,7 @@ import {
   GateError,
   loadDataset,
   loadSpec,
+  policyText,
   Registry,
   resolveDataPath,
   trainProfile,
@@ -23,12 +24,11 @@ import {
   paramsOption,
   parseOptions,
   policyOption,
-  policyText,
 } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 const USAGE =
-  "Usage: deno task train [--profile P] [--seed N] [--data CSV] [--spec JSON] [--models-dir DIR] [--min-recall R | --policy f1|accuracy|min-recall:R] [--params JSON] [--max-eod X] [--no-activate] [--json]";
+  "Usage: deno task train [--profile P] [--seed N] [--data CSV] [--spec JSON] [--models-dir DIR] [--min-recall R | --policy f1|accuracy|min-recall:R|min-precision:P|fixed:T] [--params JSON] [--max-eod X] [--no-activate] [--json]";
 
 await runMain(async () => {
   const opts = parseOptions(Deno.args, {

@@ -10,12 +10,13 @@ import {
   DEFAULT_CV_POLICY,
   loadDataset,
   loadSpec,
+  policyText,
   resolveDataPath,
   tune,
   type TuneCriterion,
   writeFileAtomic,
 } from "../mod.ts";
-import { DEFAULT_SPEC, intOption, parseOptions, policyOption, policyText } from "./_common.ts";
+import { DEFAULT_SPEC, intOption, parseOptions, policyOption } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 await runMain(async () => {

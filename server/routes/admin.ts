@@ -6,7 +6,13 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { InputError, type ModelMetadata, profileOf, resolveDataPath } from "../../pipeline/mod.ts";
+import {
+  InputError,
+  type ModelMetadata,
+  parsePolicy,
+  profileOf,
+  resolveDataPath,
+} from "../../pipeline/mod.ts";
 import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../errors.ts";
@@ -96,6 +102,7 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
       seed: body.seed ?? 42,
       force: body.force,
       epochs: body.epochs,
+      policy: body.policy === undefined ? undefined : parsePolicy(body.policy),
       ...(await trainingData(deps, body.dataset)),
     });
     return c.json({ job, links: { self: `/v1/jobs/${job.id}` } }, 202, {

@@ -144,12 +144,18 @@ Deno.test("the server process answers every route end to end", async (t) => {
     });
 
     await t.step("train job → activation switches the model → rollback", async () => {
+      const badPolicy = await post(`${url}/v1/models/train`, { policy: "precision:0.8" }, admin);
+      assert.equal(badPolicy.status, 400);
+      const { issues } = await badPolicy.json();
+      assert.equal(issues[0].field, "policy");
+      assert.match(issues[0].expected, /min-precision:P/);
       const started = await post(`${url}/v1/models/train`, {
         dataset,
         profile: "early-A",
         epochs: 25,
         seed: 3,
         force: true,
+        policy: "min-precision:0.8",
       }, admin);
       assert.equal(started.status, 202);
       const { job } = await started.json();
@@ -178,6 +184,12 @@ Deno.test("the server process answers every route end to end", async (t) => {
       assert.ok(slowest < jobMs / 2, `a prediction took ${slowest} ms during a ${jobMs} ms job`);
       const fresh = await (await post(`${url}/v1/predict`, STUDENT)).json();
       assert.equal(fresh.model, state.model);
+      const trained = await getJson(`${url}/v1/models/${state.model}`);
+      assert.equal(trained.threshold_policy, "min-precision:0.8");
+      assert.ok(
+        trained.metrics.validation.precision >= 0.8,
+        `${trained.metrics.validation.precision}`,
+      );
       assert.notEqual(fresh.model, ids[0]);
       const back = await post(`${url}/v1/models/${ids[0]}/activate`, {}, admin);
       assert.deepEqual(await back.json(), {
