@@ -41,7 +41,9 @@ export const TrainBody = z.strictObject({
   seed: z.number().int().min(0).optional().describe("The seed of split, weights and shuffling"),
   force: z.boolean().optional().describe("Activate even if the gate rejects the model"),
   epochs: z.number().int().min(1).max(10_000).optional().describe("Override the maximum epochs"),
-  policy: z.string().refine((v) => parsePolicy(v) !== undefined, { error: `expected ${POLICY_FORMS}` })
+  policy: z.string().refine((v) => parsePolicy(v) !== undefined, {
+    error: `expected ${POLICY_FORMS}`,
+  })
     .optional().describe(
       "How the decision threshold (the high band) is chosen on validation: f1 (default), accuracy, " +
         "min-recall:R, min-precision:P (a precision target) or fixed:T",
