@@ -8,6 +8,7 @@
  */
 import type { ModelMetadata } from "./artifacts.ts";
 import type { Calibration } from "./calibration.ts";
+import { type ModelParams, modelParams } from "./model.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
@@ -56,6 +57,7 @@ export function modelCard(m: ModelMetadata): string {
       }.`,
     );
   }
+  lines.push("", "## Model", "", ...modelText(m));
   lines.push(
     "",
     "## Performance on the test split",
@@ -163,4 +165,57 @@ function calibrationText(c: Calibration, plattTried: boolean): string {
       `(King & Zeng 2001); ${platt} further.`;
   }
   return `No recalibration: ${platt}.`;
+}
+
+/** The settings of the network, and how the profile's settings were chosen when the model uses them. */
+function modelText(m: ModelMetadata): string[] {
+  const h = m.hyperparameters;
+  const shape = h.hidden.length === 0
+    ? "a logistic model (no hidden layer)"
+    : `a network with hidden layers of ${
+      h.hidden.join(", ")
+    } units (${h.activation}, dropout ${h.dropout})`;
+  const lines = [
+    `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; class weights ` +
+    `${h.classWeight}; ${h.ensemble} network(s) averaged; early stopping (patience ${h.patience}) on validation.`,
+  ];
+  const profile = m.spec.profiles[m.profile];
+  const tuning = profile?.tuning as
+    | {
+      criterion?: string;
+      outer_folds?: number;
+      inner_folds?: number;
+      inner_runs?: number;
+      space?: unknown[];
+      nested_pcc?: { mean: number; ci95: number };
+      tuned?: string;
+    }
+    | undefined;
+  const chosen = profile?.model !== undefined &&
+    JSON.stringify(modelParams(profile.model as Partial<ModelParams>)) === JSON.stringify(h);
+  if (tuning && chosen) {
+    const nested = tuning.nested_pcc;
+    lines.push(
+      "",
+      `These are the settings \`deno task tune\` chose for the profile (${
+        tuning.tuned ?? "date not recorded"
+      }) ` +
+        `among ${tuning.space?.length ?? "?"} candidates by nested cross-validation ` +
+        `(${tuning.outer_folds} outer × ${tuning.inner_folds} inner folds × ${
+          tuning.inner_runs ?? 1
+        } inner ` +
+        `run(s), criterion ${tuning.criterion})` +
+        (nested
+          ? `; nested estimate of percent correct ${nested.mean.toFixed(2)} ± ${
+            nested.ci95.toFixed(2)
+          }.`
+          : "."),
+    );
+  } else if (tuning) {
+    lines.push(
+      "",
+      "These are not the settings recorded for the profile by `deno task tune`: they were given for this model.",
+    );
+  }
+  return lines;
 }

@@ -3,6 +3,8 @@ import {
   loadDataset,
   loadSpec,
   modelCard,
+  type ModelParams,
+  modelParams,
   Registry,
   resolveDataPath,
   rowAt,
@@ -114,6 +116,16 @@ Deno.test("The saved model carries calibration, fairness, intervals, importance 
   }
   assert.ok(card.includes(saved.data.sha256));
   assert.ok(!card.includes("Leak warning"), "early-A has no leak");
+});
+
+Deno.test("modelCard() says whether the model uses the settings tune chose for its profile", () => {
+  const card = modelCard(saved);
+  assert.ok(card.includes("## Model"));
+  assert.match(card, /they were given for this model/, "the test model overrides the epochs");
+  const tuned = modelParams(saved.spec.profiles[saved.profile].model as Partial<ModelParams>);
+  const chosen = modelCard({ ...saved, hyperparameters: tuned });
+  assert.match(chosen, /These are the settings `deno task tune` chose for the profile \(/);
+  assert.match(chosen, /nested estimate of percent correct \d+\.\d\d ± \d+\.\d\d\./);
 });
 
 Deno.test("modelCard() warns about the leak of the seed profile", () => {
