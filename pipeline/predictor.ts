@@ -314,10 +314,11 @@ export class Predictor {
  * Reads a model folder (`model.json`, `weights.bin`, `preprocessor.json`, `metadata.json`).
  *
  * @param dir The model's folder.
+ * @param metadata Its `metadata.json`, when the caller has already read it.
  * @returns A predictor.
  * @throws ArtifactError naming the file that is missing or unreadable.
  */
-export async function loadPredictor(dir: string): Promise<Predictor> {
+export async function loadPredictor(dir: string, metadata?: ModelMetadata): Promise<Predictor> {
   const readJson = async (name: string) => {
     try {
       return JSON.parse(await Deno.readTextFile(`${dir}/${name}`));
@@ -325,7 +326,7 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
       throw new ArtifactError(`Cannot read ${dir}/${name}: ${(cause as Error).message}`, { cause });
     }
   };
-  const metadata = await readJson("metadata.json") as ModelMetadata;
+  metadata ??= await readJson("metadata.json") as ModelMetadata;
   const modelJson = await readJson("model.json");
   const pre = await readJson("preprocessor.json");
   let weights: Uint8Array;

@@ -194,8 +194,8 @@ export class Registry {
    * @returns The predictor.
    */
   async load(id: string): Promise<Predictor> {
-    await this.metadata(id);
-    return await loadPredictor(`${this.dir}/${id}`);
+    // metadata() also turns an unknown or malformed id into an InputError.
+    return await loadPredictor(`${this.dir}/${id}`, await this.metadata(id));
   }
 
   /**
