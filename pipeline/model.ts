@@ -37,6 +37,11 @@ export interface ModelParams {
   /** Learned cut points per numeric feature added by the preprocessor (0–3; see `Preprocessor`). */
   cuts: number;
   /**
+   * Features kept by the preprocessor, ranked by the Gini gain of their best single split on the
+   * training rows (0 keeps all; see `Preprocessor`). Fitted per fold like everything else.
+   */
+  select: number;
+  /**
    * Platt scaling of the outputs (see `chooseCalibration`): `auto` keeps it when cross-fitting on the
    * stopping rows shows it lowers log loss; `none` never fits it (a class-weighted network still gets
    * its prior correction). Tuning chooses between them: on a small holdout the map itself is noisy.
@@ -58,6 +63,7 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   classWeight: "balanced",
   ensemble: 1,
   cuts: 0,
+  select: 0,
   calibration: "auto",
 };
 
@@ -127,6 +133,7 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
     "an integer 1–32",
   );
   check(Number.isInteger(p.cuts) && p.cuts >= 0 && p.cuts <= 3, "cuts", "an integer 0–3");
+  check(Number.isInteger(p.select) && p.select >= 0, "select", "an integer >= 0 (0 keeps all)");
   check(["auto", "none"].includes(p.calibration), "calibration", "auto or none");
   return p;
 }

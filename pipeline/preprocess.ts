@@ -22,6 +22,18 @@ export interface PreprocessorParams {
    * Sharp steps such as a pass mark are then one unit away for the network.
    */
   cuts?: number;
+  /**
+   * Keep only the k features whose best single split (a decision stump: a threshold for a number,
+   * one category against the rest for a category) lowers the training labels' Gini impurity most
+   * (default 0: keep all). Fitted on the training rows, so it is chosen anew in every fold.
+   */
+  select?: number;
+}
+
+/** One feature's worth by the selection rule: the Gini gain of its best single split. */
+export interface FeatureGain {
+  feature: string;
+  gain: number;
 }
 
 /** What was learned for one numeric column. */
@@ -45,7 +57,10 @@ export interface CategoryState {
 
 /** The learned state, as saved in `preprocessor.json`. */
 export interface PreprocessorState {
+  /** The features the model reads, in the profile's order (all of them unless `select` is set). */
   features: (NumericState | CategoryState)[];
+  /** With `select`: every profile feature's gain, highest first; the first k were kept. */
+  ranking?: FeatureGain[];
 }
 
 /** One encoded record and what had to be filled in or could not be encoded. */
@@ -78,7 +93,13 @@ export class Preprocessor {
         `Invalid preprocessor parameter "cuts": ${cuts}, expected an integer 0–3`,
       );
     }
-    this.params = { ...params, numericImpute, cuts };
+    const select = params.select ?? 0;
+    if (!(Number.isInteger(select) && select >= 0)) {
+      throw new InputError(
+        `Invalid preprocessor parameter "select": ${select}, expected an integer >= 0 (0 keeps all)`,
+      );
+    }
+    this.params = { ...params, numericImpute, cuts, select };
   }
 
   /** The learned state; throws NotFittedError before `fit`. */
@@ -94,6 +115,12 @@ export class Preprocessor {
    * @returns this
    */
   fit(data: Dataset): this {
+    const labelled = data.labels.length === data.rows;
+    if (this.params.select > 0 && !labelled) {
+      throw new InputError(
+        `Cannot fit the preprocessor: "select" ranks features by the labels, and the data has none`,
+      );
+    }
     const features = this.params.features.map((col): NumericState | CategoryState => {
       const cells = data.cells[col.name];
       if (!cells) {
@@ -104,13 +131,22 @@ export class Preprocessor {
       }
       if (col.type === "category") return fitCategory(col.name, cells);
       const state = fitNumeric(col.name, cells, this.params.numericImpute);
-      if (this.params.cuts > 0 && data.labels.length === data.rows) {
+      if (this.params.cuts > 0 && labelled) {
         const filled = cells.map((v) => (v === null ? state.impute : v as number));
         state.cuts = learnCuts(filled, data.labels, this.params.cuts);
       }
       return state;
     });
-    this.#state = { features };
+    if (this.params.select === 0 || this.params.select >= features.length) {
+      this.#state = { features };
+      return this;
+    }
+    const ranking = features
+      .map((f) => ({ feature: f.name, gain: stumpGain(f, data.cells[f.name], data.labels) }))
+      // Stable: equal gains keep the profile's order.
+      .sort((a, b) => b.gain - a.gain);
+    const kept = new Set(ranking.slice(0, this.params.select).map((r) => r.feature));
+    this.#state = { features: features.filter((f) => kept.has(f.name)), ranking };
     return this;
   }
 
@@ -194,7 +230,7 @@ export class Preprocessor {
 
   /** The parameters and learned state, as saved in `preprocessor.json`. */
   toJSON(): {
-    params: { features: string[]; numericImpute: string; cuts?: number };
+    params: { features: string[]; numericImpute: string; cuts?: number; select?: number };
     state: PreprocessorState;
   } {
     return {
@@ -202,6 +238,7 @@ export class Preprocessor {
         features: this.params.features.map((c) => c.name),
         numericImpute: this.params.numericImpute,
         cuts: this.params.cuts,
+        select: this.params.select,
       },
       state: this.state,
     };
@@ -232,6 +269,7 @@ export class Preprocessor {
       features,
       numericImpute: json.params.numericImpute as "median" | "mean",
       cuts: json.params.cuts ?? 0,
+      select: json.params.select ?? 0,
     });
     pre.#state = structuredClone(json.state);
     return pre;
@@ -307,21 +345,13 @@ function widthOf(f: NumericState | CategoryState): number {
 }
 
 /**
- * The k cut points (midpoints between adjacent distinct values) with the largest Gini gain.
- *
- * @param values Filled training values.
- * @param labels 0/1 training labels.
- * @param k How many cuts at most.
- * @returns Cut points in ascending order; fewer when fewer splits reduce impurity.
+ * The Gini gain of every useful binary split of a numeric column, at the midpoints between adjacent
+ * distinct values.
  */
-export function learnCuts(values: number[], labels: ArrayLike<number>, k: number): number[] {
+function splitGains(values: number[], labels: ArrayLike<number>): { cut: number; gain: number }[] {
   const order = values.map((v, i) => [v, labels[i]] as const).sort((a, b) => a[0] - b[0]);
   const n = order.length;
   const totalPos = order.reduce((s, [, y]) => s + y, 0);
-  const gini = (
-    pos: number,
-    count: number,
-  ) => (count === 0 ? 0 : 2 * (pos / count) * (1 - pos / count));
   const parent = gini(totalPos, n);
   const candidates: { cut: number; gain: number }[] = [];
   let leftPos = 0;
@@ -333,10 +363,51 @@ export function learnCuts(values: number[], labels: ArrayLike<number>, k: number
       (left * gini(leftPos, left) + (n - left) * gini(totalPos - leftPos, n - left)) / n;
     candidates.push({ cut: (order[i][0] + order[i + 1][0]) / 2, gain: parent - impurity });
   }
-  return candidates
-    .filter((c) => c.gain > 1e-12)
+  return candidates.filter((c) => c.gain > 1e-12);
+}
+
+function gini(pos: number, count: number): number {
+  return count === 0 ? 0 : 2 * (pos / count) * (1 - pos / count);
+}
+
+/**
+ * The k cut points (midpoints between adjacent distinct values) with the largest Gini gain.
+ *
+ * @param values Filled training values.
+ * @param labels 0/1 training labels.
+ * @param k How many cuts at most.
+ * @returns Cut points in ascending order; fewer when fewer splits reduce impurity.
+ */
+export function learnCuts(values: number[], labels: ArrayLike<number>, k: number): number[] {
+  return splitGains(values, labels)
     .sort((a, b) => b.gain - a.gain || a.cut - b.cut)
     .slice(0, k)
     .map((c) => c.cut)
     .sort((a, b) => a - b);
+}
+
+/**
+ * The Gini gain of a feature's best single split on filled training values: a threshold for a
+ * number, one category against the rest for a category (so many categories earn no head start).
+ *
+ * @param state The feature's fitted state (its imputation value).
+ * @param cells Its training cells.
+ * @param labels 0/1 training labels.
+ * @returns The largest gain, 0 when no split separates the labels at all.
+ */
+export function stumpGain(
+  state: NumericState | CategoryState,
+  cells: Cell[],
+  labels: ArrayLike<number>,
+): number {
+  if (state.kind === "numeric") {
+    const filled = cells.map((v) => (v === null ? state.impute : v as number));
+    return splitGains(filled, labels).reduce((best, c) => Math.max(best, c.gain), 0);
+  }
+  const codes = cells.map((v) => state.categories.indexOf((v ?? state.impute) as string));
+  return state.categories.reduce(
+    (best, _, c) =>
+      Math.max(best, splitGains(codes.map((k) => (k === c ? 1 : 0)), labels)[0]?.gain ?? 0),
+    0,
+  );
 }

@@ -338,3 +338,63 @@ Deno.test("Preprocessor with cuts adds an indicator per learned cut, in the feat
   assert.deepEqual(again.transformRow({ Age: 9 }).vector, pre.transformRow({ Age: 9 }).vector);
   assert.throws(() => new Preprocessor({ features: [age], cuts: 7 }), /"cuts": 7/);
 });
+
+Deno.test("Preprocessor with select keeps the k features with the best single split, by hand", async (t) => {
+  const noise = { name: "Noise", type: "integer" as const, min: 0, max: 9 };
+  const school = { name: "School", type: "category" as const, values: ["GP", "MS", "XX"] };
+  const age = { name: "Age", type: "integer" as const, min: 0, max: 100 };
+  const features = [noise, school, age];
+  const data = {
+    source: "t",
+    sha256: "",
+    rows: 6,
+    columns: features,
+    cells: {
+      Noise: [1, 2, 1, 2, 1, 2],
+      School: ["GP", "GP", "MS", "MS", "MS", "XX"],
+      Age: [7, 8, 9, 10, 11, 12],
+    },
+    labels: Uint8Array.from([1, 1, 1, 0, 0, 0]),
+    extra: {},
+  };
+  // Parent Gini 2·0.5·0.5 = 0.5. Age splits cleanly at 9.5: gain 0.5. School's best one-against-the-
+  // rest split is GP: {1, 1} pure, the other four {1, 0, 0, 0} 2·0.25·0.75 = 0.375 weighted 4/6, so
+  // gain 0.5 − 0.25 = 0.25 (MS gains 0.0556, XX 0.1). Noise: both halves {1, 1, 0} and {1, 0, 0}
+  // have Gini 4/9, so gain 0.5 − 4/9 = 0.0556.
+  const pre = new Preprocessor({ features, select: 2 }).fit(data);
+  await t.step("the ranking holds every feature's gain, highest first", () => {
+    const ranking = pre.state.ranking!;
+    assert.deepEqual(ranking.map((r) => r.feature), ["Age", "School", "Noise"]);
+    near(ranking[0].gain, 0.5, "Age");
+    near(ranking[1].gain, 0.25, "School");
+    near(ranking[2].gain, 0.5 - 4 / 9, "Noise");
+  });
+  await t.step("the kept features stay in the profile's order and alone make the encoding", () => {
+    assert.deepEqual(pre.outputNames, ["School=GP", "School=MS", "School=XX", "Age"]);
+    assert.deepEqual(pre.groups.map((g) => g.feature), ["School", "Age"]);
+    const row = pre.transformRow({ Noise: 9, School: "MS", Age: 9 });
+    assert.deepEqual(row.imputed, []);
+    assert.equal(row.vector.length, 4);
+  });
+  await t.step("toJSON() → fromJSON() keeps the selection", () => {
+    const again = Preprocessor.fromJSON(JSON.parse(JSON.stringify(pre.toJSON())), features);
+    assert.deepEqual(again.outputNames, pre.outputNames);
+    assert.deepEqual(again.state.ranking, pre.state.ranking);
+    assert.equal(again.params.select, 2);
+  });
+  await t.step("select 0, or at least the number of features, keeps them all", () => {
+    for (const select of [0, 3, 9]) {
+      const all = new Preprocessor({ features, select }).fit(data);
+      assert.deepEqual(all.groups.map((g) => g.feature), ["Noise", "School", "Age"]);
+      assert.equal(all.state.ranking, undefined);
+    }
+  });
+  await t.step("a bad value, or data without labels, is refused by name", () => {
+    assert.throws(() => new Preprocessor({ features, select: -1 }), /"select": -1/);
+    assert.throws(() => new Preprocessor({ features, select: 1.5 }), /"select": 1.5/);
+    assert.throws(
+      () => new Preprocessor({ features, select: 1 }).fit({ ...data, labels: new Uint8Array() }),
+      (e) => e instanceof InputError && /"select" ranks features by the labels/.test(e.message),
+    );
+  });
+});

@@ -226,7 +226,11 @@ export async function fitOnRows(
   const features = profile.features.map((f) => column(spec, f));
   const fitData = takeRows(data, fitRows);
   const stopData = takeRows(data, stopRows);
-  const preprocessor = new Preprocessor({ features, cuts: options.params.cuts }).fit(fitData);
+  const preprocessor = new Preprocessor({
+    features,
+    cuts: options.params.cuts,
+    select: options.params.select,
+  }).fit(fitData);
   const train = preprocessor.transform(fitData);
   const stopX = preprocessor.transform(stopData);
   const classifier = await new MlpClassifier(options.params).fit(train.x, fitData.labels, {
