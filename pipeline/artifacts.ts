@@ -18,6 +18,7 @@ import type { Interval } from "./intervals.ts";
 import type { Importance } from "./importance.ts";
 import { IG_STEPS } from "./explain.ts";
 import { modelCard } from "./model_card.ts";
+import type { FeatureGain } from "./preprocess.ts";
 
 /** The content of `metadata.json`. */
 export interface ModelMetadata {
@@ -32,6 +33,11 @@ export interface ModelMetadata {
   spec: DatasetSpec;
   /** The input columns, in order. */
   features: string[];
+  /**
+   * With the `select` setting: the features the model reads (in the profile's order) and every
+   * feature's Gini gain on the training rows, highest first. The others are accepted but unused.
+   */
+  selection?: { read: string[]; ranking: FeatureGain[] };
   /** Leak columns among the features (non-empty only for the compatibility `seed` profile). */
   leaks: string[];
   hyperparameters: ModelParams;
@@ -92,6 +98,10 @@ export function buildMetadata(
     },
     spec,
     features: trained.preprocessor.params.features.map((c) => c.name),
+    selection: trained.preprocessor.state.ranking && {
+      read: trained.preprocessor.state.features.map((f) => f.name),
+      ranking: trained.preprocessor.state.ranking,
+    },
     leaks: trained.leaks,
     hyperparameters: trained.classifier.params,
     calibration: trained.calibration,

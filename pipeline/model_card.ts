@@ -40,6 +40,16 @@ export function modelCard(m: ModelMetadata): string {
     `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test`,
     `- Features (${m.features.length}): ${m.features.join(", ")}`,
   ];
+  if (m.selection) {
+    const gain = (f: string) => m.selection!.ranking.find((r) => r.feature === f)?.gain ?? 0;
+    const unread = m.features.filter((f) => !m.selection!.read.includes(f));
+    lines.push(
+      `- Read by the model (${m.selection.read.length} of ${m.features.length}, chosen on the training ` +
+        `rows by the Gini gain of each feature's best single split): ${
+          m.selection.read.map((f) => `${f} (${gain(f).toFixed(3)})`).join(", ")
+        }. Not read: ${unread.join(", ")}.`,
+    );
+  }
   if (m.leaks.length > 0) {
     lines.push(
       "",
@@ -176,7 +186,9 @@ function modelText(m: ModelMetadata): string[] {
       h.hidden.join(", ")
     } units (${h.activation}, dropout ${h.dropout})`;
   const lines = [
-    `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; class weights ` +
+    `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; ${
+      h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
+    }; class weights ` +
     `${h.classWeight}; ${h.ensemble} network(s) averaged; early stopping (patience ${h.patience}) on validation.`,
   ];
   const profile = m.spec.profiles[m.profile];

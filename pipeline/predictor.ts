@@ -59,8 +59,10 @@ export class Predictor {
   readonly spec: DatasetSpec;
   /** Its metadata, as saved. */
   readonly metadata: ModelMetadata;
-  /** The input columns, in order. */
+  /** The input columns, in order (the profile's; validated when given). */
   readonly features: ColumnSpec[];
+  /** The names of the features the model reads: all of `features` unless it was fitted with `select`. */
+  readonly usedFeatures: string[];
   /** The decision threshold. */
   readonly threshold: number;
   /** The risk bands. */
@@ -69,6 +71,8 @@ export class Predictor {
   readonly calibration: Calibration;
   readonly #preprocessor: Preprocessor;
   readonly #classifier: MlpClassifier;
+  /** The columns of `usedFeatures`, in the order of the preprocessor's groups. */
+  readonly #used: ColumnSpec[];
   /** The network as Dense layers for explanations (null: another shape; undefined: not read yet). */
   #dense?: DenseStack | null;
 
@@ -90,6 +94,8 @@ export class Predictor {
     this.calibration = metadata.calibration ?? { method: "none" };
     this.#preprocessor = parts.preprocessor;
     this.#classifier = parts.classifier;
+    this.usedFeatures = parts.preprocessor.state.features.map((f) => f.name);
+    this.#used = this.usedFeatures.map((name) => column(metadata.spec, name));
   }
 
   /** The fitted preprocessor (read-only use). */
@@ -223,7 +229,8 @@ export class Predictor {
     const options = {
       baseline: Float32Array.from(baseline),
       groups: this.#preprocessor.groups,
-      values: rows.map((row) => this.features.map((f) => shown(f, row[f.name] ?? null))),
+      // One value per group: the features the model reads, not every field of the profile.
+      values: rows.map((row) => this.#used.map((f) => shown(f, row[f.name] ?? null))),
       steps: this.metadata.explanation.steps ?? IG_STEPS,
     };
     // The same integral without tfjs when the network is Dense layers (a chain or an ensemble).

@@ -17,10 +17,11 @@ const spec = await loadSpec("data/specs/student_dropout.json");
 const data = await loadDataset(resolveDataPath(), spec);
 const dir = await Deno.makeTempDir({ prefix: "predictor_test_" });
 const registry = new Registry(dir);
+// select: 0 whatever the profile's tuned settings: these tests need a model that reads every field.
 const trained = await trainProfile(data, spec, {
   profile: "early-A",
   seed: 3,
-  model: { epochs: 40 },
+  model: { epochs: 40, select: 0 },
 });
 const saved = await registry.save(trained, { data, spec });
 const predictor = await registry.load(saved.id);
@@ -136,4 +137,36 @@ Deno.test("modelCard() warns about the leak of the seed profile", () => {
 globalThis.addEventListener("unload", () => {
   predictor.dispose();
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a model fitted with select reads, explains and reports only its chosen features", async (t) => {
+  const narrow = await trainProfile(data, spec, {
+    profile: "early-A",
+    seed: 3,
+    model: { hidden: [], cuts: 1, select: 1, classWeight: "none", epochs: 40 },
+  });
+  const id = (await registry.save(narrow, { data, spec })).id;
+  narrow.classifier.dispose();
+  const loaded = await registry.load(id);
+  await t.step("the feature with the best single split is Grade_2, and it alone is read", () => {
+    assert.deepEqual(loaded.usedFeatures, ["Grade_2"]);
+    assert.deepEqual(loaded.metadata.selection?.read, ["Grade_2"]);
+    assert.equal(loaded.metadata.selection?.ranking.length, loaded.features.length);
+    assert.equal(loaded.features.length, 32, "the profile's fields are still accepted");
+  });
+  await t.step("the other fields do not move the probability, and only Grade_2 is a reason", () => {
+    const changed = { ...rows[0], Grade_1: 19, Number_of_Failures: 3, School: "MS" };
+    const [a, b] = loaded.predict([rows[0], changed], { reasons: 33 });
+    assert.equal(a.probability, b.probability);
+    assert.deepEqual(a.reasons!.map((r) => [r.feature, r.value]), [["Grade_2", rows[0].Grade_2]]);
+  });
+  await t.step("the model card names what it reads and what it does not", async () => {
+    const card = await Deno.readTextFile(`${dir}/${id}/MODEL_CARD.md`);
+    assert.match(
+      card,
+      /Read by the model \(1 of 32, .*\): Grade_2 \(0\.1\d\d\)\. Not read: School, /,
+    );
+    assert.match(card, /the 1 best feature\(s\) by a single split/);
+  });
+  loaded.dispose();
 });

@@ -10,6 +10,7 @@ import {
   type Dataset,
   loadDataset,
   loadSpec,
+  type ModelParams,
   Registry,
   resolveDataPath,
   trainProfile,
@@ -94,12 +95,17 @@ export function trainingData(): Promise<Dataset> {
 
 /**
  * Trains and activates `early-A` and `seed` models into a new temporary folder,
- * removed when the test process ends.
+ * removed when the test process ends. The models read every field (`select: 0`) whatever the
+ * profile's tuned settings, since the tests of reasons and fields count on it.
  *
  * @param epochs The most epochs (few keeps tests fast).
+ * @param model Settings merged over the profile's and the above.
  * @returns The folder (the registry) and the two model ids.
  */
-export async function trainedRegistry(epochs = 40): Promise<{ dir: string; ids: string[] }> {
+export async function trainedRegistry(
+  epochs = 40,
+  model: Partial<ModelParams> = {},
+): Promise<{ dir: string; ids: string[] }> {
   const spec = await loadSpec(SPEC_PATH);
   const dir = await Deno.makeTempDir({ prefix: "dropout-server-test-" });
   globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -109,7 +115,7 @@ export async function trainedRegistry(epochs = 40): Promise<{ dir: string; ids: 
     const trained = await trainProfile(await trainingData(), spec, {
       profile,
       seed: 7,
-      model: { epochs },
+      model: { epochs, select: 0, ...model },
     });
     const saved = await registry.save(trained, { data: await trainingData(), spec });
     trained.classifier.dispose();

@@ -64,6 +64,22 @@ Deno.test("POST /v1/predict lists the fields it ignored beside the ones it imput
   assert.deepEqual(clean.ignored, []);
 });
 
+Deno.test("POST /v1/predict lists the fields a model with feature selection does not read", async () => {
+  const narrow = await trainedRegistry(20, { hidden: [], cuts: 1, select: 1, classWeight: "none" });
+  const { app: other } = await testApp(narrow.dir);
+  const p = await (await other.request("/v1/predict?reasons=33", json(STUDENT))).json();
+  assert.deepEqual(
+    p.reasons.map((r: { feature: string; value: unknown }) => [r.feature, r.value]),
+    [["Grade_2", STUDENT.Grade_2]],
+  );
+  assert.deepEqual(p.ignored, Object.keys(STUDENT).filter((k) => k !== "Grade_2"));
+  const moved = await (await other.request(
+    "/v1/predict",
+    json({ ...STUDENT, Grade_1: 19, Number_of_Failures: 3 }),
+  )).json();
+  assert.equal(moved.probability, p.probability, "an unread field does not move the estimate");
+});
+
 Deno.test("POST /v1/predict answers many students in order and lists imputed fields", async () => {
   const { Grade_2: _, ...partial } = STUDENT;
   const res = await app.request(

@@ -49,7 +49,8 @@ export interface PredictionOut extends Prediction {
   profile: string;
   /**
    * Fields of the request this model does not read: unknown to the spec (a misspelt "age" beside an
-   * imputed `Age`), or outside the profile. Listed so a typo does not pass as a missing value.
+   * imputed `Age`), outside the profile, or left out by the model's feature selection (`select`).
+   * Listed so a typo does not pass as a missing value, and an unused field as a used one.
    */
   ignored: string[];
 }

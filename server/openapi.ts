@@ -128,7 +128,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
           type: "array",
           items: { type: "string" },
           description:
-            "Fields sent that this model does not read (unknown to the spec, e.g. misspelt, or outside the profile)",
+            "Fields sent that this model does not read: unknown to the spec (e.g. misspelt), outside the profile, or left out by the model's feature selection",
         },
         reasons: {
           type: "array",

@@ -105,7 +105,7 @@ export async function predictRecords(
     const predictor = lease.predictor;
     const predictions = await batcher.score(predictor, predictor.read(records), reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
-    const read = new Set(predictor.features.map((f) => f.name));
+    const read = new Set(predictor.usedFeatures);
     return predictions.map((p, i) => ({
       ...p,
       profile: predictor.profile,

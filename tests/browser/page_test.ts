@@ -366,6 +366,12 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
           "Active",
         );
         assert.equal(await page.locator("#versions-table tbody tr").count(), 2);
+        // The page says which inputs the model reads, as its metadata records them.
+        const meta = await (await fetch(`${url}/v1/models/${fresh}`)).json();
+        const reads = await page.textContent("#active-model-reads") ?? "";
+        if (meta.selection) {
+          assert.match(reads, new RegExp(`\\(${meta.selection.read.length} of 32 inputs, `));
+        } else assert.equal(reads, "all 32 inputs of the profile");
         await page.screenshot({ path: `${OUT}/page_model.png`, fullPage: true });
 
         // Without the token the server refuses, and the page says so beside the list.
@@ -380,6 +386,11 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         assert.equal(
           await page.textContent(`#versions-table tr[data-model="${ids[0]}"] .status`),
           "Active",
+        );
+        assert.equal(
+          await page.textContent("#active-model-reads"),
+          "all 32 inputs of the profile",
+          "the test's own model reads every field",
         );
         assert.equal(
           await page.locator(`#versions-table button[data-activate="${fresh}"]`).count(),

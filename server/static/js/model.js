@@ -9,7 +9,7 @@
  * @module
  */
 import { adminToken, api, setAdminToken } from "./api.js";
-import { byId, count, h, pct, showError } from "./dom.js";
+import { byId, count, h, label, pct, showError } from "./dom.js";
 import { confusionTable, fairnessTables, fixed, metricsTable, rocFigure } from "./model_tables.js";
 import { draw } from "./plotly.js";
 
@@ -130,6 +130,16 @@ export function modelView(state) {
           ),
           h("dt", {}, "Threshold"),
           h("dd", {}, `${pct(meta.threshold)}; watch band from ${pct(meta.bands.medium)}`),
+          h("dt", {}, "Reads"),
+          h(
+            "dd",
+            { id: "active-model-reads" },
+            meta.selection
+              ? `${meta.selection.read.map(label).join(", ")} (${meta.selection.read.length} of ` +
+                `${meta.features.length} inputs, chosen by how well each alone separates the ` +
+                "training students); the other fields are accepted but not used"
+              : `all ${meta.features.length} inputs of the profile`,
+          ),
         ),
         metricsTable(meta.metrics.test, meta.intervals),
         h("div", { class: "grid-2" }, roc, confusionTable(ev)),

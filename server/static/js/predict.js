@@ -154,6 +154,12 @@ function resultPanel(p) {
       h("dt", {}, "Imputed"),
       h("dd", { "data-imputed": p.imputed.join(" ") }, list(p.imputed)),
       p.unknown.length ? [h("dt", {}, "Unseen values"), h("dd", {}, list(p.unknown))] : null,
+      p.ignored?.length
+        ? [
+          h("dt", {}, "Not read"),
+          h("dd", { "data-ignored": p.ignored.join(" ") }, list(p.ignored)),
+        ]
+        : null,
     ),
     h("h4", {}, "Main reasons"),
     h(
