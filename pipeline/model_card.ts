@@ -133,6 +133,9 @@ export function modelCard(m: ModelMetadata): string {
       } |`,
     );
   }
+  const read = m.selection?.read ?? m.features;
+  const audited = (m.fairness ?? []).map((f) => f.column);
+  const sensitiveRead = audited.filter((c) => read.includes(c));
   lines.push(
     "",
     "## What drives the predictions",
@@ -141,9 +144,17 @@ export function modelCard(m: ModelMetadata): string {
     "",
     "| feature | importance |",
     "|---|---|",
-    ...(m.importance ?? []).slice(0, 10).map((i) =>
+    ...(m.importance ?? []).filter((i) => read.includes(i.feature)).slice(0, 10).map((i) =>
       `| ${i.feature} | ${num(i.importance)} ± ${num(i.sd)} |`
     ),
+    ...(read.length < m.features.length
+      ? [
+        "",
+        `The ${
+          m.features.length - read.length
+        } inputs the model does not read have no importance by construction.`,
+      ]
+      : []),
     "",
     "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
       "student's contributions add up to their probability minus that student's.",
@@ -154,7 +165,13 @@ export function modelCard(m: ModelMetadata): string {
       "grading scales need their own data and a retrained model.",
     "- The label is failing the year (final grade below 10 of 20), used as the data set's stand-in for dropping out.",
     "- Probabilities are estimates with the uncertainty shown above; a low score does not mean a student is fine.",
-    "- Sensitive attributes are inputs of the early profiles; the fairness table shows how decisions differ by group.",
+    sensitiveRead.length > 0
+      ? `- Sensitive attributes (${
+        sensitiveRead.join(", ")
+      }) are inputs of this model; the fairness table shows how decisions differ by group.`
+      : `- This model reads none of the audited attributes (${
+        audited.join(", ")
+      }), yet its decisions can still differ by group through what it does read: see the fairness table.`,
     "",
   );
   return lines.join("\n");
