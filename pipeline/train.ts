@@ -255,10 +255,18 @@ export async function fitOnRows(
   // The watch band reaches the recall target, or, when the decision threshold already does, half of
   // the way from its recall to 1, so the medium band still names the next students to look at.
   const decisionRecall = evaluate(stopData.labels, scores, threshold).recall;
-  const watch = chooseThreshold(stopData.labels, scores, {
+  let watch = chooseThreshold(stopData.labels, scores, {
     kind: "min-recall",
     recall: Math.max(options.watchRecall ?? 0.9, decisionRecall + (1 - decisionRecall) / 2),
   });
+  // A model of a few inputs gives whole groups of students one score. When only watching every
+  // student reaches the target, a band from the lowest score would name everyone: start it at the
+  // next score up instead, the widest band that still leaves the lowest-risk students out.
+  const lowest = scores.reduce((a, b) => Math.min(a, b), Infinity);
+  if (watch <= lowest) {
+    const above = scores.reduce((a, b) => (b > lowest && b < a ? b : a), Infinity);
+    if (Number.isFinite(above)) watch = above;
+  }
   return {
     preprocessor,
     classifier,

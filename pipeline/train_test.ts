@@ -102,10 +102,34 @@ Deno.test("trainProfile() sets the threshold and the risk bands on validation", 
     assert.ok(trained.bands.medium <= trained.bands.high, JSON.stringify(trained.bands));
   });
 
-  await t.step("the medium band reaches recall 0.9 on validation", () => {
-    const m = evaluate(validation.labels, validation.scores, trained.bands.medium);
-    assert.ok(m.recall >= 0.9, `validation recall at medium ${m.recall}`);
-  });
+  await t.step(
+    "the medium band reaches recall 0.9 on validation, or else leaves out only the lowest scores",
+    () => {
+      const m = evaluate(validation.labels, validation.scores, trained.bands.medium);
+      if (m.recall >= 0.9) return;
+      const lowest = Math.min(...validation.scores);
+      assert.ok(evaluate(validation.labels, validation.scores, lowest).recall >= 0.9);
+      const next = Math.min(...validation.scores.filter((s) => s > lowest));
+      assert.equal(trained.bands.medium, Math.min(next, trained.threshold));
+    },
+  );
+
+  await t.step(
+    "a model of few inputs still leaves its lowest-risk students out of the bands",
+    async () => {
+      // early-C on its 3 best inputs scores whole groups alike: recall 0.9 needs every student.
+      const coarse = await trainProfile(data, spec, {
+        profile: "early-C",
+        seed: 2,
+        model: { hidden: [], cuts: 1, select: 3, classWeight: "none", epochs: 40 },
+      });
+      const v = scoreRows(coarse, data, coarse.split.validation);
+      const lowest = Math.min(...v.scores);
+      assert.ok(coarse.bands.medium > lowest, JSON.stringify({ bands: coarse.bands, lowest }));
+      assert.ok(v.scores.some((s) => s < coarse.bands.medium), "some students are in the low band");
+      dispose(coarse);
+    },
+  );
 
   await t.step("the threshold maximises F1 on validation", () => {
     const best = evaluate(validation.labels, validation.scores, trained.threshold).f1;
