@@ -9,7 +9,7 @@
 import { ensureActiveModels, loadSpec, Registry } from "../mod.ts";
 import { ENV_VARS, readConfig } from "../../server/config.ts";
 import { serveUntilSignal } from "../../server/server.ts";
-import { DEFAULT_MODELS, DEFAULT_SPEC, parseOptions } from "./_common.ts";
+import { DEFAULT_SPEC, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
 
 await runMain(async () => {
@@ -22,7 +22,8 @@ await runMain(async () => {
   const { config } = readConfig([], (name: (typeof ENV_VARS)[number]) => Deno.env.get(name));
   const specPath = opts.spec ?? DEFAULT_SPEC;
   const spec = await loadSpec(specPath);
-  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
+  // The same registry the server would use: --models-dir, else MODELS_DIR, else ./models.
+  const registry = new Registry(opts["models-dir"] ?? config.modelsDir);
   const profiles = [spec.default_profile ?? Object.keys(spec.profiles)[0]];
   if (spec.profiles.seed) profiles.push("seed");
   await ensureActiveModels(registry, spec, {
