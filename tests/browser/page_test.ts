@@ -169,6 +169,8 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         assert.equal(await page.getAttribute(".result [data-band]", "data-band"), expected.band);
         assert.equal(await page.textContent(".result [data-model]"), ids[0]);
         assert.equal(await page.getAttribute("[data-imputed]", "data-imputed"), "");
+        assert.equal(await page.locator("[data-ignored]").count(), 0, "every field was read");
+        assert.ok(await page.locator("#predict-reads").isHidden(), "no note: every field is read");
         assert.match(await page.textContent(".result .facts") ?? "", /Threshold\d+\.\d %/);
         const reasons = await page.$$eval(".reasons li", (lis) => lis.map((li) => li.textContent));
         assert.equal(reasons.length, 5);

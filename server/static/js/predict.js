@@ -215,6 +215,25 @@ export function predictView(state) {
     summary.focus();
   }
 
+  /** Says which fields the active model reads, when it was fitted to read only some. */
+  async function showReads() {
+    const note = byId("predict-reads");
+    const profile = state.profile;
+    try {
+      const id = (await api.models()).active[profile];
+      const meta = id ? await api.model(id) : undefined;
+      if (profile !== state.profile) return;
+      note.hidden = !meta?.selection;
+      note.textContent = meta?.selection
+        ? `The active ${profile} model reads only ${
+          meta.selection.read.map(label).join(", ")
+        }: the other fields are accepted but do not change its estimate.`
+        : "";
+    } catch {
+      note.hidden = true; // only a hint: predictions work without it
+    }
+  }
+
   function render() {
     const cols = columns();
     const leaks = state.spec.profiles[state.profile].leaks;
@@ -225,6 +244,7 @@ export function predictView(state) {
     );
     clearErrors();
     result.replaceChildren();
+    showReads();
   }
 
   summary.addEventListener("click", (event) => {
@@ -260,6 +280,7 @@ export function predictView(state) {
     result.replaceChildren(h("p", { role: "status" }, "Scoring…"));
     try {
       result.replaceChildren(resultPanel(await api.predict(state.profile, student)));
+      showReads(); // a retrain may have changed the active model
     } catch (error) {
       result.replaceChildren();
       if (error instanceof ApiError && error.issues.length) {
