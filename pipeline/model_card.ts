@@ -206,7 +206,9 @@ function modelText(m: ModelMetadata): string[] {
     `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; ${
       h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
     }; class weights ` +
-    `${h.classWeight}; ${h.ensemble} network(s) averaged; early stopping (patience ${h.patience}) on validation.`,
+    `${h.classWeight}; ${
+      h.ensemble === 1 ? "one fit" : `${h.ensemble} fits from derived seeds averaged`
+    }; early stopping (patience ${h.patience}, at most ${h.epochs} epochs) on validation.`,
   ];
   const profile = m.spec.profiles[m.profile];
   const tuning = profile?.tuning as

@@ -166,7 +166,8 @@ Deno.test("a model fitted with select reads, explains and reports only its chose
       card,
       /Read by the model \(1 of 32, .*\): Grade_2 \(0\.1\d\d\)\. Not read: School, /,
     );
-    assert.match(card, /the 1 best feature\(s\) by a single split/);
+    assert.match(card, /the 1 best feature\(s\) by a single split; class weights none; one fit;/);
+    assert.match(card, /early stopping \(patience 20, at most 40 epochs\) on validation/);
     assert.match(card, /\| Grade_2 \| 0\.\d+ ± 0\.\d+ \|\n\nThe 31 inputs the model does not read/);
     assert.match(card, /reads none of the audited attributes \(Gender, Address, School\)/);
   });
