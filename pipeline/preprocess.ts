@@ -395,7 +395,7 @@ export function learnCuts(values: number[], labels: ArrayLike<number>, k: number
  * @param labels 0/1 training labels.
  * @returns The largest gain, 0 when no split separates the labels at all.
  */
-export function stumpGain(
+function stumpGain(
   state: NumericState | CategoryState,
   cells: Cell[],
   labels: ArrayLike<number>,
