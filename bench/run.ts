@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { ensureActiveModels, loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
+import { loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
+import { ensureActiveModels } from "../server/ensure_models.ts";
 import { gauge, residentBytes, ROOT, type ServerProcess, startServer } from "./_server.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScore, benchTrain } from "./pipeline.ts";

@@ -2,6 +2,22 @@
  * The dropout early-warning pipeline: the one door through which notebooks,
  * the server, the command-line tasks and the tests reach it.
  *
+ * Each stage is a folder with its own `mod.ts`, and a stage imports only the
+ * stages listed above it here:
+ *
+ * | stage | what it holds |
+ * |---|---|
+ * | `core/` | typed errors, seeded randomness, atomic writes, CSV writing |
+ * | `data/` | the dataset spec, cell rules, loading, spec inference, split, manifest |
+ * | `evaluate/` | metrics, thresholds and bands, intervals, fairness, importance |
+ * | `features/` | the preprocessor |
+ * | `models/` | the model families, their backend and calibration |
+ * | `explain/` | explanations of single predictions |
+ * | `train/` | training a profile, cross-validation, nested tuning |
+ * | `registry/` | the model folder, model card, predictor and registry |
+ * | `figures/` | Plotly figure builders |
+ * | `cli/` | the command-line kit of the tasks |
+ *
  * Stages follow the scikit-learn contract in TypeScript: a stage's constructor
  * stores parameters, `fit()` learns from the training split only, `transform()`
  * is pure, and learned state is plain JSON.
@@ -23,178 +39,13 @@
  *
  * @module
  */
-export {
-  ArtifactError,
-  formatIssue,
-  GateError,
-  InputError,
-  MAX_SHOWN_VALUE,
-  NotFittedError,
-  PipelineError,
-  SchemaError,
-  type SchemaIssue,
-  shownValue,
-} from "./errors.ts";
-export {
-  column,
-  type ColumnSpec,
-  type ColumnType,
-  type DatasetSpec,
-  leaksOf,
-  loadSpec,
-  parseSpec,
-  type Profile,
-  profileOf,
-} from "./spec.ts";
-export {
-  type Cell,
-  type CellResult,
-  expectation,
-  readCell,
-  readRecord,
-  type Row,
-} from "./cells.ts";
-export {
-  type Dataset,
-  DEFAULT_DATA,
-  loadDataset,
-  type LoadOptions,
-  parseDataset,
-  parseDatasetChunks,
-  resolveDataPath,
-  rowAt,
-  sha256Hex,
-  takeRows,
-} from "./dataset.ts";
-export { DEFAULT_MAX_CATEGORIES, inferSpec, type InferSpecOptions } from "./infer_spec.ts";
-export {
-  type EncodedRow,
-  Preprocessor,
-  type PreprocessorParams,
-  type PreprocessorState,
-} from "./preprocess.ts";
-export {
-  classWeights,
-  DEFAULT_MODEL_PARAMS,
-  type EpochLog,
-  MlpClassifier,
-  type ModelArtifacts,
-  type ModelParams,
-  modelParams,
-} from "./model.ts";
-export {
-  type Fold,
-  repeatedStratifiedKFold,
-  type Split,
-  stratifiedHoldout,
-  stratifiedSplit,
-} from "./split.ts";
-export {
-  averagePrecision,
-  brierScore,
-  type CalibrationBin,
-  calibrationBins,
-  chooseThreshold,
-  type Confusion,
-  confusion,
-  type CurvePoint,
-  evaluate,
-  logLoss,
-  type Metrics,
-  parsePolicy,
-  POLICY_FORMS,
-  policyText,
-  prCurve,
-  rocAuc,
-  rocCurve,
-  summarize,
-  type Summary,
-  type ThresholdPolicy,
-} from "./metrics.ts";
-export {
-  type Bands,
-  DEFAULT_SEED,
-  DEFAULT_TRAIN_POLICY,
-  type Evaluation,
-  fitOnRows,
-  type FittedPipeline,
-  scoreRows,
-  type TrainedModel,
-  type TrainOptions,
-  trainProfile,
-} from "./train.ts";
-export {
-  crossValidate,
-  type CvFairness,
-  type CvOptions,
-  type CvReport,
-  DEFAULT_CV_POLICY,
-  PUBLISHED_PCC,
-} from "./cv.ts";
-export {
-  calibrate,
-  type Calibration,
-  chooseCalibration,
-  fitPlatt,
-  logitMap,
-  priorCorrection,
-} from "./calibration.ts";
-export { type Explanation, IG_STEPS, integratedGradients, type Reason } from "./explain.ts";
-export {
-  DEFAULT_SENSITIVE,
-  type FairnessReport,
-  fairnessReport,
-  type GroupRates,
-} from "./fairness.ts";
-export { bootstrapIntervals, CI_METRICS, type Interval } from "./intervals.ts";
-export { type Importance, permutationImportance, PUBLISHED_TOP_INPUTS } from "./importance.ts";
-export { ARTIFACT_VERSION, buildMetadata, type ModelMetadata } from "./artifacts.ts";
-export { modelCard } from "./model_card.ts";
-export { tune, TUNE_SPACE, type TuneCriterion, type TuneOptions, type TuneReport } from "./tune.ts";
-export { type ModelSummary, Registry, type RegistryOptions } from "./registry.ts";
-export { type Band, loadPredictor, type Prediction, Predictor } from "./predictor.ts";
-export { ensureBackend, tensorCount } from "./backend.ts";
-export { ensureActiveModels, type EnsureOptions } from "./bootstrap.ts";
-export { syncDir, writeFileAtomic } from "./_atomic.ts";
-export { csvField, csvLine } from "./csv_out.ts";
-export { deriveSeed, mulberry32, sampleIndices, shuffleInPlace } from "./_random.ts";
-export {
-  correlationMatrix,
-  type FeatureGroup,
-  featureNames,
-  type FeatureRates,
-  featureRates,
-  type PerfectCut,
-} from "./feature_rates.ts";
-export {
-  classBalanceFigure,
-  type ClassBalanceOptions,
-  correlationFigure,
-  type FeatureFigure,
-  featureFigure,
-  type PlotlyFigure,
-} from "./figures.ts";
-export { baseLayout, COLOR, paletteColor } from "./_plotly.ts";
-export { plotlyLoaderScript } from "./plotly_embed.ts";
-export {
-  COMPARED_METRICS,
-  cvFigure,
-  HIGHLIGHT_LABEL,
-  importanceFigure,
-  metricsFigure,
-  type ModelView,
-  trainingCurvesFigure,
-} from "./figures_model.ts";
-export {
-  calibrationFigure,
-  confusionFigure,
-  prFigure,
-  rocFigure,
-  thresholdFigure,
-} from "./figures_eval.ts";
-export {
-  type PartCount,
-  type SplitManifest,
-  splitManifest,
-  writeSplitManifest,
-} from "./split_manifest.ts";
+export * from "./core/mod.ts";
+export * from "./data/mod.ts";
+export * from "./evaluate/mod.ts";
+export * from "./features/mod.ts";
+export * from "./models/mod.ts";
+export * from "./explain/mod.ts";
+export * from "./train/mod.ts";
+export * from "./registry/mod.ts";
+export * from "./figures/mod.ts";
+export * from "./cli/mod.ts";

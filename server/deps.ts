@@ -5,14 +5,14 @@
  * @module
  */
 import type { Dataset, DatasetSpec, Prediction } from "../pipeline/mod.ts";
-import type { MicroBatcher } from "./batcher.ts";
+import type { MicroBatcher } from "./microbatch.ts";
 import type { Config } from "./config.ts";
-import type { DatasetStore } from "./datasets.ts";
+import type { DatasetStore } from "./uploads.ts";
 import type { Drain } from "./drain.ts";
 import type { JobRunner } from "./jobs.ts";
 import type { Logger } from "./log.ts";
-import type { Metrics } from "./metrics.ts";
-import type { ModelStore } from "./models.ts";
+import type { Metrics } from "./prometheus.ts";
+import type { ModelStore } from "./model_pool.ts";
 
 /** The dependencies of {@linkcode createApp}. */
 export interface AppDeps {

@@ -9,10 +9,10 @@
  * @module
  */
 import { type DatasetSpec, type ThresholdPolicy, writeFileAtomic } from "../pipeline/mod.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError } from "./http_errors.ts";
 import { applyGate, type GateResult } from "./gate.ts";
 import type { Logger } from "./log.ts";
-import type { ModelStore } from "./models.ts";
+import type { ModelStore } from "./model_pool.ts";
 import type { TrainMessage, TrainRequest } from "./train_worker.ts";
 
 /** Where a job is. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { loadSpec, Registry } from "../pipeline/mod.ts";
 import { DATA_PATH, SPEC_PATH, trainedRegistry } from "./_testing.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError } from "./http_errors.ts";
 import { JobRunner } from "./jobs.ts";
 import { memoryLogger } from "./log.ts";
-import { ModelStore } from "./models.ts";
+import { ModelStore } from "./model_pool.ts";
 
 const { dir, ids } = await trainedRegistry(10);
 const spec = await loadSpec(SPEC_PATH);

@@ -11,13 +11,13 @@
 import { loadSpec, Registry } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
-import { DatasetStore } from "./datasets.ts";
+import { DatasetStore } from "./uploads.ts";
 import type { AppDeps } from "./deps.ts";
 import { Drain } from "./drain.ts";
 import { JobRunner } from "./jobs.ts";
 import { jsonLogger, type Logger } from "./log.ts";
-import { Metrics } from "./metrics.ts";
-import { ModelStore } from "./models.ts";
+import { Metrics } from "./prometheus.ts";
+import { ModelStore } from "./model_pool.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 export const SHUTDOWN_MS = 9_000;

@@ -5,16 +5,16 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { InputError } from "../core/mod.ts";
 import {
-  COMPARED_METRICS,
   type FairnessReport,
-  InputError,
   type Metrics,
-  type ModelParams,
   parsePolicy,
   POLICY_FORMS,
   type ThresholdPolicy,
-} from "../mod.ts";
+} from "../evaluate/mod.ts";
+import type { ModelParams } from "../models/mod.ts";
+import { COMPARED_METRICS } from "../figures/mod.ts";
 
 /** The committed spec of the student data set. */
 export const DEFAULT_SPEC = "data/specs/student_dropout.json";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatIssue, GateError, PipelineError, SchemaError } from "../errors.ts";
+import { formatIssue, GateError, PipelineError, SchemaError } from "../core/errors.ts";
 
 /** Exit code of a run that finished. */
 export const EXIT_OK = 0;

@@ -5,15 +5,9 @@
  *
  * @module
  */
-import {
-  crossValidate,
-  DEFAULT_CV_POLICY,
-  loadDataset,
-  loadSpec,
-  policyText,
-  resolveDataPath,
-  type Summary,
-} from "../mod.ts";
+import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { policyText, type Summary } from "../evaluate/mod.ts";
+import { crossValidate, DEFAULT_CV_POLICY } from "../train/mod.ts";
 import { DEFAULT_SPEC, intOption, paramsOption, parseOptions, policyOption } from "./_common.ts";
 import { runMain } from "./_run.ts";
 

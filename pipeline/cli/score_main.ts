@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { csvLine, InputError, loadSpec, parseDatasetChunks, Registry, syncDir } from "../mod.ts";
+import { csvLine, InputError, syncDir } from "../core/mod.ts";
+import { loadSpec, parseDatasetChunks } from "../data/mod.ts";
+import { Registry } from "../registry/mod.ts";
 import { DEFAULT_MODELS, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
 

@@ -11,7 +11,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_MAX_CATEGORIES, inferSpec, InputError } from "../mod.ts";
+import { InputError } from "../core/mod.ts";
+import { DEFAULT_MAX_CATEGORIES, inferSpec } from "../data/mod.ts";
 import { runMain } from "./_run.ts";
 
 /** The usage line printed by `--help` and with option errors. */

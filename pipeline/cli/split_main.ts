@@ -12,7 +12,7 @@ import {
   resolveDataPath,
   splitManifest,
   writeSplitManifest,
-} from "../mod.ts";
+} from "../data/mod.ts";
 import { DEFAULT_SPEC, intOption, numberOption, parseOptions } from "./_common.ts";
 import { runMain } from "./_run.ts";
 

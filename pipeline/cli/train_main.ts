@@ -5,15 +5,11 @@
  *
  * @module
  */
-import {
-  GateError,
-  loadDataset,
-  loadSpec,
-  policyText,
-  Registry,
-  resolveDataPath,
-  trainProfile,
-} from "../mod.ts";
+import { GateError } from "../core/mod.ts";
+import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { policyText } from "../evaluate/mod.ts";
+import { trainProfile } from "../train/mod.ts";
+import { Registry } from "../registry/mod.ts";
 import {
   DEFAULT_MODELS,
   DEFAULT_SPEC,

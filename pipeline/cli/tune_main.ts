@@ -6,16 +6,10 @@
  *
  * @module
  */
-import {
-  DEFAULT_CV_POLICY,
-  loadDataset,
-  loadSpec,
-  policyText,
-  resolveDataPath,
-  tune,
-  type TuneCriterion,
-  writeFileAtomic,
-} from "../mod.ts";
+import { writeFileAtomic } from "../core/mod.ts";
+import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { policyText } from "../evaluate/mod.ts";
+import { DEFAULT_CV_POLICY, tune, type TuneCriterion } from "../train/mod.ts";
 import { DEFAULT_SPEC, intOption, parseOptions, policyOption } from "./_common.ts";
 import { runMain } from "./_run.ts";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { mulberry32 } from "../_random.ts";
+import { mulberry32 } from "../core/random.ts";
 
 /** The header of the fixture, in file order. */
 export const OTHER_SCHOOL_COLUMNS = [

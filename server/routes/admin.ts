@@ -15,7 +15,7 @@ import {
 } from "../../pipeline/mod.ts";
 import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../errors.ts";
+import { HttpError, parseWith } from "../http_errors.ts";
 import { TrainBody } from "../schemas.ts";
 import { limit, readForm, readJson } from "./predict.ts";
 

@@ -8,9 +8,9 @@
  */
 import { type Context, Hono } from "hono";
 import { adminOnly } from "../auth.ts";
-import type { MicroBatcher } from "../batcher.ts";
+import type { MicroBatcher } from "../microbatch.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../errors.ts";
+import { HttpError, parseWith } from "../http_errors.ts";
 import { Student } from "../schemas.ts";
 import { readUpload, trainingData } from "./admin.ts";
 import { limit, predictRecords, readForm, readJson } from "./predict.ts";

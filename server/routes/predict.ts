@@ -9,11 +9,11 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { profileOf } from "../../pipeline/mod.ts";
-import { type BatchFormat, scoreBatch } from "../batch.ts";
-import type { MicroBatcher } from "../batcher.ts";
+import { type BatchFormat, scoreBatch } from "../batch_scoring.ts";
+import type { MicroBatcher } from "../microbatch.ts";
 import type { AppDeps, AppEnv, PredictionOut } from "../deps.ts";
-import { HttpError, parseWith } from "../errors.ts";
-import type { Lease } from "../models.ts";
+import { HttpError, parseWith } from "../http_errors.ts";
+import type { Lease } from "../model_pool.ts";
 import { PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
 
 /**

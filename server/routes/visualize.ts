@@ -15,7 +15,7 @@ import {
   resolveDataPath,
 } from "../../pipeline/mod.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http_errors.ts";
 
 /**
  * The default source of figure data: the server's training CSV, else the

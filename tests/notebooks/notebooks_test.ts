@@ -62,6 +62,40 @@ Deno.test("Committed notebooks have cleared outputs, the Deno kernel and only th
   }
 });
 
+// `deno fmt --check` misreports .ipynb files as unformatted with an empty diff (the formatter
+// returns text even when nothing changed; denoland/deno#25840), so deno.json leaves the notebooks
+// out of `deno fmt` and this test holds them to it instead: `deno fmt` writing a copy of each
+// notebook, with the project's settings, must leave its bytes unchanged.
+Deno.test("Committed notebooks are as deno fmt writes them", async (t) => {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/deno.json`,
+      JSON.stringify({ fmt: { ...config.fmt, exclude: [] } }),
+    );
+    for (const name of NOTEBOOKS) {
+      await t.step(name, async () => {
+        const committed = await Deno.readTextFile(`${ROOT}notebooks/${name}.ipynb`);
+        await Deno.writeTextFile(`${dir}/${name}.ipynb`, committed);
+        const fmt = await new Deno.Command(Deno.execPath(), {
+          args: ["fmt", "--config", `${dir}/deno.json`, `${dir}/${name}.ipynb`],
+          stdout: "null",
+          stderr: "piped",
+        }).output();
+        assert.ok(fmt.success, new TextDecoder().decode(fmt.stderr));
+        assert.equal(
+          await Deno.readTextFile(`${dir}/${name}.ipynb`),
+          committed,
+          `${name}.ipynb is not formatted: run deno task notebooks --format`,
+        );
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("deno task notebooks executes the four notebooks and exports them to HTML", async () => {
   const models = await Deno.makeTempDir({ prefix: "notebook-models-" });
   const splits = await Deno.makeTempDir({ prefix: "notebook-splits-" });

@@ -20,10 +20,10 @@
  * @typedef {import("../../../pipeline/mod.ts").CurvePoint} CurvePoint
  * @typedef {import("../../../pipeline/mod.ts").Metrics} Metrics
  * @typedef {import("../../deps.ts").PredictionOut} PredictionOut
- * @typedef {import("../../errors.ts").ErrorBody} ErrorBody
- * @typedef {import("../../errors.ts").FieldIssue} FieldIssue
+ * @typedef {import("../../http_errors.ts").ErrorBody} ErrorBody
+ * @typedef {import("../../http_errors.ts").FieldIssue} FieldIssue
  * @typedef {import("../../jobs.ts").Job} Job
- * @typedef {import("../../datasets.ts").DatasetInfo} DatasetInfo
+ * @typedef {import("../../uploads.ts").DatasetInfo} DatasetInfo
  */
 
 /**

@@ -1,0 +1,330 @@
+import assert from "node:assert/strict";
+import { parseDataset } from "./dataset.ts";
+import { InputError } from "../core/errors.ts";
+import { inferSpec } from "./infer_spec.ts";
+import { parseSpec } from "./spec.ts";
+import { makeOtherSchool } from "../testdata/make_fixture.ts";
+
+const FIXTURE = new URL("../testdata/other_school.csv", import.meta.url).pathname;
+const ROOT = new URL("../..", import.meta.url).pathname;
+const WITHDREW = { target: "withdrew", positive: "true" };
+
+/** Asserts that `call` rejects with an InputError whose message matches every pattern. */
+async function assertInputError(call: () => Promise<unknown>, ...patterns: RegExp[]) {
+  await assert.rejects(call, (error: unknown) => {
+    assert.ok(error instanceof InputError, `expected an InputError, got ${error}`);
+    for (const pattern of patterns) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+/** A pattern matching `text` literally. */
+function literal(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+}
+
+/** Writes CSV text to a temporary file, runs `body` on its path and removes it. */
+async function withCsv<T>(text: string, body: (path: string) => Promise<T>): Promise<T> {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, text);
+    return await body(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+Deno.test("make_fixture.ts reproduces the committed other_school.csv byte for byte", async () => {
+  assert.equal(makeOtherSchool(), await Deno.readTextFile(FIXTURE));
+});
+
+Deno.test("inferSpec() types every column of other_school.csv from its values", async (t) => {
+  const spec = await inferSpec(FIXTURE, WITHDREW);
+  const byName = Object.fromEntries(spec.columns.map((c) => [c.name, c]));
+
+  await t.step("keeps the file's column order and names the spec after the file", () => {
+    assert.equal(spec.name, "other_school");
+    assert.deepEqual(spec.columns.map((c) => c.name), [
+      "campus",
+      "year_of_study",
+      "gpa",
+      "credits_failed",
+      "scholarship",
+      "commute_minutes",
+      "part_time_job",
+      "withdrew",
+    ]);
+  });
+
+  await t.step("reads text as a category with sorted values", () => {
+    assert.deepEqual(byName.campus, {
+      name: "campus",
+      type: "category",
+      description: "",
+      values: ["east", "north", "south"],
+    });
+  });
+
+  await t.step("reads a small contiguous integer range as an ordinal", () => {
+    assert.deepEqual(byName.year_of_study.type, "ordinal");
+    assert.deepEqual(byName.year_of_study.values, [1, 2, 3, 4]);
+  });
+
+  await t.step("reads other integers with the observed range, ignoring empty cells", () => {
+    assert.deepEqual(
+      [byName.credits_failed.type, byName.credits_failed.min, byName.credits_failed.max],
+      ["integer", 0, 12],
+    );
+    assert.deepEqual(
+      [byName.commute_minutes.type, byName.commute_minutes.min, byName.commute_minutes.max],
+      ["integer", 0, 120],
+    );
+  });
+
+  await t.step("reads decimals as a number with the observed range", () => {
+    assert.deepEqual([byName.gpa.type, byName.gpa.min, byName.gpa.max], ["number", 0.49, 4]);
+  });
+
+  await t.step("reads yes/no, Y/N and true/false as booleans spelled as in the file", () => {
+    for (
+      const [name, yes, no] of [
+        ["scholarship", "yes", "no"],
+        ["part_time_job", "Y", "N"],
+        ["withdrew", "true", "false"],
+      ]
+    ) {
+      assert.equal(byName[name].type, "boolean", name);
+      assert.deepEqual([byName[name].true_values, byName[name].false_values], [[yes], [no]], name);
+    }
+  });
+
+  await t.step("leaves an empty description on every column for people to fill in", () => {
+    assert.ok(spec.columns.every((c) => c.description === ""));
+  });
+
+  await t.step("sets the target and one default profile of every other column", () => {
+    assert.deepEqual(spec.target, { column: "withdrew", positive: "true" });
+    assert.deepEqual(spec.leak, []);
+    assert.deepEqual(Object.keys(spec.profiles), ["all"]);
+    assert.deepEqual(spec.profiles.all.features, spec.columns.map((c) => c.name).slice(0, -1));
+    assert.equal(spec.default_profile, "all");
+  });
+
+  await t.step("gives a spec that parseSpec() accepts after a JSON round trip", () => {
+    const again = parseSpec(JSON.parse(JSON.stringify(spec)));
+    assert.deepEqual(again, spec);
+  });
+
+  await t.step(
+    "gives a spec under which parseDataset() loads the fixture without issues",
+    async () => {
+      const data = await parseDataset(await Deno.readFile(FIXTURE), spec, { source: FIXTURE });
+      assert.equal(data.rows, 240);
+      assert.equal(data.labels.reduce((sum, y) => sum + y, 0), 58);
+      assert.equal(data.cells.gpa.filter((x) => x === null).length, 6);
+      assert.equal(data.cells.commute_minutes.filter((x) => x === null).length, 7);
+    },
+  );
+});
+
+Deno.test("inferSpec() leaves leak columns out of the profile but keeps them in the spec", async () => {
+  const spec = await inferSpec(FIXTURE, {
+    ...WITHDREW,
+    leak: ["credits_failed", "credits_failed"],
+    name: "school_b",
+  });
+  assert.equal(spec.name, "school_b");
+  assert.deepEqual(spec.leak, ["credits_failed"]);
+  assert.ok(spec.columns.some((c) => c.name === "credits_failed"));
+  assert.ok(!spec.profiles.all.features.includes("credits_failed"));
+  assert.deepEqual(Object.keys(spec.profiles), ["all"]);
+  assert.match(spec.profiles.all.description ?? "", /leak columns credits_failed/);
+});
+
+Deno.test("inferSpec() tells apart booleans, ordinals, integers, numbers and categories", async (t) => {
+  const csv = [
+    "\uFEFF flag , bit,grade,count,score,tf,label",
+    "True,1,1,1,1.5,yes,a",
+    "False,0,2,3,2,No,b",
+    "True,1,3,5,-0.25,yes,a",
+    ",0,2,,1e2,yes,c",
+    "",
+  ].join("\n");
+  const spec = await withCsv(csv, (path) => inferSpec(path, { target: "label", positive: "a" }));
+  const byName = Object.fromEntries(spec.columns.map((c) => [c.name, c]));
+
+  await t.step("strips the BOM and trims header names", () => {
+    assert.deepEqual(spec.columns.map((c) => c.name), [
+      "flag",
+      "bit",
+      "grade",
+      "count",
+      "score",
+      "tf",
+      "label",
+    ]);
+  });
+
+  await t.step("reads True/False and 1/0 as booleans", () => {
+    assert.deepEqual([byName.flag.true_values, byName.flag.false_values], [["True"], ["False"]]);
+    assert.deepEqual([byName.bit.true_values, byName.bit.false_values], [["1"], ["0"]]);
+  });
+
+  await t.step("reads a mixed-case pair as booleans spelled as in the file", () => {
+    assert.deepEqual([byName.tf.true_values, byName.tf.false_values], [["yes"], ["No"]]);
+  });
+
+  await t.step("reads a gap in a small integer range as an integer, not an ordinal", () => {
+    assert.deepEqual(byName.grade.values, [1, 2, 3]);
+    assert.deepEqual([byName.count.type, byName.count.min, byName.count.max], ["integer", 1, 5]);
+  });
+
+  await t.step("reads signs, bare integers and exponents among decimals as a number", () => {
+    assert.deepEqual([byName.score.type, byName.score.min, byName.score.max], [
+      "number",
+      -0.25,
+      100,
+    ]);
+  });
+
+  await t.step("reads a multi-class target as a category", () => {
+    assert.deepEqual(byName.label.values, ["a", "b", "c"]);
+  });
+});
+
+Deno.test("inferSpec() throws InputError naming what is wrong", async (t) => {
+  await t.step("when the target column is absent", async () => {
+    await assertInputError(
+      () => inferSpec(FIXTURE, { target: "dropped", positive: "true" }),
+      /"dropped"/,
+      /campus/,
+    );
+  });
+
+  await t.step("when the positive value is not among the target's values", async () => {
+    await assertInputError(
+      () => inferSpec(FIXTURE, { target: "withdrew", positive: "yes" }),
+      /"yes"/,
+      /"withdrew"/,
+      /false, true/,
+    );
+  });
+
+  await t.step("when a leak column is not in the file", async () => {
+    await assertInputError(
+      () => inferSpec(FIXTURE, { ...WITHDREW, leak: ["final_grade"] }),
+      /Leak column "final_grade"/,
+    );
+  });
+
+  await t.step("when a text column has more values than maxCategories", async () => {
+    await assertInputError(
+      () => inferSpec(FIXTURE, { ...WITHDREW, maxCategories: 2 }),
+      /Column "campus" has 3 distinct text values/,
+      /--max-categories/,
+    );
+  });
+
+  await t.step("when the file has a header but no rows", async () => {
+    await withCsv(
+      "campus,withdrew\n",
+      (path) => assertInputError(() => inferSpec(path, WITHDREW), literal(path), /no data rows/),
+    );
+  });
+
+  await t.step("when the file is empty", async () => {
+    await withCsv(
+      "\uFEFF\n",
+      (path) => assertInputError(() => inferSpec(path, WITHDREW), literal(path), /empty/),
+    );
+  });
+
+  await t.step("when the file does not exist", async () => {
+    await assertInputError(
+      () => inferSpec("no/such/file.csv", WITHDREW),
+      literal("no/such/file.csv"),
+    );
+  });
+
+  await t.step("when a column is empty in every row", async () => {
+    await withCsv(
+      "note,withdrew\n,true\n,false\n",
+      (path) => assertInputError(() => inferSpec(path, WITHDREW), /Column "note" is empty/),
+    );
+  });
+});
+
+/** Runs the CLI from the project root and collects its exit code and output. */
+async function runCli(...args: string[]) {
+  const command = new Deno.Command(Deno.execPath(), {
+    // nodejs-polars is a native addon: it needs sys (to detect the C library) and ffi.
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-sys",
+      "--allow-ffi",
+      "pipeline/cli/spec_main.ts",
+      ...args,
+    ],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+  });
+  const { code, stdout, stderr } = await command.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code, stdout: decode(stdout), stderr: decode(stderr) };
+}
+
+Deno.test("spec_main.ts prints the inferred spec and maps errors to exit codes", async (t) => {
+  await t.step("exits 0 with the spec as 2-space JSON on stdout", async () => {
+    const { code, stdout, stderr } = await runCli(
+      "--data",
+      FIXTURE,
+      "--target",
+      "withdrew",
+      "--positive",
+      "true",
+      "--leak",
+      "credits_failed",
+    );
+    assert.equal(code, 0, stderr);
+    const spec = JSON.parse(stdout);
+    assert.deepEqual(spec, await inferSpec(FIXTURE, { ...WITHDREW, leak: ["credits_failed"] }));
+    assert.equal(stdout, JSON.stringify(spec, null, 2) + "\n");
+  });
+
+  await t.step("exits 2 naming the column on stderr when the target is absent", async () => {
+    const { code, stdout, stderr } = await runCli(
+      "--data",
+      FIXTURE,
+      "--target",
+      "dropped",
+      "--positive",
+      "true",
+    );
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^error: Target column "dropped"/);
+  });
+
+  await t.step("exits 2 naming the missing options", async () => {
+    const { code, stderr } = await runCli("--data", FIXTURE);
+    assert.equal(code, 2);
+    assert.match(stderr, /--target, --positive/);
+    assert.match(stderr, /usage:/);
+  });
+
+  await t.step("exits 2 on an unknown option", async () => {
+    const { code, stderr } = await runCli("--data", FIXTURE, "--bogus", "x");
+    assert.equal(code, 2);
+    assert.match(stderr, /--bogus/);
+  });
+
+  await t.step("exits 2 on a malformed --max-categories", async () => {
+    const { code, stderr } = await runCli(
+      ...["--data", FIXTURE, "--target", "withdrew", "--positive", "true"],
+      ...["--max-categories", "many"],
+    );
+    assert.equal(code, 2);
+    assert.match(stderr, /--max-categories: "many"/);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The data stage: the dataset spec as data, cell rules, validated loading, spec inference, the
+ * seeded stratified split and its manifest, and per-feature outcome rates.
+ *
+ * @module
+ */
+export {
+  column,
+  type ColumnSpec,
+  type ColumnType,
+  type DatasetSpec,
+  leaksOf,
+  loadSpec,
+  parseSpec,
+  type Profile,
+  profileOf,
+} from "./spec.ts";
+export {
+  type Cell,
+  type CellResult,
+  expectation,
+  readCell,
+  readRecord,
+  type Row,
+} from "./cells.ts";
+export {
+  type Dataset,
+  DEFAULT_DATA,
+  loadDataset,
+  type LoadOptions,
+  parseDataset,
+  parseDatasetChunks,
+  resolveDataPath,
+  rowAt,
+  sha256Hex,
+  takeRows,
+} from "./dataset.ts";
+export { DEFAULT_MAX_CATEGORIES, inferSpec, type InferSpecOptions } from "./infer_spec.ts";
+export {
+  type Fold,
+  repeatedStratifiedKFold,
+  type Split,
+  stratifiedHoldout,
+  stratifiedSplit,
+} from "./split.ts";
+export {
+  correlationMatrix,
+  type FeatureGroup,
+  featureNames,
+  type FeatureRates,
+  featureRates,
+  type PerfectCut,
+} from "./feature_rates.ts";
+export {
+  type PartCount,
+  type SplitManifest,
+  splitManifest,
+  writeSplitManifest,
+} from "./manifest.ts";

@@ -1,0 +1,413 @@
+/**
+ * The preprocessor: imputation, one-hot encoding and standardisation, learned
+ * from the training split only and saved as plain JSON. The same code encodes
+ * a dataset and a single record, so the server's numbers equal the notebook's.
+ *
+ * @module
+ */
+import { InputError, NotFittedError, SchemaError } from "../core/errors.ts";
+import type { Cell, Row } from "../data/cells.ts";
+import type { ColumnSpec } from "../data/spec.ts";
+import type { Dataset } from "../data/dataset.ts";
+
+/** Parameters of the preprocessor (never changed by `fit`). */
+export interface PreprocessorParams {
+  /** The input columns, in order. */
+  features: ColumnSpec[];
+  /** How numeric columns are imputed. Categories always take the most frequent value. */
+  numericImpute?: "median" | "mean";
+  /**
+   * Learned cut points per numeric column (default 0): each adds an indicator `x >= cut` at the
+   * split that best separates the training labels (lowest Gini impurity), like a decision stump.
+   * Sharp steps such as a pass mark are then one unit away for the network.
+   */
+  cuts?: number;
+  /**
+   * Keep only the k features whose best single split (a decision stump: a threshold for a number,
+   * one category against the rest for a category) lowers the training labels' Gini impurity most
+   * (default 0: keep all). Fitted on the training rows, so it is chosen anew in every fold.
+   */
+  select?: number;
+}
+
+/** One feature's worth by the selection rule: the Gini gain of its best single split. */
+export interface FeatureGain {
+  feature: string;
+  gain: number;
+}
+
+/** What was learned for one numeric column. */
+export interface NumericState {
+  name: string;
+  kind: "numeric";
+  impute: number;
+  mean: number;
+  std: number;
+  /** Learned cut points, each encoded as an indicator column. */
+  cuts?: number[];
+}
+
+/** What was learned for one categorical column. */
+export interface CategoryState {
+  name: string;
+  kind: "category";
+  impute: string;
+  categories: string[];
+}
+
+/** The learned state, as saved in `preprocessor.json`. */
+export interface PreprocessorState {
+  /** The features the model reads, in the profile's order (all of them unless `select` is set). */
+  features: (NumericState | CategoryState)[];
+  /** With `select`: every profile feature's gain, highest first; the first k were kept. */
+  ranking?: FeatureGain[];
+}
+
+/** One encoded record and what had to be filled in or could not be encoded. */
+export interface EncodedRow {
+  vector: Float32Array;
+  /** Features that were missing and got the training value. */
+  imputed: string[];
+  /** Features whose category was not seen in training (encoded as all zeros). */
+  unknown: string[];
+}
+
+/** Imputes, one-hot encodes and standardises the features of a profile. */
+export class Preprocessor {
+  /** The parameters, as given. */
+  readonly params: Required<PreprocessorParams>;
+  #state?: PreprocessorState;
+
+  /** @param params The features and the numeric imputation rule. */
+  constructor(params: PreprocessorParams) {
+    // `??`, not a spread default: an explicit `numericImpute: undefined` still means median.
+    const numericImpute = params.numericImpute ?? "median";
+    if (numericImpute !== "median" && numericImpute !== "mean") {
+      throw new InputError(
+        `Invalid preprocessor parameter "numericImpute": "${numericImpute}", expected median or mean`,
+      );
+    }
+    const cuts = params.cuts ?? 0;
+    if (!(Number.isInteger(cuts) && cuts >= 0 && cuts <= 3)) {
+      throw new InputError(
+        `Invalid preprocessor parameter "cuts": ${cuts}, expected an integer 0–3`,
+      );
+    }
+    const select = params.select ?? 0;
+    if (!(Number.isInteger(select) && select >= 0)) {
+      throw new InputError(
+        `Invalid preprocessor parameter "select": ${select}, expected an integer >= 0 (0 keeps all)`,
+      );
+    }
+    this.params = { ...params, numericImpute, cuts, select };
+  }
+
+  /** The learned state; throws NotFittedError before `fit`. */
+  get state(): PreprocessorState {
+    if (!this.#state) throw new NotFittedError("Preprocessor");
+    return this.#state;
+  }
+
+  /**
+   * Learns imputation values, category maps and scaling from training data.
+   *
+   * @param data The training split.
+   * @returns this
+   */
+  fit(data: Dataset): this {
+    const labelled = data.labels.length === data.rows;
+    if (this.params.select > 0 && !labelled) {
+      throw new InputError(
+        `Cannot fit the preprocessor: "select" ranks features by the labels, and the data has none`,
+      );
+    }
+    const features = this.params.features.map((col): NumericState | CategoryState => {
+      const cells = data.cells[col.name];
+      if (!cells) {
+        throw new SchemaError(`Cannot fit the preprocessor: column "${col.name}" is missing`, [{
+          column: col.name,
+          expected: "this column in the training data",
+        }]);
+      }
+      if (col.type === "category") return fitCategory(col.name, cells);
+      const state = fitNumeric(col.name, cells, this.params.numericImpute);
+      if (this.params.cuts > 0 && labelled) {
+        const filled = cells.map((v) => (v === null ? state.impute : v as number));
+        state.cuts = learnCuts(filled, data.labels, this.params.cuts);
+      }
+      return state;
+    });
+    if (this.params.select === 0 || this.params.select >= features.length) {
+      this.#state = { features };
+      return this;
+    }
+    const ranking = features
+      .map((f) => ({ feature: f.name, gain: stumpGain(f, data.cells[f.name], data.labels) }))
+      // Stable: equal gains keep the profile's order.
+      .sort((a, b) => b.gain - a.gain);
+    const kept = new Set(ranking.slice(0, this.params.select).map((r) => r.feature));
+    this.#state = { features: features.filter((f) => kept.has(f.name)), ranking };
+    return this;
+  }
+
+  /** The width of an encoded row. */
+  get width(): number {
+    return this.state.features.reduce((w, f) => w + widthOf(f), 0);
+  }
+
+  /** The names of the encoded columns, e.g. `Age`, `School=GP`. */
+  get outputNames(): string[] {
+    return this.state.features.flatMap((f) =>
+      f.kind === "numeric"
+        ? [f.name, ...(f.cuts ?? []).map((c) => `${f.name}>=${c}`)]
+        : f.categories.map((c) => `${f.name}=${c}`)
+    );
+  }
+
+  /** For each input feature, the encoded columns it owns (one-hot groups stay together). */
+  get groups(): { feature: string; start: number; end: number }[] {
+    let start = 0;
+    return this.state.features.map((f) => {
+      const width = widthOf(f);
+      const group = { feature: f.name, start, end: start + width };
+      start += width;
+      return group;
+    });
+  }
+
+  /**
+   * Encodes a whole dataset (pure: the dataset is not changed).
+   *
+   * @param data Rows to encode.
+   * @returns The row-major matrix (rows × width) and how many cells were imputed per feature.
+   */
+  transform(
+    data: Dataset,
+  ): { x: Float32Array; rows: number; width: number; imputed: Record<string, number> } {
+    const state = this.state;
+    const width = this.width;
+    const x = new Float32Array(data.rows * width);
+    const imputed: Record<string, number> = {};
+    const columns = state.features.map((f) => {
+      const cells = data.cells[f.name];
+      if (!cells) {
+        throw new SchemaError(`Cannot encode data: column "${f.name}" is missing`, [{
+          column: f.name,
+          expected: "this column",
+        }]);
+      }
+      return cells;
+    });
+    for (let r = 0; r < data.rows; r++) {
+      encodeInto(state, (j) => columns[j][r], x, r * width, (name) => {
+        imputed[name] = (imputed[name] ?? 0) + 1;
+      });
+    }
+    return { x, rows: data.rows, width, imputed };
+  }
+
+  /**
+   * Encodes one record (the server's path; no DataFrame involved).
+   *
+   * @param row A typed record, as returned by `readRecord`.
+   * @returns The vector, the imputed features and the unknown categories.
+   */
+  transformRow(row: Row): EncodedRow {
+    const state = this.state;
+    const vector = new Float32Array(this.width);
+    const imputed: string[] = [];
+    const unknown: string[] = [];
+    encodeInto(
+      state,
+      (j) => row[state.features[j].name] ?? null,
+      vector,
+      0,
+      (name) => imputed.push(name),
+      (name) => unknown.push(name),
+    );
+    return { vector, imputed, unknown };
+  }
+
+  /** The parameters and learned state, as saved in `preprocessor.json`. */
+  toJSON(): {
+    params: { features: string[]; numericImpute: string; cuts?: number; select?: number };
+    state: PreprocessorState;
+  } {
+    return {
+      params: {
+        features: this.params.features.map((c) => c.name),
+        numericImpute: this.params.numericImpute,
+        cuts: this.params.cuts,
+        select: this.params.select,
+      },
+      state: this.state,
+    };
+  }
+
+  /**
+   * Restores a fitted preprocessor.
+   *
+   * @param json What `toJSON()` returned.
+   * @param columns The spec's columns, to resolve the feature names.
+   * @returns A fitted preprocessor.
+   */
+  static fromJSON(json: ReturnType<Preprocessor["toJSON"]>, columns: ColumnSpec[]): Preprocessor {
+    const features = json.params.features.map((name) => {
+      const col = columns.find((c) => c.name === name);
+      if (!col) {
+        throw new SchemaError(
+          `Cannot restore the preprocessor: column "${name}" is not in the spec`,
+          [{
+            column: name,
+            expected: "a column of the spec",
+          }],
+        );
+      }
+      return col;
+    });
+    const pre = new Preprocessor({
+      features,
+      numericImpute: json.params.numericImpute as "median" | "mean",
+      cuts: json.params.cuts ?? 0,
+      select: json.params.select ?? 0,
+    });
+    pre.#state = structuredClone(json.state);
+    return pre;
+  }
+}
+
+function encodeInto(
+  state: PreprocessorState,
+  get: (feature: number) => Cell,
+  out: Float32Array,
+  offset: number,
+  onImputed: (name: string) => void,
+  onUnknown?: (name: string) => void,
+): void {
+  let k = offset;
+  for (let j = 0; j < state.features.length; j++) {
+    const f = state.features[j];
+    let value = get(j);
+    if (value === null) {
+      onImputed(f.name);
+      value = f.impute;
+    }
+    if (f.kind === "numeric") {
+      out[k++] = ((value as number) - f.mean) / f.std;
+      if (f.cuts) { for (const cut of f.cuts) out[k++] = (value as number) >= cut ? 1 : 0; }
+    } else {
+      const hit = f.categories.indexOf(value as string);
+      if (hit < 0) onUnknown?.(f.name);
+      for (let c = 0; c < f.categories.length; c++) out[k++] = c === hit ? 1 : 0;
+    }
+  }
+}
+
+function fitNumeric(name: string, cells: Cell[], rule: "median" | "mean"): NumericState {
+  const present = cells.filter((v): v is number => v !== null) as number[];
+  if (present.length === 0) {
+    throw new SchemaError(`Cannot fit the preprocessor: column "${name}" has no values`, [{
+      column: name,
+      expected: "at least one value in the training split",
+    }]);
+  }
+  const sorted = Float64Array.from(present).sort();
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const rawMean = present.reduce((a, b) => a + b, 0) / present.length;
+  const impute = rule === "median" ? median : rawMean;
+  const filled = cells.map((v) => (v === null ? impute : v as number));
+  const mean = filled.reduce((a, b) => a + b, 0) / filled.length;
+  const variance = filled.reduce((a, b) => a + (b - mean) ** 2, 0) / filled.length;
+  const std = Math.sqrt(variance) || 1;
+  return { name, kind: "numeric", impute, mean, std };
+}
+
+function fitCategory(name: string, cells: Cell[]): CategoryState {
+  const counts = new Map<string, number>();
+  for (const v of cells) {
+    if (v !== null) counts.set(v as string, (counts.get(v as string) ?? 0) + 1);
+  }
+  if (counts.size === 0) {
+    throw new SchemaError(`Cannot fit the preprocessor: column "${name}" has no values`, [{
+      column: name,
+      expected: "at least one value in the training split",
+    }]);
+  }
+  const categories = [...counts.keys()].sort();
+  // Most frequent; ties go to the first name in sort order, so the result does not depend on row order.
+  const impute = categories.reduce((best, c) => (counts.get(c)! > counts.get(best)! ? c : best));
+  return { name, kind: "category", impute, categories };
+}
+
+function widthOf(f: NumericState | CategoryState): number {
+  return f.kind === "numeric" ? 1 + (f.cuts?.length ?? 0) : f.categories.length;
+}
+
+/**
+ * The Gini gain of every useful binary split of a numeric column, at the midpoints between adjacent
+ * distinct values.
+ */
+function splitGains(values: number[], labels: ArrayLike<number>): { cut: number; gain: number }[] {
+  const order = values.map((v, i) => [v, labels[i]] as const).sort((a, b) => a[0] - b[0]);
+  const n = order.length;
+  const totalPos = order.reduce((s, [, y]) => s + y, 0);
+  const parent = gini(totalPos, n);
+  const candidates: { cut: number; gain: number }[] = [];
+  let leftPos = 0;
+  for (let i = 0; i < n - 1; i++) {
+    leftPos += order[i][1];
+    if (order[i][0] === order[i + 1][0]) continue;
+    const left = i + 1;
+    const impurity =
+      (left * gini(leftPos, left) + (n - left) * gini(totalPos - leftPos, n - left)) / n;
+    candidates.push({ cut: (order[i][0] + order[i + 1][0]) / 2, gain: parent - impurity });
+  }
+  return candidates.filter((c) => c.gain > 1e-12);
+}
+
+function gini(pos: number, count: number): number {
+  return count === 0 ? 0 : 2 * (pos / count) * (1 - pos / count);
+}
+
+/**
+ * The k cut points (midpoints between adjacent distinct values) with the largest Gini gain.
+ *
+ * @param values Filled training values.
+ * @param labels 0/1 training labels.
+ * @param k How many cuts at most.
+ * @returns Cut points in ascending order; fewer when fewer splits reduce impurity.
+ */
+export function learnCuts(values: number[], labels: ArrayLike<number>, k: number): number[] {
+  return splitGains(values, labels)
+    .sort((a, b) => b.gain - a.gain || a.cut - b.cut)
+    .slice(0, k)
+    .map((c) => c.cut)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The Gini gain of a feature's best single split on filled training values: a threshold for a
+ * number, one category against the rest for a category (so many categories earn no head start).
+ *
+ * @param state The feature's fitted state (its imputation value).
+ * @param cells Its training cells.
+ * @param labels 0/1 training labels.
+ * @returns The largest gain, 0 when no split separates the labels at all.
+ */
+function stumpGain(
+  state: NumericState | CategoryState,
+  cells: Cell[],
+  labels: ArrayLike<number>,
+): number {
+  if (state.kind === "numeric") {
+    const filled = cells.map((v) => (v === null ? state.impute : v as number));
+    return splitGains(filled, labels).reduce((best, c) => Math.max(best, c.gain), 0);
+  }
+  const codes = cells.map((v) => state.categories.indexOf((v ?? state.impute) as string));
+  return state.categories.reduce(
+    (best, _, c) =>
+      Math.max(best, splitGains(codes.map((k) => (k === c ? 1 : 0)), labels)[0]?.gain ?? 0),
+    0,
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Plotly figure builders shared by the notebooks, the server and the page: data exploration,
+ * model evaluation and model comparison, plus the offline plotly.js loader.
+ *
+ * @module
+ */
+export {
+  classBalanceFigure,
+  type ClassBalanceOptions,
+  correlationFigure,
+  type FeatureFigure,
+  featureFigure,
+  type PlotlyFigure,
+} from "./explore.ts";
+export { baseLayout, COLOR, paletteColor } from "./style.ts";
+export { plotlyLoaderScript } from "./plotly_embed.ts";
+export {
+  COMPARED_METRICS,
+  cvFigure,
+  HIGHLIGHT_LABEL,
+  importanceFigure,
+  metricsFigure,
+  type ModelView,
+  trainingCurvesFigure,
+} from "./model_view.ts";
+export {
+  calibrationFigure,
+  confusionFigure,
+  prFigure,
+  rocFigure,
+  thresholdFigure,
+} from "./evaluation.ts";

@@ -1,0 +1,24 @@
+/**
+ * The model families and what they share: the tfjs backend, the multilayer perceptron and
+ * probability calibration.
+ *
+ * @module
+ */
+export {
+  classWeights,
+  DEFAULT_MODEL_PARAMS,
+  type EpochLog,
+  MlpClassifier,
+  type ModelArtifacts,
+  type ModelParams,
+  modelParams,
+} from "./mlp.ts";
+export {
+  calibrate,
+  type Calibration,
+  chooseCalibration,
+  fitPlatt,
+  logitMap,
+  priorCorrection,
+} from "./calibration.ts";
+export { ensureBackend, tensorCount } from "./backend.ts";

@@ -1,0 +1,252 @@
+/**
+ * The model card (after Mitchell et al., 2019, "Model Cards for Model
+ * Reporting"): a Markdown page written into every model folder from its
+ * metadata: data, profile and leak note, metrics with intervals, calibration,
+ * fairness by group, the most important features, intended use and limits.
+ *
+ * @module
+ */
+import type { ModelMetadata } from "./metadata.ts";
+import type { Calibration } from "../models/calibration.ts";
+import { type ModelParams, modelParams } from "../models/mlp.ts";
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+
+/**
+ * Renders a model's card.
+ *
+ * @param m The model's metadata.
+ * @returns Markdown text.
+ */
+export function modelCard(m: ModelMetadata): string {
+  const t = m.metrics.test;
+  const lines: string[] = [
+    `# Model card: ${m.id}`,
+    "",
+    `Profile \`${m.profile}\` of data set \`${m.spec.name}\`, trained ${m.created} with seed ${m.seed} ` +
+    `(tfjs ${m.versions.tfjs} on the ${m.versions.backend} backend, Deno ${m.versions.deno}).`,
+    "",
+    "## Intended use",
+    "",
+    "Flags students whose risk of failing the year (the data's `Dropped_Out` label) is high, so that an " +
+    "adviser can look at the case early and offer help. It is a prompt for a conversation, not a decision " +
+    "about a student: every flag should be read with its reasons and with what the adviser knows.",
+    "",
+    "## Data",
+    "",
+    `- Source file \`${m.data.source}\`, sha256 \`${m.data.sha256}\``,
+    `- ${m.data.rows} rows, ${m.data.positives} positive (${pct(m.data.prevalence)})`,
+    `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test`,
+    `- Features (${m.features.length}): ${m.features.join(", ")}`,
+  ];
+  if (m.selection) {
+    const gain = (f: string) => m.selection!.ranking.find((r) => r.feature === f)?.gain ?? 0;
+    const unread = m.features.filter((f) => !m.selection!.read.includes(f));
+    lines.push(
+      `- Read by the model (${m.selection.read.length} of ${m.features.length}, chosen on the training ` +
+        `rows by the Gini gain of each feature's best single split): ${
+          m.selection.read.map((f) => `${f} (${gain(f).toFixed(3)})`).join(", ")
+        }. Not read: ${unread.join(", ")}.`,
+    );
+  }
+  if (m.leaks.length > 0) {
+    lines.push(
+      "",
+      `**Leak warning:** this profile uses ${
+        m.leaks.map((l) => `\`${l}\``).join(", ")
+      }, which reveals the ` +
+        "label (in the student data, `Dropped_Out` is exactly `Final_Grade < 10`). Its scores are right by " +
+        "construction and it cannot warn early. It exists only for the original system's clients.",
+    );
+  } else {
+    lines.push(
+      "",
+      `Leak columns of the spec left out: ${
+        m.spec.leak.map((l) => `\`${l}\``).join(", ") || "none"
+      }.`,
+    );
+  }
+  lines.push("", "## Model", "", ...modelText(m));
+  lines.push(
+    "",
+    "## Performance on the test split",
+    "",
+    `Decision threshold ${num(m.threshold)} (chosen on validation${
+      m.threshold_policy ? ` by policy \`${m.threshold_policy}\`` : ""
+    }); bands: medium (watch) from ` +
+      `${num(m.bands.medium)}, high (at risk) from ${num(m.bands.high)}.`,
+    "",
+    "| metric | value | 95 % interval (bootstrap) |",
+    "|---|---|---|",
+  );
+  for (const [name, iv] of Object.entries(m.intervals ?? {})) {
+    lines.push(`| ${name} | ${num(iv.value)} | ${num(iv.low)} – ${num(iv.high)} |`);
+  }
+  lines.push(
+    `| pr_auc | ${num(t.pr_auc)} | |`,
+    `| brier | ${num(t.brier)} | |`,
+    `| log_loss | ${num(t.log_loss)} | |`,
+    "",
+    `Confusion matrix (test, n = ${t.n}): ${t.confusion.tp} true positives, ${t.confusion.fp} false positives, ` +
+      `${t.confusion.tn} true negatives, ${t.confusion.fn} missed.`,
+    "",
+    "## Calibration",
+    "",
+    calibrationText(m.calibration, m.hyperparameters.calibration !== "none") +
+      ` Test Brier score ${num(t.brier)}.`,
+    "",
+    "| predicted | observed | n |",
+    "|---|---|---|",
+    ...m.evaluation.calibration.map((b) =>
+      `| ${pct(b.mean_predicted)} (${b.lower.toFixed(1)}–${b.upper.toFixed(1)}) | ${
+        pct(b.observed_rate)
+      } | ${b.count} |`
+    ),
+    "",
+    "## Fairness on the test split",
+    "",
+    "Rates at the decision threshold by group. Groups in a test split of this size are small, so gaps of a " +
+      "few tenths can come from a handful of students; read them with the group sizes.",
+    "",
+    "| column | group | n | positives | TPR | FPR | precision | flagged |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const f of m.fairness ?? []) {
+    for (const g of f.groups) {
+      lines.push(
+        `| ${f.column} | ${g.group} | ${g.n} | ${g.positives} | ${num(g.tpr)} | ${num(g.fpr)} | ${
+          num(g.precision)
+        } | ${pct(g.positive_rate)} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "| column | equalized-odds difference | demographic-parity difference |",
+    "|---|---|---|",
+  );
+  for (const f of m.fairness ?? []) {
+    lines.push(
+      `| ${f.column} | ${num(f.equalized_odds_difference)} | ${
+        num(f.demographic_parity_difference)
+      } |`,
+    );
+  }
+  const read = m.selection?.read ?? m.features;
+  const audited = (m.fairness ?? []).map((f) => f.column);
+  const sensitiveRead = audited.filter((c) => read.includes(c));
+  lines.push(
+    "",
+    "## What drives the predictions",
+    "",
+    "Permutation importance: the drop in test ROC-AUC when a feature's values are shuffled (mean of 5).",
+    "",
+    "| feature | importance |",
+    "|---|---|",
+    ...(m.importance ?? []).filter((i) => read.includes(i.feature)).slice(0, 10).map((i) =>
+      `| ${i.feature} | ${num(i.importance)} ± ${num(i.sd)} |`
+    ),
+    ...(read.length < m.features.length
+      ? [
+        "",
+        `The ${
+          m.features.length - read.length
+        } inputs the model does not read have no importance by construction.`,
+      ]
+      : []),
+    "",
+    "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
+      "student's contributions add up to their probability minus that student's.",
+    "",
+    "## Limits",
+    "",
+    "- Trained on one year of two Portuguese secondary schools (649 students): other schools, years or " +
+      "grading scales need their own data and a retrained model.",
+    "- The label is failing the year (final grade below 10 of 20), used as the data set's stand-in for dropping out.",
+    "- Probabilities are estimates with the uncertainty shown above; a low score does not mean a student is fine.",
+    sensitiveRead.length > 0
+      ? `- Sensitive attributes (${
+        sensitiveRead.join(", ")
+      }) are inputs of this model; the fairness table shows how decisions differ by group.`
+      : `- This model reads none of the audited attributes (${
+        audited.join(", ")
+      }), yet its decisions can still differ by group through what it does read: see the fairness table.`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** One sentence on how a model's probabilities were calibrated, and whether Platt scaling was tried. */
+function calibrationText(c: Calibration, plattTried: boolean): string {
+  if (c.method === "platt") {
+    return `Platt scaling (a = ${num(c.a)}, b = ${num(c.b)}) fitted on validation; ` +
+      `cross-fitted validation log loss ${num(c.validation_log_loss.before)} → ` +
+      `${num(c.validation_log_loss.after)}.`;
+  }
+  const platt = plattTried
+    ? "Platt scaling did not lower held-out validation log loss"
+    : 'Platt scaling not tried (calibration "none")';
+  if (c.method === "prior") {
+    return `Prior correction of the class weights: ${num(c.shift)} added to the logit ` +
+      `(King & Zeng 2001); ${platt} further.`;
+  }
+  return `No recalibration: ${platt}.`;
+}
+
+/** The settings of the network, and how the profile's settings were chosen when the model uses them. */
+function modelText(m: ModelMetadata): string[] {
+  const h = m.hyperparameters;
+  const shape = h.hidden.length === 0
+    ? "a logistic model (no hidden layer)"
+    : `a network with hidden layers of ${
+      h.hidden.join(", ")
+    } units (${h.activation}, dropout ${h.dropout})`;
+  const lines = [
+    `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; ${
+      h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
+    }; class weights ` +
+    `${h.classWeight}; ${
+      h.ensemble === 1 ? "one fit" : `${h.ensemble} fits from derived seeds averaged`
+    }; early stopping (patience ${h.patience}, at most ${h.epochs} epochs) on validation.`,
+  ];
+  const profile = m.spec.profiles[m.profile];
+  const tuning = profile?.tuning as
+    | {
+      criterion?: string;
+      outer_folds?: number;
+      inner_folds?: number;
+      inner_runs?: number;
+      space?: unknown[];
+      nested_pcc?: { mean: number; ci95: number };
+      tuned?: string;
+    }
+    | undefined;
+  const chosen = profile?.model !== undefined &&
+    JSON.stringify(modelParams(profile.model as Partial<ModelParams>)) === JSON.stringify(h);
+  if (tuning && chosen) {
+    const nested = tuning.nested_pcc;
+    lines.push(
+      "",
+      `These are the settings \`deno task tune\` chose for the profile (${
+        tuning.tuned ?? "date not recorded"
+      }) ` +
+        `among ${tuning.space?.length ?? "?"} candidates by nested cross-validation ` +
+        `(${tuning.outer_folds} outer × ${tuning.inner_folds} inner folds × ${
+          tuning.inner_runs ?? 1
+        } inner ` +
+        `run(s), criterion ${tuning.criterion})` +
+        (nested
+          ? `; nested estimate of percent correct ${nested.mean.toFixed(2)} ± ${
+            nested.ci95.toFixed(2)
+          }.`
+          : "."),
+    );
+  } else if (tuning) {
+    lines.push(
+      "",
+      "These are not the settings recorded for the profile by `deno task tune`: they were given for this model.",
+    );
+  }
+  return lines;
+}
