@@ -3,9 +3,11 @@
 #   docker run -p 8000:8000 -e ADMIN_TOKEN=... -v "$PWD/models:/app/models" dropout-server
 
 # Build: the official Deno image fetches the npm packages and compiles with the
-# least-privilege flags of `deno task compile` (spec, page and workers embedded).
+# least-privilege `server` permission set of deno.json (spec, page and workers
+# embedded). Deno resolves the set's write paths against the folder of deno.json,
+# so the build runs in /app, the folder the binary runs in.
 FROM denoland/deno:2.9.6 AS build
-WORKDIR /src
+WORKDIR /app
 COPY deno.json deno.lock ./
 COPY pipeline/ pipeline/
 COPY server/ server/
@@ -16,8 +18,8 @@ RUN deno task compile \
 # Run: glibc and libstdc++ (for the nodejs-polars addon) and nothing else; no shell, no curl.
 FROM gcr.io/distroless/cc-debian12:nonroot
 WORKDIR /app
-COPY --from=build /src/dist/dropout-server /app/dropout-server
-# The registry and uploads folders: the only places the binary may write (--allow-write).
+COPY --from=build /app/dist/dropout-server /app/dropout-server
+# The registry and uploads folders: the only places the binary may write (the set's "write").
 COPY --from=build --chown=nonroot:nonroot /state/ /app/
 USER nonroot
 ENV PORT=8000

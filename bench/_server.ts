@@ -8,7 +8,7 @@
  * @module
  */
 
-import { compileFlags, freePort, stopChild } from "../server/_launch.ts";
+import { freePort, serverArgs, stopChild } from "../server/_launch.ts";
 
 /** The project root. */
 export const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
@@ -38,7 +38,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `server/main.ts` with the compile task's flags and waits until the
+ * Starts `server/main.ts` with the `server` permission set and waits until the
  * probe (a prediction) answers 200.
  *
  * @param options `modelsDir` (relative to the root or absolute), the `probe`, extra `env`,
@@ -52,11 +52,10 @@ export async function startServer(options: {
   env?: Record<string, string>;
   timeoutMs?: number;
 }): Promise<ServerProcess> {
-  const flags = compileFlags();
   const port = freePort();
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags.unstable, ...flags.permissions, flags.entry],
+    args: serverArgs("server/main.ts"),
     cwd: ROOT,
     env: {
       ...options.env,

@@ -1,7 +1,7 @@
 /**
  * What the end-to-end tests and the benchmark share to start the server as
- * production runs it: the `compile` task's permission, unstable and include
- * flags read from `deno.json`, a free local port, and a stop that cannot hang.
+ * production runs it: the `server` permission set of deno.json, a free local
+ * port, and a stop that cannot hang.
  *
  * @module
  */
@@ -9,50 +9,33 @@
 /** The project root. */
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 
-/** The flags of a task. */
-export interface CompileFlags {
-  /** The `--allow-*` flags, verbatim. */
-  permissions: string[];
-  /** The `--unstable-*` flags (reusePort for `--workers`). */
-  unstable: string[];
-  /** The `--include` paths. */
-  includes: string[];
-  /** The entry module (the task's last word). */
-  entry: string;
-}
+/** The permission set that the compile, serve and start tasks run the server with. */
+export const SERVER_SET = "server";
 
 /**
- * Splits a task's command into its permission flags, includes and entry module.
+ * The `deno run` arguments that start a server entry point as the serve and start tasks do: quiet
+ * (`-q` keeps Deno's own notices out of the logs) with the `server` permission set of deno.json
+ * (`-P=server`), whose relative write paths (`models`,
+ * `data/uploads`) Deno resolves against the folder of the config file. To run the server in
+ * another folder, as the end-to-end tests do with a registry of their own, a copy of deno.json and
+ * deno.lock is written there, so those paths land in that folder and nothing else changes.
  *
- * @param command The task string.
- * @returns The flags.
+ * @param entry The entry module, relative to the project root (e.g. `server/main.ts`).
+ * @param cwd The folder the server runs in (default: the project root).
+ * @returns The arguments after `deno`.
  */
-export function parseTask(command: string): CompileFlags {
-  const words = command.trim().split(/\s+/);
-  const includes: string[] = [];
-  words.forEach((w, i) => {
-    if (w === "--include") includes.push(words[i + 1]);
-    else if (w.startsWith("--include=")) includes.push(w.slice("--include=".length));
-  });
-  return {
-    permissions: words.filter((w) => w.startsWith("--allow-")),
-    unstable: words.filter((w) => w.startsWith("--unstable-")),
-    includes,
-    entry: words[words.length - 1],
-  };
-}
-
-/**
- * The flags of the `compile` task of the project's `deno.json`: the server's production flags.
- *
- * @returns The flags.
- * @throws Error when the task is missing.
- */
-export function compileFlags(): CompileFlags {
-  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-  const task = tasks?.compile as string | { command: string } | undefined;
-  if (!task) throw new Error("Cannot find the compile task in deno.json");
-  return parseTask(typeof task === "string" ? task : task.command);
+export function serverArgs(entry: string, cwd: string = ROOT): string[] {
+  const here = cwd.replace(/\/$/, "") === ROOT.replace(/\/$/, "");
+  let config = `${ROOT}deno.json`;
+  if (!here) {
+    const project = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
+    // The page's workspace member stays behind: the server does not type-check it.
+    delete project.workspace;
+    config = `${cwd}/deno.json`;
+    Deno.writeTextFileSync(config, JSON.stringify(project, null, 2));
+    Deno.copyFileSync(`${ROOT}deno.lock`, `${cwd}/deno.lock`);
+  }
+  return ["run", "-q", "--config", config, `-P=${SERVER_SET}`, `${ROOT}${entry}`];
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { InputError } from "../pipeline/mod.ts";
+import denoConfig from "../deno.json" with { type: "json" };
 
 /** Request and body size limits. */
 export interface Limits {
@@ -69,22 +70,12 @@ export interface Config {
   benchEcho: boolean;
 }
 
-/** The environment variables the server reads (the `--allow-env` list). */
-export const ENV_VARS = [
-  "PORT",
-  "HOST",
-  "ADMIN_TOKEN",
-  "CORS_ORIGINS",
-  "DROPOUT_DATA",
-  "MODELS_DIR",
-  "UPLOADS_DIR",
-  "WORKERS",
-  "MICROBATCH",
-  "MICROBATCH_WAIT_US",
-  "MICROBATCH_MAX_ROWS",
-  "GATE_TOLERANCE",
-  "BENCH_ECHO",
-] as const;
+/**
+ * The environment variables the server reads: the `env` list of the `server` permission set in
+ * deno.json, the one place they are named (the compile, serve and start tasks all run with
+ * `-P=server`).
+ */
+export const ENV_VARS: readonly string[] = denoConfig.permissions.server.env;
 
 /** The spec shipped with the server (also embedded by `deno compile --include`). */
 export const DEFAULT_SPEC_URL = new URL("../data/specs/student_dropout.json", import.meta.url).href;
@@ -133,7 +124,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
  */
 export function readConfig(
   args: string[],
-  env: (name: (typeof ENV_VARS)[number]) => string | undefined,
+  env: (name: string) => string | undefined,
 ): { config: Config; healthcheck: boolean } {
   let flags;
   try {

@@ -78,14 +78,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-Deno.test("the CLI tasks are plain deno run commands with declared permissions", async () => {
+Deno.test("the CLI tasks are plain deno run commands with a declared permission set", async () => {
   for (const name of ["train", "cv", "spec", "split", "score"]) {
     const command = await taskCommand(name);
     const script = command[command.length - 1];
     assert.match(script, /^pipeline\/cli\/\w+_main\.ts$/, name);
     assert.ok(await exists(`${ROOT}/${script}`), `${name}: ${script} exists`);
-    assert.ok(command.slice(0, -1).every((f) => f.startsWith("--allow-")), name);
-    assert.ok(!command.includes("--allow-all") && !command.includes("-A"), name);
+    // One permission set of deno.json each, and no flags of their own.
+    assert.deepEqual(command.slice(0, -1), [
+      "-q",
+      "-P=" + (name === "spec" ? "spec" : "pipeline"),
+    ], name);
   }
 });
 

@@ -10,7 +10,9 @@ import { DATA_PATH, ROOT } from "../../server/_testing.ts";
 import { freePort, stopChild } from "../../server/_launch.ts";
 
 Deno.test("deno task start trains into MODELS_DIR when it is empty, then serves those models", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "start_test_" });
+  // The server permission set lets it write under models/ and data/uploads/ only, as a user's
+  // `deno task start` does; a dot-folder there is one the registry never lists.
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}models`, prefix: ".start_test_" });
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["task", "start"],

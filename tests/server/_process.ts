@@ -1,24 +1,14 @@
 /**
  * Starting the real server as a subprocess, exactly as the compiled binary
- * would run: the permission flags and included paths are read from the
- * `compile` task in deno.json, and `deno run <those flags> server/main.ts`
- * is started on a free port in a folder holding the test registry.
+ * would run: `deno run -P=server server/main.ts`, the permission set that the
+ * compile, serve and start tasks share, started on a free port in a folder
+ * holding the test registry.
  *
  * @module
  */
-import { ROOT } from "../../server/_testing.ts";
-import {
-  type CompileFlags,
-  compileFlags,
-  freePort,
-  parseTask,
-  stopChild,
-} from "../../server/_launch.ts";
+import { freePort, serverArgs, stopChild } from "../../server/_launch.ts";
 
-export { type CompileFlags, freePort, parseTask };
-
-/** The compile task's flags. */
-export const COMPILE: CompileFlags = compileFlags();
+export { freePort };
 
 /** A running server process. */
 export interface ServerProcess {
@@ -31,7 +21,7 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `server/main.ts` with the compile task's permissions and waits for `/health`.
+ * Starts `server/main.ts` with the `server` permission set and waits for `/health`.
  *
  * @param cwd The working folder (holding `models/`; `data/uploads/` is made there).
  * @param env Environment variables (PORT and HOST are set here).
@@ -45,15 +35,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      `${ROOT}deno.json`,
-      ...COMPILE.unstable,
-      ...COMPILE.permissions,
-      `${ROOT}${COMPILE.entry}`,
-      ...args,
-    ],
+    args: [...serverArgs("server/main.ts", cwd), ...args],
     cwd,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1", NO_COLOR: "1" },
     stdout: "piped",

@@ -7,7 +7,8 @@ import {
   STUDENT,
   trainedRegistry,
 } from "../../server/_testing.ts";
-import { COMPILE, parseTask, startServer } from "./_process.ts";
+import { ENV_VARS } from "../../server/config.ts";
+import { startServer } from "./_process.ts";
 
 const TOKEN = "e2e-token";
 const admin = { authorization: `Bearer ${TOKEN}` };
@@ -25,23 +26,29 @@ const getJson = async (url: string, headers: Record<string, string> = {}) => {
   return await res.json();
 };
 
-Deno.test("the serve task runs with exactly the compile task's permission flags", () => {
+Deno.test("compile, serve and start share the scoped server permission set", () => {
   const tasks = denoTasks();
-  const serve = parseTask(tasks.serve.command);
-  assert.deepEqual(serve.permissions, COMPILE.permissions);
-  assert.deepEqual(serve.unstable, COMPILE.unstable);
-  assert.equal(serve.entry, COMPILE.entry);
-  assert.ok(
-    !COMPILE.permissions.includes("--allow-all") && !tasks.compile.command.includes(" -A "),
-  );
-  for (const flag of ["--allow-net=", "--allow-write=", "--allow-env=", "--allow-sys="]) {
-    assert.ok(COMPILE.permissions.some((p) => p.startsWith(flag)), `${flag} must name its scope`);
+  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
+  assert.equal(tasks.serve.command, "deno run -q -P=server server/main.ts");
+  assert.equal(tasks.start.command, "deno run -q -P=server server/start_main.ts");
+  assert.match(tasks.compile.command, /^deno compile -q -P=server --include /);
+  assert.match(tasks.compile.command, / --output dist\/dropout-server server\/main\.ts$/);
+  for (const task of ["serve", "start", "compile"]) {
+    assert.ok(!/--allow-|\s-A\b/.test(tasks[task].command), `${task} has flags of its own`);
   }
-  for (const path of COMPILE.includes) Deno.statSync(`${ROOT}${path}`);
+  const set = config.permissions.server;
+  // Every grant that can be scoped is scoped.
+  for (const grant of ["write", "net", "env", "sys"]) {
+    assert.ok(Array.isArray(set[grant]) && set[grant].length > 0, `${grant} must name its scope`);
+  }
+  assert.deepEqual(set.write, ["models", "data/uploads"]);
+  assert.equal(set.run, undefined);
+  assert.deepEqual(ENV_VARS, set.env);
+  assert.deepEqual(config.unstable, ["net"]);
   for (const module of ["server/train_worker.ts", "server/serve_worker.ts", "server/static"]) {
-    assert.ok(COMPILE.includes.includes(module), module);
+    assert.ok(tasks.compile.command.includes(` --include ${module} `), module);
+    Deno.statSync(`${ROOT}${module}`);
   }
-  assert.match(tasks.compile.command, /--output dist\/dropout-server/);
 });
 
 Deno.test("the server process answers every route end to end", async (t) => {
