@@ -4,59 +4,50 @@
  * `bench/results/<timestamp>.json` and `.html`. Needs oha
  * (`cargo install oha --locked`).
  *
- * Flags: `--quick` (5 s per scenario instead of 20), `--scenario NAME`
- * (repeatable; the ceiling always runs), `--no-pipeline`, `--models-dir DIR`,
- * `--data CSV`, `--rows N` (scoring input, 1,000,000), `--seed N`, `--out DIR`.
+ * Its options are in {@linkcode BENCH} (`--help` prints them).
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { type Command, DEFAULT_SEED, intOption, parseCommand, runMain } from "../pipeline/mod.ts";
 import { ROOT } from "./_server.ts";
 import { reportHtml } from "./report.ts";
 import { formatTable } from "./results.ts";
 import { runBench } from "./run.ts";
 
+/** `deno task bench`, described for the command-line kit. */
+export const BENCH = {
+  task: "bench",
+  summary:
+    "Load-test the server with oha against a ceiling from the same run, and time the pipeline",
+  options: {
+    quick: { help: "5 s per scenario instead of 20" },
+    scenario: {
+      value: "NAME",
+      multiple: true,
+      help: "Only this scenario (the ceiling always runs)",
+    },
+    "no-pipeline": { help: "Skip the pipeline timings" },
+    "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
+    data: { value: "CSV", help: "Training data (DROPOUT_DATA)" },
+    rows: { value: "N", help: "Rows of the scoring input (default 1000000)" },
+    seed: { value: "N", help: "Seed of the scoring input (default 42)" },
+    out: { value: "DIR", help: "Where results go (default bench/results)" },
+  },
+} as const satisfies Command;
+
 if (import.meta.main) {
-  let flags;
-  try {
-    flags = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: "boolean" },
-        scenario: { type: "string", multiple: true },
-        "no-pipeline": { type: "boolean" },
-        "models-dir": { type: "string" },
-        data: { type: "string" },
-        rows: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`error: Invalid arguments: ${(error as Error).message}`);
-    Deno.exit(2);
-  }
-  const positive = (name: string, text: string | undefined, fallback: number) => {
-    const n = Number(text ?? fallback);
-    if (!Number.isInteger(n) || n < 0) {
-      console.error(`error: Invalid --${name}: "${text}", expected a non-negative integer`);
-      Deno.exit(2);
-    }
-    return n;
-  };
-  const out = flags.out ?? `${ROOT}bench/results`;
-  const scenarioOnly = (flags.scenario ?? []).length > 0;
-  try {
+  await runMain(async () => {
+    const flags = parseCommand(BENCH, Deno.args);
+    const out = flags.out ?? `${ROOT}bench/results`;
+    const scenarioOnly = (flags.scenario ?? []).length > 0;
     const result = await runBench({
       seconds: flags.quick ? 5 : 20,
       scenarios: flags.scenario ?? [],
       pipeline: !flags["no-pipeline"] && !scenarioOnly,
       modelsDir: flags["models-dir"] ?? Deno.env.get("MODELS_DIR") ?? "models",
       data: flags.data,
-      rows: positive("rows", flags.rows, 1_000_000),
-      seed: positive("seed", flags.seed, 42),
+      rows: intOption("rows", flags.rows, 1_000_000, { min: 0 }),
+      seed: intOption("seed", flags.seed, DEFAULT_SEED, { min: 0 }),
       workDir: `${out}/data`,
       starts: 3,
       log: (line) => console.error(line),
@@ -67,8 +58,5 @@ if (import.meta.main) {
     await Deno.writeTextFile(`${out}/${stamp}.html`, reportHtml(result));
     console.log(formatTable(result));
     console.log(`\nWrote ${out}/${stamp}.json and ${out}/${stamp}.html`);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    Deno.exit(1);
-  }
+  });
 }

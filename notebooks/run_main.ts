@@ -7,6 +7,7 @@
  * ```sh
  * deno task notebooks                 # all four
  * deno task notebooks 01_explore      # only some, by name
+ * deno task notebooks --format        # format them in place, as deno fmt would
  * ```
  *
  * The notebooks write models to `MODELS_DIR` (default `models/`, the folder the
@@ -17,6 +18,7 @@
  * @module
  */
 
+import { type Command, InputError, parseCommand, runMain } from "../pipeline/mod.ts";
 import { END_MARKER } from "./_display.ts";
 
 /** The notebooks, in the order they run (later ones read what earlier ones wrote). */
@@ -187,14 +189,76 @@ function explain(stderr: string): string {
   return text.trim().split("\n").slice(-25).join("\n");
 }
 
-if (import.meta.main) {
-  const started = performance.now();
+/**
+ * Formats notebooks in place as `deno fmt` would with the project's settings. deno.json leaves the
+ * notebooks out of `deno fmt` (its `--check` misreports them; denoland/deno#25840), so this is
+ * how they are formatted, and a test checks that the committed ones are.
+ *
+ * @param names Notebook names (default: all).
+ * @param dir The notebooks' folder (default: this file's folder).
+ * @returns The paths formatted.
+ */
+export async function formatNotebooks(
+  names: readonly string[] = NOTEBOOKS,
+  dir = new URL(".", import.meta.url).pathname,
+): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${dir}/../deno.json`));
+  // Inside notebooks/out/, the one folder besides the notebooks that the task may write.
+  await Deno.mkdir(`${dir}/out`, { recursive: true });
+  const work = await Deno.makeTempDir({ dir: `${dir}/out`, prefix: ".fmt_" });
   try {
-    const runs = await runNotebooks({ only: Deno.args.length > 0 ? Deno.args : undefined });
-    const total = (performance.now() - started) / 1000;
-    console.log(`${runs.length} notebook(s) executed in ${total.toFixed(1)} s`);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    Deno.exit(1);
+    await Deno.writeTextFile(
+      `${work}/deno.json`,
+      JSON.stringify({ fmt: { ...config.fmt, exclude: [] } }),
+    );
+    const paths = names.map((n) => `${dir}/${n}.ipynb`);
+    for (const [i, path] of paths.entries()) await Deno.copyFile(path, `${work}/${i}.ipynb`);
+    await run(
+      Deno.execPath(),
+      ["fmt", "--config", `${work}/deno.json`, ...paths.map((_, i) => `${work}/${i}.ipynb`)],
+      "deno fmt",
+    );
+    for (const [i, path] of paths.entries()) await Deno.copyFile(`${work}/${i}.ipynb`, path);
+    return paths;
+  } finally {
+    await Deno.remove(work, { recursive: true });
   }
+}
+
+/** `deno task notebooks`, described for the command-line kit. */
+export const NOTEBOOKS_COMMAND = {
+  task: "notebooks",
+  summary: "Execute the research notebooks headless (Deno kernel) into notebooks/out/, with HTML",
+  positionals: "[NAME ...]",
+  options: {
+    format: { help: "Format the notebooks in place instead of running them" },
+  },
+} as const satisfies Command;
+
+if (import.meta.main) {
+  await runMain(async () => {
+    const opts = parseCommand(NOTEBOOKS_COMMAND, Deno.args);
+    const unknown = opts._.filter((n) => !(NOTEBOOKS as readonly string[]).includes(n));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `Unknown notebook ${unknown.join(", ")}: expected some of ${NOTEBOOKS.join(", ")}`,
+      );
+    }
+    const only = opts._.length > 0 ? opts._ : undefined;
+    if (opts.format) {
+      const paths = await formatNotebooks(only);
+      console.log(`${paths.length} notebook(s) formatted`);
+      return;
+    }
+    const started = performance.now();
+    try {
+      const runs = await runNotebooks({ only });
+      const total = (performance.now() - started) / 1000;
+      console.log(`${runs.length} notebook(s) executed in ${total.toFixed(1)} s`);
+    } catch (error) {
+      // A failing cell is the user's to fix: say which, without a stack.
+      if (error instanceof NotebookError) throw new InputError(error.message, { cause: error });
+      throw error;
+    }
+  });
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { InputError } from "../pipeline/mod.ts";
+import { InputError, parseCommand, portOption } from "../pipeline/mod.ts";
+import { SERVE } from "./commands.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 /** Request and body size limits. */
@@ -126,27 +126,7 @@ export function readConfig(
   args: string[],
   env: (name: string) => string | undefined,
 ): { config: Config; healthcheck: boolean } {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "models-dir": { type: "string" },
-        "uploads-dir": { type: "string" },
-        data: { type: "string" },
-        spec: { type: "string" },
-        workers: { type: "string" },
-        microbatch: { type: "string" },
-        healthcheck: { type: "boolean" },
-      },
-    }).values;
-  } catch (cause) {
-    throw new InputError(`Invalid arguments: ${(cause as Error).message}`, { cause });
-  }
+  const flags = parseCommand(SERVE, args);
   const int = (name: string, text: string | undefined, fallback: number, min = 0) => {
     if (text === undefined || text === "") return fallback;
     const n = Number(text);
@@ -157,7 +137,8 @@ export function readConfig(
   };
   const microbatch = flags.microbatch ?? env("MICROBATCH") ?? "on";
   if (!["on", "off"].includes(microbatch)) {
-    throw new InputError(`Invalid MICROBATCH: "${microbatch}", expected on or off`);
+    const name = flags.microbatch !== undefined ? "--microbatch" : "MICROBATCH";
+    throw new InputError(`Invalid ${name}: "${microbatch}", expected on or off`);
   }
   const tolerance = Number(env("GATE_TOLERANCE") ?? "0.02");
   if (!Number.isFinite(tolerance) || tolerance < 0) {
@@ -170,7 +151,9 @@ export function readConfig(
     throw new InputError(`Invalid BENCH_ECHO: "${benchEcho}", expected 1 (on) or 0 (off)`);
   }
   const config = makeConfig({
-    port: int("PORT", flags.port ?? env("PORT"), 8000),
+    port: flags.port !== undefined
+      ? portOption("port", flags.port, 8000)
+      : portOption("PORT", env("PORT"), 8000),
     hostname: flags.host ?? env("HOST") ?? "0.0.0.0",
     adminToken: env("ADMIN_TOKEN") || undefined,
     corsOrigins: (env("CORS_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
@@ -178,7 +161,9 @@ export function readConfig(
     uploadsDir: flags["uploads-dir"] ?? env("UPLOADS_DIR") ?? "data/uploads",
     dataPath: flags.data ?? env("DROPOUT_DATA"),
     specPath: flags.spec ?? DEFAULT_SPEC_URL,
-    workers: int("WORKERS", flags.workers ?? env("WORKERS"), 1, 1),
+    workers: flags.workers !== undefined
+      ? int("--workers", flags.workers, 1, 1)
+      : int("WORKERS", env("WORKERS"), 1, 1),
     gateTolerance: tolerance,
     benchEcho: benchEcho === "1",
     microbatch: {

@@ -4,13 +4,15 @@
  * `/health` on the configured port and exits 0 or 1 (the container's
  * HEALTHCHECK: the runtime image has no curl).
  *
- * Flags: `--port`, `--host`, `--models-dir`, `--uploads-dir`, `--data`,
- * `--spec`, `--workers N`, `--microbatch on|off`, `--healthcheck`.
+ * Its options are described in `commands.ts` (`--help` prints them). A setup
+ * mistake (a bad flag or variable, a port in use, a folder it may not write)
+ * is one line on stderr and exit code 2.
  *
  * @module
  */
-import { formatIssue, PipelineError, SchemaError } from "../pipeline/mod.ts";
-import { ENV_VARS, readConfig } from "./config.ts";
+import { runMain } from "../pipeline/mod.ts";
+import { readConfig } from "./config.ts";
+import { preflight } from "./preflight.ts";
 import { jsonLogger } from "./log.ts";
 import { serveUntilSignal } from "./server.ts";
 
@@ -33,17 +35,10 @@ export async function healthcheck(port: number): Promise<number> {
 }
 
 if (import.meta.main) {
-  const logger = jsonLogger();
-  try {
-    const env = (name: (typeof ENV_VARS)[number]) => Deno.env.get(name);
-    const { config, healthcheck: check } = readConfig(Deno.args, env);
+  await runMain(async () => {
+    const { config, healthcheck: check } = readConfig(Deno.args, (name) => Deno.env.get(name));
     if (check) Deno.exit(await healthcheck(config.port));
-    await serveUntilSignal(config, logger);
-    Deno.exit(0);
-  } catch (error) {
-    if (!(error instanceof PipelineError)) throw error;
-    const issues = error instanceof SchemaError ? error.issues.map(formatIssue) : undefined;
-    logger.log("error", error.message, { issues });
-    Deno.exit(2);
-  }
+    await preflight(config);
+    await serveUntilSignal(config, jsonLogger());
+  });
 }

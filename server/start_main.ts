@@ -8,22 +8,23 @@
  */
 import { loadSpec, Registry } from "../pipeline/mod.ts";
 import { ensureActiveModels } from "./ensure_models.ts";
-import { ENV_VARS, readConfig } from "./config.ts";
+import { readConfig } from "./config.ts";
 import { serveUntilSignal } from "./server.ts";
-import { DEFAULT_SPEC, parseOptions, runMain } from "../pipeline/mod.ts";
+import { DEFAULT_SPEC, parseCommand, runMain } from "../pipeline/mod.ts";
+import { START } from "./commands.ts";
+import { preflight } from "./preflight.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    data: { type: "string" },
-    spec: { type: "string" },
-    "models-dir": { type: "string" },
-  });
-  // Read the server's settings first, so a bad variable fails before any training.
-  const { config } = readConfig([], (name: (typeof ENV_VARS)[number]) => Deno.env.get(name));
+  const opts = parseCommand(START, Deno.args);
+  // Read the server's settings and check its port and folders first, so that a bad variable, a
+  // port in use or a folder it may not write fails before any training.
+  const read = readConfig([], (name) => Deno.env.get(name)).config;
+  const config = { ...read, modelsDir: opts["models-dir"] ?? read.modelsDir };
+  await preflight(config);
   const specPath = opts.spec ?? DEFAULT_SPEC;
   const spec = await loadSpec(specPath);
   // The same registry the server would use: --models-dir, else MODELS_DIR, else ./models.
-  const registry = new Registry(opts["models-dir"] ?? config.modelsDir);
+  const registry = new Registry(config.modelsDir);
   const profiles = [spec.default_profile ?? Object.keys(spec.profiles)[0]];
   if (spec.profiles.seed) profiles.push("seed");
   await ensureActiveModels(registry, spec, {

@@ -1,10 +1,9 @@
 /**
- * What the command-line tasks share: default paths, option parsing helpers
- * and the metrics table.
+ * What the pipeline's tasks share beyond the kit: the policy and parameter
+ * options, and the metrics and fairness tables.
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../core/mod.ts";
 import {
   type FairnessReport,
@@ -15,64 +14,6 @@ import {
 } from "../evaluate/mod.ts";
 import type { ModelParams } from "../models/mod.ts";
 import { COMPARED_METRICS } from "../figures/mod.ts";
-
-/** The committed spec of the student data set. */
-export const DEFAULT_SPEC = "data/specs/student_dropout.json";
-/** Where models are saved unless `--models-dir` says otherwise. */
-export const DEFAULT_MODELS = "models";
-
-/**
- * Parses command-line options; an unknown option or a missing value is an InputError (exit 2).
- *
- * @param args The arguments.
- * @param options The node:util parseArgs options.
- * @returns The parsed values.
- */
-export function parseOptions<T extends ParseArgsConfig["options"]>(
-  args: string[],
-  options: T,
-): ReturnType<
-  typeof parseArgs<{ options: T; args: string[]; allowPositionals: false; strict: true }>
->["values"] {
-  try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
-  } catch (cause) {
-    throw new InputError(`Invalid arguments: ${(cause as Error).message}`, { cause });
-  }
-}
-
-/**
- * Reads an integer option.
- *
- * @param name The option name, for messages.
- * @param value The text given, if any.
- * @param fallback The default.
- * @returns The integer.
- */
-export function intOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw new InputError(`Invalid option --${name}: "${value}", expected an integer`);
-  }
-  return n;
-}
-
-/**
- * Reads a number option.
- *
- * @param name The option name, for messages.
- * @param value The text given, if any.
- * @returns The number, or undefined when absent.
- */
-export function numberOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) {
-    throw new InputError(`Invalid option --${name}: "${value}", expected a number`);
-  }
-  return n;
-}
 
 /**
  * Formats validation and test metrics as an aligned text table.
@@ -107,11 +48,11 @@ export function metricsTable(rows: Record<string, Metrics>): string {
  * @throws InputError naming the option and the valid forms.
  */
 export function policyOption(
-  value: string | undefined,
+  value: unknown,
   fallback: ThresholdPolicy,
 ): ThresholdPolicy {
   if (value === undefined) return fallback;
-  const policy = parsePolicy(value);
+  const policy = parsePolicy(String(value));
   if (!policy) {
     throw new InputError(`Invalid option --policy: "${value}", expected ${POLICY_FORMS}`);
   }
@@ -124,10 +65,10 @@ export function policyOption(
  * @param value The JSON text given, if any.
  * @returns The parameters.
  */
-export function paramsOption(value: string | undefined): Partial<ModelParams> | undefined {
+export function paramsOption(value: unknown): Partial<ModelParams> | undefined {
   if (value === undefined) return undefined;
   try {
-    const parsed = JSON.parse(value);
+    const parsed = JSON.parse(String(value));
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed;
   } catch {
     // reported below

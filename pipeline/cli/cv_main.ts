@@ -5,24 +5,16 @@
  *
  * @module
  */
+import { DEFAULT_SEED } from "../core/mod.ts";
 import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
 import { policyText, type Summary } from "../evaluate/mod.ts";
 import { crossValidate, DEFAULT_CV_POLICY } from "../train/mod.ts";
-import { DEFAULT_SPEC, intOption, paramsOption, parseOptions, policyOption } from "./_common.ts";
-import { runMain } from "./_run.ts";
+import { paramsOption, policyOption } from "./_common.ts";
+import { CV, DEFAULT_SPEC } from "./commands.ts";
+import { intOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    profile: { type: "string" },
-    folds: { type: "string" },
-    runs: { type: "string" },
-    seed: { type: "string" },
-    data: { type: "string" },
-    spec: { type: "string" },
-    policy: { type: "string" },
-    params: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const opts = parseCommand(CV, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
   const folds = intOption("folds", opts.folds, 10);
@@ -31,7 +23,7 @@ await runMain(async () => {
     profile: opts.profile,
     folds,
     runs,
-    seed: intOption("seed", opts.seed, 42),
+    seed: intOption("seed", opts.seed, DEFAULT_SEED),
     policy: policyOption(opts.policy, DEFAULT_CV_POLICY),
     model: paramsOption(opts.params),
     onFold: (done, total) => {

@@ -9,29 +9,28 @@
 import { csvLine, InputError, syncDir } from "../core/mod.ts";
 import { loadSpec, parseDatasetChunks } from "../data/mod.ts";
 import { Registry } from "../registry/mod.ts";
-import { DEFAULT_MODELS, parseOptions } from "./_common.ts";
-import { runMain } from "./_run.ts";
+import { DEFAULT_MODELS, DEFAULT_SPEC, SCORE } from "./commands.ts";
+import { outputOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    data: { type: "string" },
-    out: { type: "string" },
-    profile: { type: "string" },
-    model: { type: "string" },
-    "models-dir": { type: "string" },
-    spec: { type: "string" },
-  });
+  const opts = parseCommand(SCORE, Deno.args);
   if (!opts.data || !opts.out) {
-    throw new InputError("Missing option: score needs --data CSV and --out CSV");
+    throw new InputError("Missing option --data or --out: see deno task score --help");
   }
+  const out = await outputOption("out", opts.out);
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   let id = opts.model;
   if (!id) {
-    const active = await registry.active();
-    const profile = opts.profile ??
-      (opts.spec ? (await loadSpec(opts.spec)).default_profile : undefined) ??
-      "early-A";
-    id = active[profile];
+    const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+    const profile = opts.profile ?? spec.default_profile ?? Object.keys(spec.profiles)[0];
+    if (!Object.hasOwn(spec.profiles, profile)) {
+      throw new InputError(
+        `Invalid option --profile: "${profile}", expected one of ${
+          Object.keys(spec.profiles).join(", ")
+        }`,
+      );
+    }
+    id = (await registry.active())[profile];
     if (!id) {
       throw new InputError(
         `No active model for profile "${profile}" in ${registry.dir}: run deno task train --profile ${profile} first`,
@@ -48,7 +47,7 @@ await runMain(async () => {
     });
   }
   const started = performance.now();
-  const tmp = `${opts.out}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const tmp = `${out}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
   let rows = 0;

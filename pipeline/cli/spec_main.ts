@@ -2,7 +2,7 @@
  * Drafts a dataset spec from a CSV file and prints it as JSON.
  *
  * ```sh
- * deno run --allow-read --allow-sys --allow-ffi pipeline/cli/spec_main.ts \
+ * deno task spec \
  *   --data other_school.csv --target withdrew --positive true > data/specs/other_school.json
  * ```
  *
@@ -10,14 +10,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { InputError } from "../core/mod.ts";
 import { DEFAULT_MAX_CATEGORIES, inferSpec } from "../data/mod.ts";
-import { runMain } from "./_run.ts";
-
-/** The usage line printed by `--help` and with option errors. */
-export const USAGE = "usage: spec_main.ts --data FILE.csv --target COLUMN --positive VALUE " +
-  `[--leak COLUMN ...] [--name NAME] [--max-categories K (default ${DEFAULT_MAX_CATEGORIES})]`;
+import { SPEC_COMMAND } from "./commands.ts";
+import { intOption, parseCommand, runMain } from "./kit.ts";
 
 /**
  * Parses the options, infers the spec and writes it to stdout (2-space JSON).
@@ -28,46 +24,16 @@ export const USAGE = "usage: spec_main.ts --data FILE.csv --target COLUMN --posi
  *   {@linkcode inferSpec} throws.
  */
 export async function main(args: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        data: { type: "string" },
-        target: { type: "string" },
-        positive: { type: "string" },
-        leak: { type: "string", multiple: true },
-        name: { type: "string" },
-        "max-categories": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (cause) {
-    const detail = (cause as Error).message.replace(/\.$/, "");
-    throw new InputError(`Invalid options: ${detail}\n${USAGE}`, { cause });
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = parseCommand(SPEC_COMMAND, args);
   const missing = (["data", "target", "positive"] as const).filter((k) => values[k] === undefined);
   if (missing.length > 0) {
     throw new InputError(
-      `Missing option(s): ${missing.map((k) => `--${k}`).join(", ")}\n${USAGE}`,
+      `Missing option ${missing.map((k) => `--${k}`).join(", ")}: see deno task spec --help`,
     );
   }
-  let maxCategories: number | undefined;
-  const rawMax = values["max-categories"];
-  if (rawMax !== undefined) {
-    maxCategories = Number(rawMax);
-    if (!/^\d+$/.test(rawMax) || maxCategories < 1) {
-      throw new InputError(
-        `Invalid option --max-categories: "${rawMax}", expected a positive integer`,
-      );
-    }
-  }
+  const maxCategories = values["max-categories"] === undefined
+    ? undefined
+    : intOption("max-categories", values["max-categories"], DEFAULT_MAX_CATEGORIES, { min: 1 });
   const spec = await inferSpec(values.data!, {
     target: values.target!,
     positive: values.positive!,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DEFAULT_SEED } from "../core/mod.ts";
 import {
   loadDataset,
   loadSpec,
@@ -13,25 +14,18 @@ import {
   splitManifest,
   writeSplitManifest,
 } from "../data/mod.ts";
-import { DEFAULT_SPEC, intOption, numberOption, parseOptions } from "./_common.ts";
-import { runMain } from "./_run.ts";
+import { DEFAULT_SPEC, SPLIT } from "./commands.ts";
+import { intOption, numberOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    seed: { type: "string" },
-    data: { type: "string" },
-    spec: { type: "string" },
-    validation: { type: "string" },
-    test: { type: "string" },
-    out: { type: "string" },
-  });
+  const opts = parseCommand(SPLIT, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
-  const seed = intOption("seed", opts.seed, 42);
+  const seed = intOption("seed", opts.seed, DEFAULT_SEED);
   const manifest = splitManifest(data, {
     seed,
-    validation: numberOption("validation", opts.validation),
-    test: numberOption("test", opts.test),
+    validation: numberOption("validation", opts.validation, { above: 0, below: 1 }),
+    test: numberOption("test", opts.test, { above: 0, below: 1 }),
   });
   const path = await writeSplitManifest(manifest, spec, { dir: opts.out });
   for (const [name, c] of Object.entries(manifest.counts)) {

@@ -5,43 +5,17 @@
  *
  * @module
  */
-import { GateError } from "../core/mod.ts";
+import { DEFAULT_SEED, GateError } from "../core/mod.ts";
 import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
 import { policyText } from "../evaluate/mod.ts";
 import { trainProfile } from "../train/mod.ts";
 import { Registry } from "../registry/mod.ts";
-import {
-  DEFAULT_MODELS,
-  DEFAULT_SPEC,
-  fairnessTable,
-  intOption,
-  metricsTable,
-  numberOption,
-  paramsOption,
-  parseOptions,
-  policyOption,
-} from "./_common.ts";
-import { runMain } from "./_run.ts";
-
-const USAGE =
-  "Usage: deno task train [--profile P] [--seed N] [--data CSV] [--spec JSON] [--models-dir DIR] [--min-recall R | --policy f1|accuracy|min-recall:R|min-precision:P|fixed:T] [--params JSON] [--max-eod X] [--no-activate] [--json]";
+import { fairnessTable, metricsTable, paramsOption, policyOption } from "./_common.ts";
+import { DEFAULT_MODELS, DEFAULT_SPEC, TRAIN } from "./commands.ts";
+import { intOption, numberOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    profile: { type: "string" },
-    seed: { type: "string" },
-    data: { type: "string" },
-    spec: { type: "string" },
-    "models-dir": { type: "string" },
-    "min-recall": { type: "string" },
-    policy: { type: "string" },
-    params: { type: "string" },
-    "max-eod": { type: "string" },
-    "no-activate": { type: "boolean" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (opts.help) return console.log(USAGE);
+  const opts = parseCommand(TRAIN, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
   const minRecall = numberOption("min-recall", opts["min-recall"]);
@@ -50,7 +24,7 @@ await runMain(async () => {
     minRecall === undefined ? { kind: "f1" } : { kind: "min-recall", recall: minRecall },
   );
   const maxEod = numberOption("max-eod", opts["max-eod"]);
-  const seed = intOption("seed", opts.seed, 42);
+  const seed = intOption("seed", opts.seed, DEFAULT_SEED);
   console.error(
     `Training profile ${
       opts.profile ?? spec.default_profile

@@ -6,27 +6,16 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../core/mod.ts";
+import { DEFAULT_SEED, writeFileAtomic } from "../core/mod.ts";
 import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
 import { policyText } from "../evaluate/mod.ts";
 import { DEFAULT_CV_POLICY, tune, type TuneCriterion } from "../train/mod.ts";
-import { DEFAULT_SPEC, intOption, parseOptions, policyOption } from "./_common.ts";
-import { runMain } from "./_run.ts";
+import { policyOption } from "./_common.ts";
+import { DEFAULT_SPEC, TUNE } from "./commands.ts";
+import { intOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
-  const opts = parseOptions(Deno.args, {
-    profile: { type: "string" },
-    "outer-folds": { type: "string" },
-    "inner-folds": { type: "string" },
-    "inner-runs": { type: "string" },
-    criterion: { type: "string" },
-    seed: { type: "string" },
-    policy: { type: "string" },
-    data: { type: "string" },
-    spec: { type: "string" },
-    write: { type: "boolean" },
-    json: { type: "boolean" },
-  });
+  const opts = parseCommand(TUNE, Deno.args);
   const specPath = opts.spec ?? DEFAULT_SPEC;
   const spec = await loadSpec(specPath);
   const data = await loadDataset(resolveDataPath(opts.data), spec);
@@ -37,7 +26,7 @@ await runMain(async () => {
     innerFolds: intOption("inner-folds", opts["inner-folds"], 3),
     innerRuns: intOption("inner-runs", opts["inner-runs"], 1),
     criterion: (opts.criterion ?? "log_loss") as TuneCriterion,
-    seed: intOption("seed", opts.seed, 42),
+    seed: intOption("seed", opts.seed, DEFAULT_SEED),
     policy,
     log: (line) => console.error(`  ${line}`),
   });

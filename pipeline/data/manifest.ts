@@ -75,7 +75,11 @@ export async function writeSplitManifest(
 ): Promise<string> {
   const dir = options.dir ?? "data/splits";
   await Deno.mkdir(dir, { recursive: true });
-  const path = `${dir}/${spec.name}-seed${manifest.seed}.json`;
+  // The default fractions keep the plain name notebooks look for; others name theirs, so a split
+  // with other fractions never overwrites the default one.
+  const { validation, test } = manifest.fractions;
+  const parts = validation === 0.15 && test === 0.15 ? "" : `-validation${validation}-test${test}`;
+  const path = `${dir}/${spec.name}-seed${manifest.seed}${parts}.json`;
   await writeFileAtomic(path, JSON.stringify(manifest));
   return path;
 }

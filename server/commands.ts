@@ -1,0 +1,41 @@
+/**
+ * The server's entry points described as data for the pipeline's command-line kit: `deno task
+ * serve` (and the compiled `dropout-server`) and `deno task start`. Their parsers and `--help`
+ * come from here, and a test holds the README's task table to them.
+ *
+ * @module
+ */
+import type { Command } from "../pipeline/mod.ts";
+
+/** `deno task serve` and `dropout-server`. */
+export const SERVE = {
+  task: "serve",
+  summary:
+    "Serve the prediction API and the page with the active models (flags override the variables)",
+  options: {
+    port: { value: "N", help: "Port to listen on (PORT, default 8000)" },
+    host: { value: "ADDR", help: "Address to listen on (HOST)" },
+    "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
+    "uploads-dir": {
+      value: "DIR",
+      help: "Uploaded training CSVs (UPLOADS_DIR, default data/uploads)",
+    },
+    data: { value: "CSV", help: "Training data (DROPOUT_DATA)" },
+    spec: { value: "JSON", help: "Dataset spec (default: the shipped one)" },
+    workers: { value: "N", help: "Serving workers sharing the port (WORKERS, default 1)" },
+    microbatch: { value: "on|off", help: "Micro-batch concurrent predictions (MICROBATCH)" },
+    healthcheck: { help: "Probe /health on the configured port and exit 0 or 1" },
+  },
+} as const satisfies Command;
+
+/** `deno task start`. */
+export const START = {
+  task: "start",
+  summary:
+    "Train the default and seed models if none is active, print the model summary, then serve",
+  options: {
+    data: { value: "CSV", help: "Training data (DROPOUT_DATA)" },
+    spec: { value: "JSON", help: "Dataset spec (default data/specs/student_dropout.json)" },
+    "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
+  },
+} as const satisfies Command;

@@ -1,0 +1,69 @@
+/**
+ * The README's task table, made from the command-line kit's descriptions of the tasks and from
+ * deno.json for the tasks that take no options. `readme_test.ts` holds the README to it; run this
+ * file to rewrite the table in place (then `deno fmt README.md` aligns it):
+ *
+ * ```sh
+ * deno run -A tests/cli/_task_table.ts
+ * ```
+ *
+ * @module
+ */
+import { type Command, PIPELINE_COMMANDS, usageLine } from "../../pipeline/mod.ts";
+import { SERVE, START } from "../../server/commands.ts";
+import { BENCH } from "../../bench/main.ts";
+import { NOTEBOOKS_COMMAND } from "../../notebooks/run_main.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+/** The markers around the table in README.md. */
+export const BEGIN = "<!-- task table: made by tests/cli/_task_table.ts -->";
+export const END = "<!-- end of task table -->";
+
+/** Every task a user runs with options, in the README's order. */
+export const COMMANDS: Command[] = [START, SERVE, ...PIPELINE_COMMANDS, NOTEBOOKS_COMMAND, BENCH];
+
+/**
+ * The table's rows: the usage of each task and what it does.
+ *
+ * @returns [usage, summary] per task, with `|` escaped for Markdown.
+ */
+export function taskRows(): [string, string][] {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const withOptions = new Set(COMMANDS.map((c) => c.task));
+  const rows: [string, string][] = COMMANDS.map((c) => [
+    `\`${usageLine(c).replace(/^Usage: /, "")}\``,
+    `${c.summary}`,
+  ]);
+  for (const [name, task] of Object.entries(tasks) as [string, { description: string }][]) {
+    if (!withOptions.has(name)) rows.push([`\`deno task ${name}\``, task.description]);
+  }
+  return rows.map(([a, b]) => [a.replaceAll("|", "\\|"), b.replaceAll("|", "\\|")]);
+}
+
+/**
+ * Splits the README's table into rows of cells.
+ *
+ * @param readme The README's text.
+ * @returns The rows below the header, each cell trimmed.
+ */
+export function readmeRows(readme: string): string[][] {
+  const start = readme.indexOf(BEGIN);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END}`);
+  return readme.slice(start + BEGIN.length, end).trim().split("\n").slice(2).map((line) =>
+    line.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => c.trim())
+  );
+}
+
+if (import.meta.main) {
+  const path = `${ROOT}README.md`;
+  const readme = Deno.readTextFileSync(path);
+  const table = ["| task | what it does |", "| --- | --- |"]
+    .concat(taskRows().map(([a, b]) => `| ${a} | ${b} |`)).join("\n");
+  const start = readme.indexOf(BEGIN);
+  const end = readme.indexOf(END);
+  Deno.writeTextFileSync(
+    path,
+    `${readme.slice(0, start + BEGIN.length)}\n\n${table}\n\n${readme.slice(end)}`,
+  );
+}
