@@ -71,8 +71,8 @@ Deno.test("parseCommand() answers --help and -h with the generated help", () => 
     help,
     /^Do a demonstration\.\n\nUsage: deno task demo \[--seed N\] \[--leak COLUMN \.\.\.\] \[--fast\] \[--slow\]\n/,
   );
-  assert.match(help, /\n  --fast\s+Go fast \(not with --slow\)\n/);
-  assert.match(help, /\n  --help\s+Print this help and exit$/);
+  assert.match(help, /\n {2}--fast\s+Go fast \(not with --slow\)\n/);
+  assert.match(help, /\n {2}--help\s+Print this help and exit$/);
   assert.equal(
     usageLine({ ...DEMO, positionals: "[NAME ...]" }).endsWith("[--slow] [NAME ...]"),
     true,
