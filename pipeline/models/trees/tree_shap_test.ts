@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { InputError, mulberry32 } from "./_deps.ts";
+import { _TreeBuilder, type TreeArrays } from "./_ensemble.ts";
+import { _TreeExplainer, groupContributions } from "./tree_shap.ts";
+import { GradientBoostingClassifier } from "./gradient_boosting.ts";
+import { RandomForestClassifier } from "./random_forest.ts";
+import { synthetic, throwsLike } from "./testdata/synthetic.ts";
+
+/** The path-dependent expectation of one tree given the columns in `known` (a bit mask). */
+function conditional(t: TreeArrays, node: number, x: ArrayLike<number>, known: number): number {
+  const f = t.feature[node];
+  if (f < 0) return t.value[node];
+  const l = t.left[node];
+  const r = t.right[node];
+  if (known & (1 << f)) return conditional(t, x[f] <= t.threshold[node] ? l : r, x, known);
+  return (t.cover[l] * conditional(t, l, x, known) + t.cover[r] * conditional(t, r, x, known)) /
+    (t.cover[l] + t.cover[r]);
+}
+
+/** Exact Shapley values of the sum of the trees by enumerating all 2^d coalitions. */
+function bruteForce(t: TreeArrays, x: ArrayLike<number>, d: number): Float64Array {
+  const v = (known: number) => t.roots.reduce((s, root) => s + conditional(t, root, x, known), 0);
+  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+  const phi = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    for (let s = 0; s < 1 << d; s++) {
+      if (s & (1 << i)) continue;
+      let size = 0;
+      for (let k = 0; k < d; k++) size += (s >> k) & 1;
+      const weight = (fact(size) * fact(d - size - 1)) / fact(d);
+      phi[i] += weight * (v(s | (1 << i)) - v(s));
+    }
+  }
+  return phi;
+}
+
+/** A random tree with repeated columns on its paths and covers that add up. */
+function randomTree(builder: _TreeBuilder, d: number, rng: () => number, maxDepth: number) {
+  const grow = (node: number, depth: number, cover: number) => {
+    if (depth >= maxDepth || (depth > 0 && rng() < 0.25)) return;
+    const share = 0.1 + 0.8 * rng();
+    const left = builder.add(rng() * 2 - 1, cover * share);
+    const right = builder.add(rng() * 2 - 1, cover * (1 - share));
+    builder.split(node, Math.floor(rng() * d), Math.floor(rng() * 4) + 0.5, left, right);
+    grow(left, depth + 1, cover * share);
+    grow(right, depth + 1, cover * (1 - share));
+  };
+  const root = builder.add(0, 100);
+  builder.roots.push(root);
+  grow(root, 0, 100);
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number) {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tol,
+      `column ${i}: ${actual[i]} vs ${expected[i]}`,
+    );
+  }
+}
+
+Deno.test("TreeSHAP of a stump gives the whole step to its column", () => {
+  const b = new _TreeBuilder();
+  const root = b.add(0, 4);
+  b.roots.push(root);
+  b.split(root, 0, 0.5, b.add(1, 3), b.add(0, 1));
+  const explainer = new _TreeExplainer(b.finish());
+  assert.deepEqual(Array.from(explainer.expected), [0.75]);
+  const phi = new Float64Array(2);
+  explainer.addContributions([0, 9], phi, 1);
+  assert.deepEqual(Array.from(phi), [0.25, 0]);
+});
+
+Deno.test("TreeSHAP equals brute-force Shapley values on random trees within 1e-9", () => {
+  const rng = mulberry32(7);
+  for (let trial = 0; trial < 40; trial++) {
+    const d = 1 + (trial % 5);
+    const b = new _TreeBuilder();
+    for (let k = 0; k < 1 + (trial % 3); k++) randomTree(b, d, rng, 2 + (trial % 5));
+    const trees = b.finish();
+    const explainer = new _TreeExplainer(trees);
+    for (let probe = 0; probe < 5; probe++) {
+      const x = Array.from({ length: d }, () => Math.floor(rng() * 5));
+      const phi = new Float64Array(d);
+      explainer.addContributions(x, phi, 1);
+      assertClose(phi, bruteForce(trees, x, d), 1e-9);
+    }
+  }
+});
+
+Deno.test("TreeSHAP equals brute-force Shapley values on fitted forests and boosting", () => {
+  const data = synthetic(150, 5, 3, 0.1);
+  const probe = synthetic(6, 5, 4);
+  const models = [
+    new RandomForestClassifier({ nTrees: 5 }).fit(data.x, data.y, { d: 5, seed: 1 }),
+    new GradientBoostingClassifier({ nRounds: 10, maxLeafNodes: 6 }).fit(data.x, data.y, {
+      d: 5,
+      seed: 1,
+    }),
+  ];
+  for (const model of models) {
+    const explainer = new _TreeExplainer(model.trees);
+    const scale = model instanceof RandomForestClassifier ? 1 / model.trees.roots.length : 1;
+    for (let r = 0; r < probe.n; r++) {
+      const x = probe.x.subarray(r * 5, r * 5 + 5);
+      const phi = new Float64Array(5);
+      explainer.addContributions(x, phi, 1);
+      assertClose(phi, bruteForce(model.trees, x, 5), 1e-9);
+      assertClose(model.explain(x).contributions, phi.map((v) => v * scale), 1e-12);
+    }
+  }
+});
+
+Deno.test("groupContributions() sums the columns of each group once", () => {
+  const total = groupContributions([0.1, 0, -0.02, 0.3, 9], [[0, 1, 2], [3]]);
+  assertClose(total, [0.08, 0.3], 1e-15);
+  assert.deepEqual(Array.from(groupContributions([1, 2], [])), []);
+});
+
+Deno.test("groupContributions() refuses a column out of range or in two groups", () => {
+  throwsLike(() => groupContributions([1, 2], [[0, 2]]), InputError, /column 2 in group 0/);
+  throwsLike(() => groupContributions([1, 2], [[0], [0, 1]]), InputError, /more than one group/);
+  throwsLike(() => groupContributions([1, 2], [[0.5]]), InputError, /"groups"/);
+});
