@@ -63,9 +63,11 @@ await runMain(async () => {
   }
   const c = metadata.calibration;
   console.log(
-    `Stopped after ${metadata.training.epochs_run} epochs (best ${metadata.training.best_epoch}), ${
-      metadata.training.seconds.toFixed(1)
-    } s; ${
+    `${
+      metadata.hyperparameters.family === "mlp"
+        ? `Stopped after ${metadata.training.epochs_run} epochs (best ${metadata.training.best_epoch}), `
+        : `A ${metadata.hyperparameters.family} model, trained in `
+    }${metadata.training.seconds.toFixed(1)} s; ${
       c.method === "platt"
         ? `Platt-calibrated (a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)})`
         : c.method === "prior"

@@ -9,9 +9,26 @@
 import { ensureBackend, tf } from "./backend.ts";
 import { ArtifactError, InputError, NotFittedError } from "../core/errors.ts";
 import { deriveSeed, mulberry32, shuffleInPlace } from "../core/random.ts";
+import {
+  boostingParams,
+  forestParams,
+  type GradientBoostingParams,
+  type RandomForestParams,
+} from "./trees/mod.ts";
 
-/** Hyper-parameters of the multilayer perceptron. */
+/**
+ * Model parameters: the family, then the multilayer perceptron's settings (a network with no
+ * hidden layer is a logistic model), the tree ensembles' settings under `trees`, and what every
+ * family shares (cut points, feature selection, calibration).
+ */
 export interface ModelParams {
+  /** `mlp` (tfjs; the default of a saved model without a family), `forest` or `gbm`. */
+  family: "mlp" | "forest" | "gbm";
+  /**
+   * Settings of the `forest` (`RandomForestParams`) or `gbm` (`GradientBoostingParams`) family,
+   * over their defaults; ignored by the MLP.
+   */
+  trees: Record<string, unknown>;
   /** Units of each hidden layer. */
   hidden: number[];
   /** Activation of the hidden layers. */
@@ -51,6 +68,8 @@ export interface ModelParams {
 
 /** Defaults chosen for a few hundred rows and a few dozen inputs. */
 export const DEFAULT_MODEL_PARAMS: ModelParams = {
+  family: "mlp",
+  trees: {},
   hidden: [16],
   activation: "relu",
   dropout: 0.2,
@@ -135,6 +154,15 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(Number.isInteger(p.cuts) && p.cuts >= 0 && p.cuts <= 3, "cuts", "an integer 0–3");
   check(Number.isInteger(p.select) && p.select >= 0, "select", "an integer >= 0 (0 keeps all)");
   check(["auto", "none"].includes(p.calibration), "calibration", "auto or none");
+  check(["mlp", "forest", "gbm"].includes(p.family), "family", "mlp, forest or gbm");
+  check(
+    typeof p.trees === "object" && p.trees !== null && !Array.isArray(p.trees),
+    "trees",
+    "an object of the tree family's settings",
+  );
+  // The tree family's own checks name the setting at fault (e.g. "nTrees").
+  if (p.family === "forest") forestParams(p.trees as Partial<RandomForestParams>);
+  if (p.family === "gbm") boostingParams(p.trees as Partial<GradientBoostingParams>);
   return p;
 }
 
@@ -161,6 +189,8 @@ export function classWeights(
 
 /** A binary classifier giving the probability of the positive class. */
 export class MlpClassifier {
+  /** The family, as models of every family name theirs. */
+  readonly family = "mlp" as const;
   /** The hyper-parameters, as given. */
   readonly params: ModelParams;
   #model?: tf.LayersModel;

@@ -1,5 +1,6 @@
 /**
- * The model folder: `model.json` + `weights.bin` (the tfjs layers format),
+ * The model folder: the model's own files (`model.json` + `weights.bin`, the tfjs layers format,
+ * for the MLP; `trees.json` for a tree ensemble),
  * `preprocessor.json`, `metadata.json` and `MODEL_CARD.md`. This file writes a folder's files;
  * the registry decides where and makes it atomic.
  *
@@ -7,6 +8,7 @@
  */
 import type { TrainedModel } from "../train/fit.ts";
 import { writeFileSynced } from "../core/atomic.ts";
+import { modelFiles } from "../models/family.ts";
 import type { ModelMetadata } from "./metadata.ts";
 import { modelCard } from "./model_card.ts";
 
@@ -22,9 +24,9 @@ export async function writeModelFiles(
   trained: TrainedModel,
   metadata: ModelMetadata,
 ): Promise<void> {
-  const { modelJson, weights } = await trained.classifier.toArtifacts();
-  await writeFileSynced(`${dir}/model.json`, JSON.stringify(modelJson));
-  await writeFileSynced(`${dir}/weights.bin`, weights);
+  for (const [name, data] of Object.entries(await modelFiles(trained.classifier))) {
+    await writeFileSynced(`${dir}/${name}`, data);
+  }
   await writeFileSynced(
     `${dir}/preprocessor.json`,
     JSON.stringify(trained.preprocessor.toJSON(), null, 2),

@@ -11,7 +11,7 @@ import type { Evaluation, TrainedModel } from "../train/fit.ts";
 import type { Bands } from "../evaluate/thresholds.ts";
 import { type Metrics } from "../evaluate/metrics.ts";
 import { policyText } from "../evaluate/thresholds.ts";
-import type { EpochLog, ModelParams } from "../models/mlp.ts";
+import { type EpochLog, MlpClassifier, type ModelParams } from "../models/mlp.ts";
 import type { Calibration } from "../models/calibration.ts";
 import type { FairnessReport } from "../evaluate/fairness.ts";
 import type { Interval } from "../evaluate/intervals.ts";
@@ -55,7 +55,9 @@ export interface ModelMetadata {
   /** Permutation importance (drop in test ROC-AUC) per feature. */
   importance: Importance[];
   /** How per-student reasons are computed, and the baseline student they are measured against. */
-  explanation: { method: "integrated-gradients"; steps: number; baseline: number[] };
+  explanation:
+    | { method: "integrated-gradients"; steps: number; baseline: number[] }
+    | { method: "tree-shap"; baseline: number[] };
   split: { seed: number; train: number; validation: number; test: number };
   training: {
     seconds: number;
@@ -102,7 +104,7 @@ export function buildMetadata(
       ranking: trained.preprocessor.state.ranking,
     },
     leaks: trained.leaks,
-    hyperparameters: trained.classifier.params,
+    hyperparameters: trained.params,
     calibration: trained.calibration,
     threshold: trained.threshold,
     threshold_policy: policyText(trained.policy),
@@ -112,20 +114,31 @@ export function buildMetadata(
     evaluation: trained.evaluation,
     fairness: trained.fairness,
     importance: trained.importance,
-    explanation: { method: "integrated-gradients", steps: IG_STEPS, baseline: trained.baseline },
+    explanation: trained.params.family === "mlp"
+      ? { method: "integrated-gradients", steps: IG_STEPS, baseline: trained.baseline }
+      : { method: "tree-shap", baseline: trained.baseline },
     split: {
       seed: trained.seed,
       train: trained.split.train.length,
       validation: trained.split.validation.length,
       test: trained.split.test.length,
     },
-    training: {
-      seconds: trained.trainingSeconds,
-      epochs_run: trained.classifier.history.length,
-      best_epoch: trained.classifier.bestEpoch,
-      history: trained.classifier.history,
-      members: trained.classifier.members,
-    },
+    training: trained.classifier instanceof MlpClassifier
+      ? {
+        seconds: trained.trainingSeconds,
+        epochs_run: trained.classifier.history.length,
+        best_epoch: trained.classifier.bestEpoch,
+        history: trained.classifier.history,
+        members: trained.classifier.members,
+      }
+      // Trees have no epochs: only the time is kept.
+      : {
+        seconds: trained.trainingSeconds,
+        epochs_run: 0,
+        best_epoch: 0,
+        history: [],
+        members: [],
+      },
     versions: {
       deno: Deno.version.deno,
       tfjs: tf.version_core,

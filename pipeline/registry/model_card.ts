@@ -8,6 +8,7 @@
  */
 import type { ModelMetadata } from "./metadata.ts";
 import type { Calibration } from "../models/calibration.ts";
+import { boostingParams, forestParams } from "../models/trees/mod.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -156,8 +157,12 @@ export function modelCard(m: ModelMetadata): string {
       ]
       : []),
     "",
-    "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
-      "student's contributions add up to their probability minus that student's.",
+    m.explanation.method === "tree-shap"
+      ? "Each prediction's reasons are exact TreeSHAP values (Lundberg et al. 2020), summed per input " +
+        "and carried onto the calibrated probability by one positive factor: a student's contributions " +
+        "add up to their probability minus the expected probability over the training rows."
+      : "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
+        "student's contributions add up to their probability minus that student's.",
     "",
     "## Limits",
     "",
@@ -197,18 +202,29 @@ function calibrationText(c: Calibration, plattTried: boolean): string {
 /** The settings of the network, and how the profile's settings were chosen when the model uses them. */
 function modelText(m: ModelMetadata): string[] {
   const h = m.hyperparameters;
+  const family = h.family ?? "mlp";
+  const shared = `${h.cuts} learned cut point(s) per number; ${
+    h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
+  }`;
+  const trees = family === "forest"
+    ? `a random forest (${JSON.stringify(forestParams(h.trees))})`
+    : family === "gbm"
+    ? `gradient-boosted trees with early stopping on validation (${
+      JSON.stringify(boostingParams(h.trees))
+    })`
+    : undefined;
   const shape = h.hidden.length === 0
     ? "a logistic model (no hidden layer)"
     : `a network with hidden layers of ${
       h.hidden.join(", ")
     } units (${h.activation}, dropout ${h.dropout})`;
   const lines = [
-    `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${h.cuts} learned cut point(s) per number; ${
-      h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
-    }; class weights ` +
-    `${h.classWeight}; ${
-      h.ensemble === 1 ? "one fit" : `${h.ensemble} fits from derived seeds averaged`
-    }; early stopping (patience ${h.patience}, at most ${h.epochs} epochs) on validation.`,
+    trees
+      ? `Settings: ${trees}; ${shared}; rows weighted equally.`
+      : `Settings: ${shape}; L1 ${h.l1}, L2 ${h.l2}; ${shared}; class weights ` +
+        `${h.classWeight}; ${
+          h.ensemble === 1 ? "one fit" : `${h.ensemble} fits from derived seeds averaged`
+        }; early stopping (patience ${h.patience}, at most ${h.epochs} epochs) on validation.`,
   ];
   const profile = m.spec.profiles[m.profile];
   const tuning = profile?.tuning as

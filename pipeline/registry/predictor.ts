@@ -10,6 +10,8 @@ import { type Cell, readRecord, type Row } from "../data/cells.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { ArtifactError, SchemaError, type SchemaIssue } from "../core/errors.ts";
 import { MlpClassifier } from "../models/mlp.ts";
+import { type FittedModel, loadModel, TreeModel } from "../models/family.ts";
+import { treeReasons } from "../explain/tree_reasons.ts";
 import { Preprocessor } from "../features/preprocessor.ts";
 import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "../data/spec.ts";
 import { type Band, bandOf, type Bands } from "../evaluate/thresholds.ts";
@@ -72,7 +74,7 @@ export class Predictor {
   /** The calibration map applied to the network's output. */
   readonly calibration: Calibration;
   readonly #preprocessor: Preprocessor;
-  readonly #classifier: MlpClassifier;
+  readonly #classifier: FittedModel;
   /** The columns of `usedFeatures`, in the order of the preprocessor's groups. */
   readonly #used: ColumnSpec[];
   /** The network as Dense layers for explanations (null: another shape; undefined: not read yet). */
@@ -84,7 +86,7 @@ export class Predictor {
    */
   constructor(
     metadata: ModelMetadata,
-    parts: { preprocessor: Preprocessor; classifier: MlpClassifier },
+    parts: { preprocessor: Preprocessor; classifier: FittedModel },
   ) {
     this.metadata = metadata;
     this.id = metadata.id;
@@ -106,7 +108,7 @@ export class Predictor {
   }
 
   /** The fitted classifier (read-only use). */
-  get classifier(): MlpClassifier {
+  get classifier(): FittedModel {
     return this.#classifier;
   }
 
@@ -214,7 +216,30 @@ export class Predictor {
   #explainMatrix(x: Float32Array, rows: Row[]): Explanation[] {
     const baseline = this.metadata.explanation?.baseline;
     if (!baseline) return rows.map(() => ({ baseline: NaN, raw: NaN, reasons: [] }));
-    const network = this.#classifier.model;
+    // Reasons show values as the data spells them: a boolean 1 reads "yes", not 1.
+    const shown = (col: ColumnSpec, cell: Cell): Cell =>
+      col.type === "boolean" && cell !== null
+        ? (cell === 1 ? col.true_values![0] : col.false_values![0])
+        : cell;
+    // One value per group: the features the model reads, not every field of the profile.
+    const values = rows.map((row) => this.#used.map((f) => shown(f, row[f.name] ?? null)));
+    if (this.#classifier instanceof TreeModel) {
+      return treeReasons(this.#classifier.model, x, {
+        groups: this.#preprocessor.groups,
+        values,
+        calibration: this.calibration,
+      });
+    }
+    return this.#integratedGradients(this.#classifier as MlpClassifier, x, values, baseline);
+  }
+
+  #integratedGradients(
+    classifier: MlpClassifier,
+    x: Float32Array,
+    values: Cell[][],
+    baseline: number[],
+  ): Explanation[] {
+    const network = classifier.model;
     const map = logitMap(this.calibration);
     const calibrated = (t: tf.Tensor2D): tf.Tensor => {
       // apply(), not predict(): see MlpClassifier.predictProba (predict() copies per 32 rows).
@@ -223,20 +248,15 @@ export class Predictor {
       const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
       return tf.sigmoid(tf.add(tf.mul(tf.log(tf.div(q, tf.sub(1, q))), map.a), map.b));
     };
-    // Reasons show values as the data spells them: a boolean 1 reads "yes", not 1.
-    const shown = (col: ColumnSpec, cell: Cell): Cell =>
-      col.type === "boolean" && cell !== null
-        ? (cell === 1 ? col.true_values![0] : col.false_values![0])
-        : cell;
+    const explanation = this.metadata.explanation;
     const options = {
       baseline: Float32Array.from(baseline),
       groups: this.#preprocessor.groups,
-      // One value per group: the features the model reads, not every field of the profile.
-      values: rows.map((row) => this.#used.map((f) => shown(f, row[f.name] ?? null))),
-      steps: this.metadata.explanation.steps ?? IG_STEPS,
+      values,
+      steps: explanation.method === "integrated-gradients" ? explanation.steps : IG_STEPS,
     };
     // The same integral without tfjs when the network is Dense layers (a chain or an ensemble).
-    if (this.#dense === undefined) this.#dense = this.#readDense(options.baseline);
+    if (this.#dense === undefined) this.#dense = this.#readDense(classifier, options.baseline);
     if (this.#dense) {
       return denseIntegratedGradients(this.#dense, x, { ...options, map: this.#outputMap() });
     }
@@ -244,8 +264,8 @@ export class Predictor {
   }
 
   /** The network as Dense layers, if it is that and they give the network's own outputs. */
-  #readDense(baseline: Float32Array): DenseStack | null {
-    const stack = denseStack(this.#classifier.model);
+  #readDense(classifier: MlpClassifier, baseline: Float32Array): DenseStack | null {
+    const stack = denseStack(classifier.model);
     if (!stack) return null;
     const width = baseline.length;
     const probe = new Float32Array(3 * width);
@@ -254,7 +274,7 @@ export class Predictor {
       probe[width + i] = baseline[i] + 1;
       probe[2 * width + i] = i % 2 ? -1 : 1;
     }
-    const expected = this.#classifier.predictProba(probe, 3);
+    const expected = classifier.predictProba(probe, 3);
     const got = denseForward(stack, probe);
     return got.every((p, i) => Math.abs(p - expected[i]) < 1e-5) ? stack : null;
   }
@@ -332,32 +352,30 @@ export async function loadPredictor(dir: string, metadata?: ModelMetadata): Prom
     }
   };
   metadata ??= await readJson("metadata.json") as ModelMetadata;
-  const modelJson = await readJson("model.json");
   const pre = await readJson("preprocessor.json");
-  let weights: Uint8Array;
-  try {
-    weights = await Deno.readFile(`${dir}/weights.bin`);
-  } catch (cause) {
-    throw new ArtifactError(`Cannot read ${dir}/weights.bin: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
   try {
     parseSpec(metadata.spec, `${dir}/metadata.json`);
   } catch (cause) {
     throw new ArtifactError(`Cannot read ${dir}/metadata.json: its spec is invalid`, { cause });
   }
   const preprocessor = Preprocessor.fromJSON(pre, metadata.spec.columns);
-  const classifier = await MlpClassifier.fromArtifacts(
-    { modelJson, weights },
-    metadata.hyperparameters,
-  );
+  // A model saved before there were families is a network.
+  const family = metadata.hyperparameters.family ?? "mlp";
+  const classifier = await loadModel(family, async (name) => {
+    try {
+      return await Deno.readFile(`${dir}/${name}`);
+    } catch (cause) {
+      throw new ArtifactError(`Cannot read ${dir}/${name}: ${(cause as Error).message}`, { cause });
+    }
+  });
   const expected = preprocessor.width;
-  const inputShape = (classifier.model.inputs[0].shape ?? [])[1];
+  const inputShape = classifier instanceof MlpClassifier
+    ? (classifier.model.inputs[0].shape ?? [])[1]
+    : (classifier as TreeModel).model.toJSON().state.d;
   if (inputShape !== expected) {
     classifier.dispose();
     throw new ArtifactError(
-      `Cannot load ${dir}: the network takes ${inputShape} inputs, the preprocessor gives ${expected}`,
+      `Cannot load ${dir}: the model takes ${inputShape} inputs, the preprocessor gives ${expected}`,
     );
   }
   return new Predictor(metadata, { preprocessor, classifier });

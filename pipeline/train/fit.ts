@@ -11,13 +11,8 @@ import type { Dataset } from "../data/dataset.ts";
 import { takeRows } from "../data/dataset.ts";
 import { type DatasetSpec, leaksOf, profileOf } from "../data/spec.ts";
 import { Preprocessor } from "../features/preprocessor.ts";
-import {
-  classWeights,
-  type EpochLog,
-  MlpClassifier,
-  type ModelParams,
-  modelParams,
-} from "../models/mlp.ts";
+import { type EpochLog, type ModelParams, modelParams } from "../models/mlp.ts";
+import { fitModel, type FittedModel } from "../models/family.ts";
 import { type Split, stratifiedSplit } from "../data/split.ts";
 import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
 import {
@@ -27,12 +22,7 @@ import {
   type ThresholdPolicy,
 } from "../evaluate/thresholds.ts";
 import { column } from "../data/spec.ts";
-import {
-  calibrate,
-  type Calibration,
-  chooseCalibration,
-  priorCorrection,
-} from "../models/calibration.ts";
+import { calibrate, type Calibration, chooseCalibration } from "../models/calibration.ts";
 import { DEFAULT_SENSITIVE, type FairnessReport, fairnessReport } from "../evaluate/fairness.ts";
 import { bootstrapIntervals, type Interval } from "../evaluate/intervals.ts";
 import { type Importance, permutationImportance } from "../evaluate/importance.ts";
@@ -71,8 +61,10 @@ export interface TrainOptions {
 export interface TrainedModel {
   profile: string;
   seed: number;
+  /** The model parameters the fit used (family and settings). */
+  params: ModelParams;
   preprocessor: Preprocessor;
-  classifier: MlpClassifier;
+  classifier: FittedModel;
   calibration: Calibration;
   threshold: number;
   /** How the threshold was chosen on validation. */
@@ -180,8 +172,10 @@ function columnMeans(x: Float32Array, width: number): number[] {
 
 /** A fitted pipeline before evaluation: what cross-validation needs from each fold. */
 export interface FittedPipeline {
+  /** The model parameters the fit used. */
+  params: ModelParams;
   preprocessor: Preprocessor;
-  classifier: MlpClassifier;
+  classifier: FittedModel;
   calibration: Calibration;
   threshold: number;
   bands: Bands;
@@ -227,14 +221,13 @@ export async function fitOnRows(
   }).fit(fitData);
   const train = preprocessor.transform(fitData);
   const stopX = preprocessor.transform(stopData);
-  const classifier = await new MlpClassifier(options.params).fit(train.x, fitData.labels, {
+  const { model: classifier, prior } = await fitModel(options.params, train.x, fitData.labels, {
     seed: options.seed,
+    width: preprocessor.width,
     validation: { x: stopX.x, y: stopData.labels },
     onEpoch: options.onEpoch,
   });
   const raw = classifier.predictProba(stopX.x, stopData.rows);
-  // A class-weighted network's odds are inflated by a known factor: undo it, then perhaps fit Platt.
-  const prior = priorCorrection(classWeights(options.params, fitData.labels));
   const calibration: Calibration = options.calibrate === false
     ? { method: "none" }
     : options.params.calibration === "none"
@@ -251,6 +244,7 @@ export async function fitOnRows(
     watchRecall: options.watchRecall ?? 0.9,
   });
   return {
+    params: options.params,
     preprocessor,
     classifier,
     calibration,
@@ -269,7 +263,7 @@ export async function fitOnRows(
  * @returns Their labels and probabilities.
  */
 export function scoreRows(
-  fitted: { preprocessor: Preprocessor; classifier: MlpClassifier; calibration?: Calibration },
+  fitted: { preprocessor: Preprocessor; classifier: FittedModel; calibration?: Calibration },
   data: Dataset,
   rows?: number[],
 ): { labels: Uint8Array; scores: Float32Array } {

@@ -1,0 +1,148 @@
+/**
+ * The model families behind one face: the tfjs multilayer perceptron (`mlp`, a logistic model
+ * when it has no hidden layer), the random forest (`forest`) and gradient-boosted trees (`gbm`).
+ * Training, cross-validation, tuning and the predictor hold a {@linkcode FittedModel} and ask the
+ * family only what differs: how to fit, how to save, and the prior correction of its outputs.
+ *
+ * @module
+ */
+import { ArtifactError, InputError } from "../core/errors.ts";
+import { type Calibration, priorCorrection } from "./calibration.ts";
+import { classWeights, type EpochLog, MlpClassifier, type ModelParams } from "./mlp.ts";
+import {
+  GradientBoostingClassifier,
+  RandomForestClassifier,
+  type TabularClassifier,
+  treeModelFromJSON,
+  type TreeModelJSON,
+} from "./trees/mod.ts";
+
+/** The model families. */
+export const FAMILIES = ["mlp", "forest", "gbm"] as const;
+
+/** A model family. */
+export type Family = (typeof FAMILIES)[number];
+
+/** A fitted model of any family, scoring encoded rows. */
+export interface FittedModel {
+  readonly family: Family;
+  /**
+   * The probability of the positive class of each row.
+   *
+   * @param x Encoded rows, row-major.
+   * @param rows How many rows `x` holds.
+   */
+  predictProba(x: Float32Array, rows: number): Float32Array;
+  /** Frees what the model holds outside the JavaScript heap (the network's tensors). */
+  dispose(): void;
+}
+
+/** A fitted tree ensemble with the face of every family. */
+export class TreeModel implements FittedModel {
+  /**
+   * @param family `forest` or `gbm`.
+   * @param model The fitted trees.
+   */
+  constructor(readonly family: Family, readonly model: TabularClassifier) {}
+
+  /**
+   * The probability of the positive class of each row.
+   *
+   * @param x Encoded rows, row-major.
+   * @param _rows How many rows `x` holds (the trees know their width).
+   * @returns One probability per row.
+   */
+  predictProba(x: Float32Array, _rows: number): Float32Array {
+    return Float32Array.from(this.model.predictProba(x));
+  }
+
+  /** Nothing to free: the trees live in typed arrays. */
+  dispose(): void {}
+}
+
+/** Options of {@linkcode fitModel}. */
+export interface FitModelOptions {
+  /** Seed of every random choice of the fit. */
+  seed: number;
+  /** Columns of the encoded rows. */
+  width: number;
+  /** Held-out rows for early stopping (the MLP and gradient boosting; the forest ignores them). */
+  validation: { x: Float32Array; y: Uint8Array };
+  /** Called after each epoch of the MLP. */
+  onEpoch?: (log: EpochLog) => void | Promise<void>;
+}
+
+/**
+ * Fits a model of the family the parameters name.
+ *
+ * @param params The model parameters (their `family` and that family's settings).
+ * @param x Encoded training rows.
+ * @param y Their 0/1 labels.
+ * @param options Seed, width, early-stopping rows and progress.
+ * @returns The fitted model and the correction its outputs need before any Platt scaling: a
+ *   class-weighted network's odds are inflated by a known factor; trees fit unweighted need none.
+ */
+export async function fitModel(
+  params: ModelParams,
+  x: Float32Array,
+  y: Uint8Array,
+  options: FitModelOptions,
+): Promise<{ model: FittedModel; prior: Calibration }> {
+  if (params.family === "mlp") {
+    const model = await new MlpClassifier(params).fit(x, y, {
+      seed: options.seed,
+      validation: options.validation,
+      onEpoch: options.onEpoch,
+    });
+    return { model, prior: priorCorrection(classWeights(params, y)) };
+  }
+  const trees = params.family === "forest"
+    ? new RandomForestClassifier(params.trees)
+    : new GradientBoostingClassifier(params.trees);
+  trees.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
+  return { model: new TreeModel(params.family, trees), prior: { method: "none" } };
+}
+
+/** The files a fitted model is saved as, by name. */
+export type ModelFiles = Record<string, Uint8Array | string>;
+
+/**
+ * The files that save a fitted model: `model.json` and `weights.bin` (the tfjs layers format) for
+ * the MLP, `trees.json` for a tree ensemble.
+ *
+ * @param model The fitted model.
+ * @returns The files' contents by name.
+ */
+export async function modelFiles(model: FittedModel): Promise<ModelFiles> {
+  if (model instanceof MlpClassifier) {
+    const { modelJson, weights } = await model.toArtifacts();
+    return { "model.json": JSON.stringify(modelJson), "weights.bin": weights };
+  }
+  if (model instanceof TreeModel) return { "trees.json": JSON.stringify(model.model) };
+  throw new InputError(`Cannot save a model of family "${model.family}"`);
+}
+
+/**
+ * Reads a saved model of a family from its folder.
+ *
+ * @param family The family its metadata names (`mlp` when the metadata predates families).
+ * @param read Reads one file of the folder as bytes.
+ * @returns The model.
+ * @throws ArtifactError naming the file that is missing or unreadable.
+ */
+export async function loadModel(
+  family: Family,
+  read: (name: string) => Promise<Uint8Array>,
+): Promise<FittedModel> {
+  if (family === "mlp") {
+    const modelJson = JSON.parse(new TextDecoder().decode(await read("model.json")));
+    return await MlpClassifier.fromArtifacts({ modelJson, weights: await read("weights.bin") });
+  }
+  let json: TreeModelJSON;
+  try {
+    json = JSON.parse(new TextDecoder().decode(await read("trees.json")));
+  } catch (cause) {
+    throw new ArtifactError(`Cannot read trees.json: ${(cause as Error).message}`, { cause });
+  }
+  return new TreeModel(family, treeModelFromJSON(json));
+}

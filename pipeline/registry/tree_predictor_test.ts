@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import {
+  loadDataset,
+  loadSpec,
+  Registry,
+  resolveDataPath,
+  rowAt,
+  scoreRows,
+  trainProfile,
+} from "../mod.ts";
+
+const spec = await loadSpec("data/specs/student_dropout.json");
+const data = await loadDataset(resolveDataPath(), spec);
+const rows = Array.from({ length: 25 }, (_, i) => rowAt(data, i * 23));
+
+for (
+  const [family, trees] of [
+    ["forest", { nTrees: 60 }],
+    ["gbm", { nRounds: 60 }],
+  ] as const
+) {
+  Deno.test(`A ${family} model trains, saves, loads and explains itself additively`, async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: `tree_predictor_test_${family}_` });
+    try {
+      const registry = new Registry(dir);
+      const trained = await trainProfile(data, spec, {
+        profile: "early-C",
+        seed: 5,
+        model: { family, trees, select: 0, cuts: 0, calibration: "auto" },
+      });
+      const saved = await registry.save(trained, { data, spec });
+      const predictor = await registry.load(saved.id);
+
+      await t.step("the folder holds trees.json and no network", async () => {
+        const names = (await Array.fromAsync(Deno.readDir(`${dir}/${saved.id}`))).map((e) =>
+          e.name
+        );
+        assert.ok(names.includes("trees.json"));
+        assert.ok(!names.includes("weights.bin"));
+        assert.equal(saved.hyperparameters.family, family);
+        assert.equal(saved.explanation.method, "tree-shap");
+      });
+
+      await t.step("loaded predictions equal the trained model's", () => {
+        const idx = Array.from({ length: 25 }, (_, i) => i * 23);
+        const direct = scoreRows(trained, data, idx).scores;
+        const loaded = predictor.predict(rows).map((p) => p.probability);
+        loaded.forEach((p, i) => assert.ok(Math.abs(p - direct[i]) < 1e-6, `row ${i}`));
+      });
+
+      await t.step("each student's reasons add up to the probability minus the baseline", () => {
+        const probabilities = predictor.predict(rows).map((p) => p.probability);
+        predictor.explain(rows).forEach((e, i) => {
+          assert.equal(e.reasons.length, predictor.usedFeatures.length);
+          const total = e.reasons.reduce((s, r) => s + r.contribution, 0);
+          assert.ok(
+            Math.abs(total - (probabilities[i] - e.baseline)) < 1e-6,
+            `row ${i}: ${total} against ${probabilities[i] - e.baseline}`,
+          );
+        });
+      });
+
+      await t.step("the reasons read more than one field", () => {
+        const read = new Set(
+          predictor.explain(rows).flatMap((e) =>
+            e.reasons.filter((r) => Math.abs(r.contribution) > 1e-4).map((r) => r.feature)
+          ),
+        );
+        assert.ok(read.size >= 5, `only ${[...read].join(", ")}`);
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
