@@ -6,9 +6,10 @@
  * @module
  */
 import { ArtifactError, deriveSeed, InputError, mulberry32, NotFittedError } from "./_deps.ts";
-import { _check, _isInt, _isNumber, _merge } from "./_params.ts";
+import { _check, _isInt, _isNumber } from "./_params.ts";
+import { boostingParams, type GradientBoostingParams } from "./boosting_params.ts";
 import { _checkFit, _checkRows } from "./_fit_inputs.ts";
-import { learnEdges, MAX_BINS } from "./_binning.ts";
+import { learnEdges } from "./_binning.ts";
 import { _bin } from "./_binned.ts";
 import {
   _addLeafSums,
@@ -21,53 +22,6 @@ import {
 import { _BoostScratch, _growBoostTree } from "./_grow_boost.ts";
 import { _TreeExplainer } from "./tree_shap.ts";
 import type { Explanation, TabularClassifier, TreeFitOptions, TreeModelJSON } from "./tabular.ts";
-
-/** Hyper-parameters of {@linkcode GradientBoostingClassifier}. */
-export interface GradientBoostingParams {
-  /** Boosting rounds at most (one tree each). */
-  nRounds: number;
-  /** Shrinkage of every leaf value, in (0, 1]. */
-  learningRate: number;
-  /** Leaves per tree at most. */
-  maxLeafNodes: number;
-  /** Deepest a leaf may be (root = 0); null for no limit but `maxLeafNodes`. */
-  maxDepth: number | null;
-  /** Fewest training rows in a leaf. */
-  minSamplesLeaf: number;
-  /** Smallest hessian sum in a leaf. */
-  minHessianLeaf: number;
-  /** L2 penalty λ on leaf values: value = −G / (H + λ). */
-  l2: number;
-  /** Smallest loss reduction a split must bring. */
-  minGainToSplit: number;
-  /** Fraction of rows drawn (without replacement) for each tree, in (0, 1]. */
-  subsample: number;
-  /** Fraction of columns each tree may split on, in (0, 1]. */
-  colsample: number;
-  /** With validation rows: stop after this many rounds without a lower validation log loss. */
-  patience: number;
-  /** Bins per column at most, 2–255. */
-  maxBins: number;
-}
-
-/**
- * Defaults chosen by 2 × 10-fold cross-validation on the student data (see the folder README),
- * by log loss and Brier score: slow shrinkage, small trees, row and column subsampling.
- */
-export const DEFAULT_BOOSTING_PARAMS: GradientBoostingParams = {
-  nRounds: 300,
-  learningRate: 0.05,
-  maxLeafNodes: 8,
-  maxDepth: null,
-  minSamplesLeaf: 10,
-  minHessianLeaf: 1e-3,
-  l2: 1,
-  minGainToSplit: 0,
-  subsample: 0.8,
-  colsample: 0.8,
-  patience: 30,
-  maxBins: MAX_BINS,
-};
 
 /** Learned state of a boosted model, as saved. */
 export interface GradientBoostingState extends Record<string, unknown> {
@@ -84,35 +38,6 @@ export interface GradientBoostingState extends Record<string, unknown> {
 const MODEL = "GradientBoostingClassifier";
 const KIND = "gradient_boosting";
 const STREAM = 0x6b05;
-
-/**
- * Checks and completes boosting parameters.
- *
- * @param params Partial parameters.
- * @returns The full set.
- * @throws {InputError} Naming the first bad parameter.
- */
-export function boostingParams(
-  params: Partial<GradientBoostingParams> = {},
-): GradientBoostingParams {
-  const p = _merge(MODEL, DEFAULT_BOOSTING_PARAMS, params);
-  const check = (ok: boolean, name: keyof GradientBoostingParams, expected: string) =>
-    _check(ok, MODEL, name, p[name], expected);
-  const fraction = (v: unknown) => _isNumber(v) && v > 0 && v <= 1;
-  check(_isInt(p.nRounds, 1), "nRounds", "an integer >= 1");
-  check(fraction(p.learningRate), "learningRate", "a number in (0, 1]");
-  check(_isInt(p.maxLeafNodes, 2), "maxLeafNodes", "an integer >= 2");
-  check(p.maxDepth === null || _isInt(p.maxDepth, 1), "maxDepth", "an integer >= 1 or null");
-  check(_isInt(p.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1");
-  check(_isNumber(p.minHessianLeaf) && p.minHessianLeaf >= 0, "minHessianLeaf", "a number >= 0");
-  check(_isNumber(p.l2) && p.l2 >= 0, "l2", "a number >= 0");
-  check(_isNumber(p.minGainToSplit) && p.minGainToSplit >= 0, "minGainToSplit", "a number >= 0");
-  check(fraction(p.subsample), "subsample", "a fraction in (0, 1]");
-  check(fraction(p.colsample), "colsample", "a fraction in (0, 1]");
-  check(_isInt(p.patience, 1), "patience", "an integer >= 1");
-  check(_isInt(p.maxBins, 2) && p.maxBins <= MAX_BINS, "maxBins", "an integer 2–255");
-  return p;
-}
 
 /**
  * A gradient-boosting classifier on dense rows; explanations are exact TreeSHAP in margin
@@ -135,7 +60,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
   #state?: { d: number; seed: number; edges: number[][]; baseMargin: number; trees: TreeArrays };
   #explainer?: _TreeExplainer;
 
-  /** @param params Hyper-parameters; missing ones take {@linkcode DEFAULT_BOOSTING_PARAMS}. */
+  /** @param params Hyper-parameters; missing ones take `DEFAULT_BOOSTING_PARAMS`. */
   constructor(params: Partial<GradientBoostingParams> = {}) {
     this.params = boostingParams(params);
   }

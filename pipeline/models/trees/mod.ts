@@ -28,19 +28,13 @@ export type {
   TreeFitOptions,
   TreeModelJSON,
 } from "./tabular.ts";
-export {
-  DEFAULT_FOREST_PARAMS,
-  forestParams,
-  RandomForestClassifier,
-  type RandomForestParams,
-  type RandomForestState,
-} from "./random_forest.ts";
+export { RandomForestClassifier, type RandomForestState } from "./random_forest.ts";
+export { DEFAULT_FOREST_PARAMS, forestParams, type RandomForestParams } from "./forest_params.ts";
+export { GradientBoostingClassifier, type GradientBoostingState } from "./gradient_boosting.ts";
 export {
   boostingParams,
   DEFAULT_BOOSTING_PARAMS,
-  GradientBoostingClassifier,
   type GradientBoostingParams,
-  type GradientBoostingState,
-} from "./gradient_boosting.ts";
+} from "./boosting_params.ts";
 export { TREE_MODEL_KINDS, treeModelFromJSON } from "./from_json.ts";
 export { groupContributions } from "./tree_shap.ts";

@@ -6,9 +6,10 @@
  * @module
  */
 import { ArtifactError, deriveSeed, InputError, mulberry32, NotFittedError } from "./_deps.ts";
-import { _check, _isInt, _isNumber, _merge } from "./_params.ts";
+import { _check, _isInt, _isNumber } from "./_params.ts";
+import { _mtry, forestParams, type RandomForestParams } from "./forest_params.ts";
 import { _checkFit, _checkRows } from "./_fit_inputs.ts";
-import { learnEdges, MAX_BINS } from "./_binning.ts";
+import { learnEdges } from "./_binning.ts";
 import { _bin } from "./_binned.ts";
 import {
   _addLeafSums,
@@ -22,48 +23,6 @@ import { _ForestScratch, _growForestTree } from "./_grow_forest.ts";
 import { _TreeExplainer } from "./tree_shap.ts";
 import type { Explanation, TabularClassifier, TreeFitOptions, TreeModelJSON } from "./tabular.ts";
 
-/** Hyper-parameters of {@linkcode RandomForestClassifier}. */
-export interface RandomForestParams {
-  /** Trees in the forest. */
-  nTrees: number;
-  /** Impurity a split lowers. */
-  criterion: "gini" | "entropy";
-  /** Columns searched per node: `sqrt`, `log2`, `all`, a count ≥ 1 or a fraction in (0, 1). */
-  maxFeatures: "sqrt" | "log2" | "all" | number;
-  /** Fewest distinct training rows in a leaf. */
-  minSamplesLeaf: number;
-  /** Fewest distinct rows a node needs to be split. */
-  minSamplesSplit: number;
-  /** Deepest a leaf may be (root = 0); null for no limit. */
-  maxDepth: number | null;
-  /** Draw each tree's rows with replacement (false: every tree sees every row). */
-  bootstrap: boolean;
-  /** Rows drawn per tree as a fraction of n, in (0, 1]; null draws n. */
-  maxSamples: number | null;
-  /** One random cut per column instead of the best (extremely randomised trees). */
-  randomSplits: boolean;
-  /** Bins per column at most, 2–255. */
-  maxBins: number;
-}
-
-/**
- * Defaults chosen by 2 × 10-fold cross-validation on the student data (see the folder README):
- * 500 trees and leaves of at least 3 rows scored best by log loss and Brier at equal ROC-AUC,
- * and keep TreeSHAP affordable per request.
- */
-export const DEFAULT_FOREST_PARAMS: RandomForestParams = {
-  nTrees: 500,
-  criterion: "gini",
-  maxFeatures: "sqrt",
-  minSamplesLeaf: 3,
-  minSamplesSplit: 2,
-  maxDepth: null,
-  bootstrap: true,
-  maxSamples: null,
-  randomSplits: false,
-  maxBins: MAX_BINS,
-};
-
 /** Learned state of a forest, as saved. */
 export interface RandomForestState extends Record<string, unknown> {
   d: number;
@@ -75,51 +34,6 @@ export interface RandomForestState extends Record<string, unknown> {
 const MODEL = "RandomForestClassifier";
 const KIND = "random_forest";
 const STREAM = 0x7f0e;
-
-/**
- * Checks and completes forest parameters.
- *
- * @param params Partial parameters.
- * @returns The full set.
- * @throws {InputError} Naming the first bad parameter.
- */
-export function forestParams(params: Partial<RandomForestParams> = {}): RandomForestParams {
-  const p = _merge(MODEL, DEFAULT_FOREST_PARAMS, params);
-  const check = (ok: boolean, name: keyof RandomForestParams, expected: string) =>
-    _check(ok, MODEL, name, p[name], expected);
-  check(_isInt(p.nTrees, 1), "nTrees", "an integer >= 1");
-  check(p.criterion === "gini" || p.criterion === "entropy", "criterion", "gini or entropy");
-  const mf = p.maxFeatures;
-  check(
-    mf === "sqrt" || mf === "log2" || mf === "all" ||
-      (_isNumber(mf) && (Number.isInteger(mf) ? mf >= 1 : mf > 0 && mf < 1)),
-    "maxFeatures",
-    "sqrt, log2, all, an integer >= 1 or a fraction in (0, 1)",
-  );
-  check(_isInt(p.minSamplesLeaf, 1), "minSamplesLeaf", "an integer >= 1");
-  check(_isInt(p.minSamplesSplit, 2), "minSamplesSplit", "an integer >= 2");
-  check(p.maxDepth === null || _isInt(p.maxDepth, 1), "maxDepth", "an integer >= 1 or null");
-  check(typeof p.bootstrap === "boolean", "bootstrap", "true or false");
-  check(
-    p.maxSamples === null || (_isNumber(p.maxSamples) && p.maxSamples > 0 && p.maxSamples <= 1),
-    "maxSamples",
-    "a fraction in (0, 1] or null",
-  );
-  check(typeof p.randomSplits === "boolean", "randomSplits", "true or false");
-  check(_isInt(p.maxBins, 2) && p.maxBins <= MAX_BINS, "maxBins", "an integer 2–255");
-  return p;
-}
-
-/** The number of columns searched per node for `d` columns. */
-function _mtry(maxFeatures: RandomForestParams["maxFeatures"], d: number): number {
-  if (maxFeatures === "sqrt") return Math.max(1, Math.floor(Math.sqrt(d)));
-  if (maxFeatures === "log2") return Math.max(1, Math.floor(Math.log2(d)));
-  if (maxFeatures === "all") return d;
-  return Math.min(
-    d,
-    Number.isInteger(maxFeatures) ? maxFeatures : Math.max(1, Math.floor(maxFeatures * d)),
-  );
-}
 
 /**
  * A random forest classifier on dense rows; explanations are exact TreeSHAP in probability space.
@@ -139,7 +53,7 @@ export class RandomForestClassifier implements TabularClassifier {
   #state?: { d: number; seed: number; edges: number[][]; trees: TreeArrays };
   #explainer?: _TreeExplainer;
 
-  /** @param params Hyper-parameters; missing ones take {@linkcode DEFAULT_FOREST_PARAMS}. */
+  /** @param params Hyper-parameters; missing ones take `DEFAULT_FOREST_PARAMS`. */
   constructor(params: Partial<RandomForestParams> = {}) {
     this.params = forestParams(params);
   }
