@@ -7,10 +7,11 @@
  */
 import type pl from "nodejs-polars";
 import { type Polars, polars } from "./_polars.ts";
-import { InputError, SchemaError, type SchemaIssue } from "./errors.ts";
+import { InputError, SchemaError, type SchemaIssue, shownName, shownNames } from "./errors.ts";
 import { type Cell, type CellResult, expectation, readCell, type Row } from "./cells.ts";
 import type { ColumnSpec, DatasetSpec } from "./spec.ts";
 import { dropBlankLines, scanCsv } from "./_csv_shape.ts";
+import { checkHeader } from "./input_limits.ts";
 
 /** A validated table, held by column. */
 export interface Dataset {
@@ -168,7 +169,7 @@ function prepareFrame(
   spec: DatasetSpec,
   options: LoadOptions & { source?: string; coded?: boolean },
 ): Frame {
-  const source = options.source ?? "upload";
+  const source = shownName(options.source ?? "upload");
   const fail = (what: string, issues: SchemaIssue[] = [], total?: number) =>
     new SchemaError(`Invalid data in ${source}: ${what}`, issues, { total });
   let text: string;
@@ -180,6 +181,7 @@ function prepareFrame(
   if (text.includes("\u0000")) throw fail("the file is binary, not CSV text");
   if (text.trim() === "") throw fail("the file is empty");
 
+  checkHeader(text, source);
   const shape = scanCsv(text);
   const header = shape.header.map((h) => h.trim());
   const seen = new Set<string>();
@@ -207,7 +209,7 @@ function prepareFrame(
     }
   }
   if (headerIssues.length > 0) {
-    const names = [...new Set(headerIssues.map((i) => i.column))].join(", ");
+    const names = shownNames([...new Set(headerIssues.map((i) => i.column!))]);
     throw fail(`header problems with ${names}`, headerIssues);
   }
   if (shape.raggedTotal > 0) {

@@ -28,13 +28,18 @@ export {
   formatIssue,
   GateError,
   InputError,
+  MAX_SHOWN_NAME,
+  MAX_SHOWN_NAMES,
   MAX_SHOWN_VALUE,
   NotFittedError,
   PipelineError,
   SchemaError,
   type SchemaIssue,
+  shownName,
+  shownNames,
   shownValue,
 } from "./errors.ts";
+export { checkHeader, INPUT_LIMITS, type InputLimits } from "./input_limits.ts";
 export {
   column,
   type ColumnSpec,
@@ -156,7 +161,7 @@ export { type Band, loadPredictor, type Prediction, Predictor } from "./predicto
 export { ensureBackend, tensorCount } from "./backend.ts";
 export { ensureActiveModels, type EnsureOptions } from "./bootstrap.ts";
 export { syncDir, writeFileAtomic } from "./_atomic.ts";
-export { csvField, csvLine } from "./csv_out.ts";
+export { csvField, csvLine, neutralised } from "./csv_out.ts";
 export { deriveSeed, mulberry32, sampleIndices, shuffleInPlace } from "./_random.ts";
 export {
   correlationMatrix,
