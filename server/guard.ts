@@ -46,6 +46,9 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   keepAliveMs: 30_000,
 };
 
+/** How long a closed connection keeps reading (and dropping) what the client still sends. */
+export const LINGER_MS = 2000;
+
 /** The largest request head, in bytes (request line and headers). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -339,6 +342,15 @@ export function startGuard(
     }
     const now = performance.now();
     let closed = false;
+    let clientDone = false;
+    let lingering: ReturnType<typeof setTimeout> | undefined;
+    let replying = false;
+    const closeClient = () => {
+      clearTimeout(lingering);
+      try {
+        client.close();
+      } catch { /* closed */ }
+    };
     const link: Link = {
       framing: new Framing(),
       headSince: now,
@@ -353,13 +365,16 @@ export function startGuard(
         try {
           server.close();
         } catch { /* closed */ }
-        const done = () => {
-          try {
-            client.close();
-          } catch { /* closed */ }
+        // A lingering close: send FIN, then read and drop what the client still sends for a
+        // while, so the answer is not lost to a reset while a body is still arriving.
+        const linger = () => {
+          if (clientDone) return closeClient();
+          client.closeWrite().catch(() => {});
+          lingering = setTimeout(closeClient, LINGER_MS);
         };
-        if (reply) writeAll(client, reply).then(done, done);
-        else done();
+        if (!reply) return linger();
+        replying = true;
+        writeAll(client, reply).then(linger, closeClient).finally(() => replying = false);
       },
     };
     links.add(link);
@@ -378,7 +393,7 @@ export function startGuard(
     })();
     const buffer = new Uint8Array(16 * 1024);
     try {
-      while (!closed) {
+      while (true) {
         link.waitingSince = performance.now();
         const n = await client.read(buffer);
         const at = performance.now();
@@ -387,10 +402,9 @@ export function startGuard(
           link.waited += at - link.waitingSince;
         }
         link.waitingSince = undefined;
-        if (n === null) {
-          await server.closeWrite().catch(() => {});
-          break;
-        }
+        if (n === null) break;
+        // Ended (timed out, refused, or the server closed): what still comes is dropped.
+        if (closed) continue;
         link.lastActive = at;
         const before = framing.phase;
         framing.feed(buffer.subarray(0, n));
@@ -408,14 +422,22 @@ export function startGuard(
               )
               : undefined,
           );
-          break;
+          continue;
         }
         if (framing.phase === Phase.Idle) link.waited = 0;
-        await writeAll(server, buffer.subarray(0, n));
+        try {
+          await writeAll(server, buffer.subarray(0, n));
+        } catch {
+          link.end();
+        }
       }
-    } catch { /* either side went away */ }
+    } catch { /* reset, or closed after lingering */ }
+    clientDone = true;
     link.waitingSince = undefined;
+    if (!closed) await server.closeWrite().catch(() => {});
     await down;
+    // The client has sent all it will: close, unless an answer is still being written to it.
+    if (!replying) closeClient();
   }
 
   (async () => {
