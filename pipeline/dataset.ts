@@ -11,7 +11,7 @@ import { InputError, SchemaError, type SchemaIssue, shownName, shownNames } from
 import { type Cell, type CellResult, expectation, readCell, type Row } from "./cells.ts";
 import type { ColumnSpec, DatasetSpec } from "./spec.ts";
 import { dropBlankLines, scanCsv } from "./_csv_shape.ts";
-import { checkHeader } from "./input_limits.ts";
+import { checkHeader, INPUT_LIMITS } from "./input_limits.ts";
 
 /** A validated table, held by column. */
 export interface Dataset {
@@ -172,6 +172,13 @@ function prepareFrame(
   const source = shownName(options.source ?? "upload");
   const fail = (what: string, issues: SchemaIssue[] = [], total?: number) =>
     new SchemaError(`Invalid data in ${source}: ${what}`, issues, { total });
+  // The header's bounds first, on a prefix: a 50 MB column name is refused before the whole
+  // file is decoded and scanned. Within the bounds a header line is under `lineChars`, so the
+  // prefix holds it whole or already breaks a bound.
+  checkHeader(
+    new TextDecoder().decode(bytes.subarray(0, 4 * INPUT_LIMITS.lineChars)),
+    source,
+  );
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -181,7 +188,6 @@ function prepareFrame(
   if (text.includes("\u0000")) throw fail("the file is binary, not CSV text");
   if (text.trim() === "") throw fail("the file is empty");
 
-  checkHeader(text, source);
   const shape = scanCsv(text);
   const header = shape.header.map((h) => h.trim());
   const seen = new Set<string>();
