@@ -21,11 +21,12 @@ export interface InputLimits {
 
 /**
  * The bounds in force. A student's record is about 1 KB and the spec names 34
- * columns of at most 27 characters, so these leave room for id columns and
- * long names while refusing a header of 200,000 columns or a 60 MB line.
+ * columns of at most 27 characters, so these leave room for id columns, long
+ * names and a 1 MB bad cell (answered as that row's error, naming its column)
+ * while refusing a header of 200,000 columns or a 60 MB line at once.
  */
 export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
-  lineChars: 128 * 1024,
+  lineChars: 2 * 1024 * 1024,
   columns: 512,
   nameChars: MAX_SHOWN_NAME,
 });

@@ -181,6 +181,14 @@ async function csvItems(
   const first = await records.next();
   if (first.done) throw new HttpError(400, "Empty CSV: expected a header and data rows");
   const header = first.value.map((h) => h.trim());
+  const present = new Set(header);
+  const missing = predictor.features.map((f) => f.name).filter((f) => !present.has(f));
+  if (missing.length > 0) {
+    throw new SchemaError(
+      `Invalid CSV header: missing ${shownNames(missing)}`,
+      missing.map((column) => ({ row: 0, column, expected: "this column in the header" })),
+    );
+  }
   const long = [...new Set(header.filter((h) => h.length > INPUT_LIMITS.nameChars))];
   if (long.length > 0) {
     throw new SchemaError(
@@ -188,14 +196,6 @@ async function csvItems(
         shownNames(long)
       }`,
       long.map((column) => ({ row: 0, column, expected: "a shorter column name" })),
-    );
-  }
-  const present = new Set(header);
-  const missing = predictor.features.map((f) => f.name).filter((f) => !present.has(f));
-  if (missing.length > 0) {
-    throw new SchemaError(
-      `Invalid CSV header: missing ${shownNames(missing)}`,
-      missing.map((column) => ({ row: 0, column, expected: "this column in the header" })),
     );
   }
   // A repeated column would silently be read from its last copy: refuse it, as uploads do.
