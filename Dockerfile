@@ -22,7 +22,8 @@ COPY --from=build /app/dist/dropout-server /app/dropout-server
 # The registry and uploads folders: the only places the binary may write (the set's "write").
 COPY --from=build --chown=nonroot:nonroot /state/ /app/
 USER nonroot
-ENV PORT=8000
+# The server listens on 127.0.0.1 by default; in a container it must take outside connections.
+ENV PORT=8000 HOST=0.0.0.0
 EXPOSE 8000
 VOLUME ["/app/models", "/app/data/uploads"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

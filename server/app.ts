@@ -1,7 +1,8 @@
 /**
  * The Hono app of the prediction server, built from injected dependencies:
- * request ids, structured request logs and metrics, secure headers, optional
- * CORS, then the routes, and one error handler for all of them.
+ * request ids, structured request logs and metrics, `no-store` caching, secure
+ * headers (HSTS behind TLS only), optional CORS, then the routes, and one error
+ * handler for all of them.
  *
  * @example In a test, without a socket
  * ```ts
@@ -12,13 +13,15 @@
  * @module
  */
 import { Hono } from "hono";
+import { shownValue } from "../pipeline/mod.ts";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import { MicroBatcher } from "./microbatch.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { errorHandler } from "./http_errors.ts";
+import { noStore, requestIds } from "./headers.ts";
+import { methodLabel } from "./prometheus.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { compatRoutes } from "./routes/compat.ts";
@@ -39,7 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const batcher = deps.batcher ??
     new MicroBatcher(deps.config.microbatch, (rows) => deps.metrics.batch(rows));
 
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestIds());
   app.use(async (c, next) => {
     if (!deps.drain) return await next();
     if (deps.drain.draining) {
@@ -66,14 +69,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.metrics.request({ route, method: c.req.method, status }, seconds);
     deps.logger.log(status >= 500 ? "error" : "info", "Request", {
       request_id: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
+      client_request_id: c.get("clientRequestId"),
+      method: methodLabel(c.req.method),
+      path: shownValue(c.req.path),
       route,
       status,
       ms: Math.round(seconds * 1e5) / 100,
     });
   });
+  app.use(noStore((c) => routePath(c).endsWith("*") && c.res.status !== 404));
   app.use(secureHeaders({
+    // HSTS only tells a browser something over HTTPS: sent when a TLS proxy is in front.
+    strictTransportSecurity: deps.config.behindTls ? "max-age=15552000; includeSubDomains" : false,
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
@@ -99,7 +106,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.config.benchEcho) app.route("/", benchRoutes(deps));
   app.route("/", systemRoutes(deps));
 
-  app.notFound((c) => c.json({ error: `Not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: `Not found: ${shownValue(c.req.method)} ${shownValue(c.req.path)}` }, 404)
+  );
   app.onError(errorHandler(deps.logger));
   return app;
 }

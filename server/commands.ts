@@ -14,7 +14,7 @@ export const SERVE = {
     "Serve the prediction API and the page with the active models (flags override the variables)",
   options: {
     port: { value: "N", help: "Port to listen on (PORT, default 8000)" },
-    host: { value: "ADDR", help: "Address to listen on (HOST)" },
+    host: { value: "ADDR", help: "Address to listen on (HOST, default 127.0.0.1)" },
     "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
     "uploads-dir": {
       value: "DIR",
@@ -24,6 +24,13 @@ export const SERVE = {
     spec: { value: "JSON", help: "Dataset spec (default: the shipped one)" },
     workers: { value: "N", help: "Serving workers sharing the port (WORKERS, default 1)" },
     microbatch: { value: "on|off", help: "Micro-batch concurrent predictions (MICROBATCH)" },
+    "headers-timeout": {
+      value: "S",
+      help: "Seconds a client may take to send a request head (10)",
+    },
+    "body-timeout": { value: "S", help: "Seconds of silence allowed mid-body (30)" },
+    "request-timeout": { value: "S", help: "Seconds one request may wait on its client (300)" },
+    "keepalive-timeout": { value: "S", help: "Seconds an idle connection stays open (30)" },
     healthcheck: { help: "Probe /health on the configured port and exit 0 or 1" },
   },
 } as const satisfies Command;

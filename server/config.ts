@@ -8,6 +8,7 @@
 import { InputError, parseCommand, portOption } from "../pipeline/mod.ts";
 import { SERVE } from "./commands.ts";
 import denoConfig from "../deno.json" with { type: "json" };
+import { DEFAULT_TIMEOUTS, type Timeouts } from "./guard.ts";
 
 /** Request and body size limits. */
 export interface Limits {
@@ -42,7 +43,7 @@ export interface MicrobatchConfig {
 export interface Config {
   /** Port to listen on. */
   port: number;
-  /** Address to listen on. */
+  /** Address to listen on: 127.0.0.1 unless `HOST` says otherwise (the container sets 0.0.0.0). */
   hostname: string;
   /** The admin bearer token; admin routes answer 403 when absent. */
   adminToken?: string;
@@ -68,6 +69,13 @@ export interface Config {
   watchMs: number;
   /** Serve `POST /bench/echo`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
   benchEcho: boolean;
+  /**
+   * Clients reach the server over HTTPS through a TLS-terminating proxy (`BEHIND_TLS=1`): answers
+   * carry `Strict-Transport-Security`, which over plain HTTP would be meaningless.
+   */
+  behindTls: boolean;
+  /** Time limits on each connection, held by the TCP front (`server/guard.ts`). */
+  timeouts: Timeouts;
 }
 
 /**
@@ -99,7 +107,7 @@ export const DEFAULT_LIMITS: Limits = {
 export function makeConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 8000,
-    hostname: "0.0.0.0",
+    hostname: "127.0.0.1",
     corsOrigins: [],
     modelsDir: "models",
     uploadsDir: "data/uploads",
@@ -108,8 +116,10 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     workers: 1,
     watchMs: 250,
     benchEcho: false,
+    behindTls: false,
     ...overrides,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...overrides.timeouts },
     microbatch: { enabled: true, waitUs: 0, maxRows: 256, ...overrides.microbatch },
   };
 }
@@ -150,11 +160,23 @@ export function readConfig(
   if (!["", "0", "1"].includes(benchEcho)) {
     throw new InputError(`Invalid BENCH_ECHO: "${benchEcho}", expected 1 (on) or 0 (off)`);
   }
+  const behindTls = env("BEHIND_TLS") ?? "";
+  if (!["", "0", "1"].includes(behindTls)) {
+    throw new InputError(`Invalid BEHIND_TLS: "${behindTls}", expected 1 (yes) or 0 (no)`);
+  }
+  const seconds = (name: string, text: string | undefined, fallbackMs: number) => {
+    if (text === undefined || text === "") return fallbackMs;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) {
+      throw new InputError(`Invalid --${name}: "${text}", expected a number of seconds > 0`);
+    }
+    return Math.round(n * 1000);
+  };
   const config = makeConfig({
     port: flags.port !== undefined
       ? portOption("port", flags.port, 8000)
       : portOption("PORT", env("PORT"), 8000),
-    hostname: flags.host ?? env("HOST") ?? "0.0.0.0",
+    hostname: flags.host ?? env("HOST") ?? "127.0.0.1",
     adminToken: env("ADMIN_TOKEN") || undefined,
     corsOrigins: (env("CORS_ORIGINS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     modelsDir: flags["models-dir"] ?? env("MODELS_DIR") ?? "models",
@@ -166,6 +188,17 @@ export function readConfig(
       : int("WORKERS", env("WORKERS"), 1, 1),
     gateTolerance: tolerance,
     benchEcho: benchEcho === "1",
+    behindTls: behindTls === "1",
+    timeouts: {
+      headersMs: seconds("headers-timeout", flags["headers-timeout"], DEFAULT_TIMEOUTS.headersMs),
+      bodyIdleMs: seconds("body-timeout", flags["body-timeout"], DEFAULT_TIMEOUTS.bodyIdleMs),
+      requestMs: seconds("request-timeout", flags["request-timeout"], DEFAULT_TIMEOUTS.requestMs),
+      keepAliveMs: seconds(
+        "keepalive-timeout",
+        flags["keepalive-timeout"],
+        DEFAULT_TIMEOUTS.keepAliveMs,
+      ),
+    },
     microbatch: {
       enabled: microbatch === "on",
       waitUs: int("MICROBATCH_WAIT_US", env("MICROBATCH_WAIT_US"), 0),

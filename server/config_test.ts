@@ -24,3 +24,29 @@ Deno.test("readConfig() names the bad flag or variable", () => {
     /Invalid MICROBATCH/,
   );
 });
+
+Deno.test("readConfig() listens on 127.0.0.1 and sends no HSTS unless told otherwise", () => {
+  const { config } = readConfig([], () => undefined);
+  assert.equal(config.hostname, "127.0.0.1");
+  assert.equal(config.behindTls, false);
+  assert.deepEqual(config.timeouts, {
+    headersMs: 10_000,
+    bodyIdleMs: 30_000,
+    requestMs: 300_000,
+    keepAliveMs: 30_000,
+  });
+  const env: Record<string, string> = { HOST: "0.0.0.0", BEHIND_TLS: "1" };
+  const told = readConfig(["--headers-timeout", "0.5", "--request-timeout", "60"], (n) => env[n]);
+  assert.equal(told.config.hostname, "0.0.0.0");
+  assert.equal(told.config.behindTls, true);
+  assert.equal(told.config.timeouts.headersMs, 500);
+  assert.equal(told.config.timeouts.requestMs, 60_000);
+  assert.throws(
+    () => readConfig([], (n) => (n === "BEHIND_TLS" ? "yes" : undefined)),
+    /Invalid BEHIND_TLS: "yes", expected 1 \(yes\) or 0 \(no\)/,
+  );
+  assert.throws(
+    () => readConfig(["--body-timeout", "0"], () => undefined),
+    /Invalid --body-timeout/,
+  );
+});

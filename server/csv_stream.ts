@@ -2,17 +2,43 @@
  * Reading records from a text stream without holding the whole body: CSV
  * (comma-separated, `"` quotes with `""` escapes, LF or CRLF, quoted line
  * breaks) and NDJSON. The batch route reads up to a million rows this way.
+ * Both take linear time in the text however it is chunked, and hold at most
+ * one record: a record longer than the line bound, or one naming more fields
+ * than the column bound, stops the stream with an HttpError (413 or 422).
  *
  * @module
  */
+import { INPUT_LIMITS } from "../pipeline/mod.ts";
+import { HttpError } from "./http_errors.ts";
+
+/** Bounds of one record. */
+export interface RecordLimits {
+  /** The most characters of one record (its line or lines). */
+  lineChars: number;
+  /** The most fields of one record. */
+  columns: number;
+}
+
+function lineTooLong(max: number): HttpError {
+  return new HttpError(413, `Line too long: a record takes at most ${max} characters`);
+}
 
 /**
  * Splits CSV text chunks into records of fields. Blank lines are skipped.
  *
  * @param chunks The text, in any chunking.
+ * @param limits The longest record and the most fields (the pipeline's input limits).
  * @yields Each record's fields.
+ * @throws HttpError 413 past the line bound, 422 past the column bound.
  */
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<string[]> {
+export async function* csvRecords(
+  chunks: AsyncIterable<string>,
+  limits: RecordLimits = INPUT_LIMITS,
+): AsyncGenerator<string[]> {
+  const { lineChars, columns } = limits;
+  // Characters of the current record in earlier chunks, and where it starts in this one.
+  let carried = 0;
+  let recordStart = 0;
   let fields: string[] = [];
   let cell = "";
   let quoted = false;
@@ -24,6 +50,7 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
     first = false;
     const out: string[][] = [];
     let start = 0;
+    recordStart = 0;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (quoted) {
@@ -59,11 +86,17 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
         quoted = true;
         content = true;
       } else if (ch === 44) {
+        if (fields.length + 1 >= columns) {
+          throw new HttpError(422, `Too many columns: a record has at most ${columns} fields`);
+        }
         fields.push(cell + text.slice(start, i));
         cell = "";
         start = i + 1;
         content = true;
       } else if (ch === 10 || ch === 13) {
+        if (carried + i - recordStart > lineChars) throw lineTooLong(lineChars);
+        carried = 0;
+        recordStart = i + 1;
         const value = cell + text.slice(start, i);
         if (content || value !== "") {
           fields.push(value);
@@ -77,7 +110,9 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
     }
     cell += text.slice(start);
     if (cell !== "") content = true;
+    carried += text.length - recordStart;
     yield* out;
+    if (carried > lineChars) throw lineTooLong(lineChars);
   }
   if (content || cell !== "") {
     fields.push(cell);
@@ -86,20 +121,42 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
 }
 
 /**
- * Splits text chunks into lines (LF or CRLF), skipping blank ones.
+ * Splits text chunks into lines (LF or CRLF), skipping blank ones. Each chunk
+ * is scanned once: the unfinished line is kept as pieces, not rescanned.
  *
  * @param chunks The text, in any chunking.
+ * @param maxChars The longest line (the pipeline's line bound).
  * @yields Each non-blank line.
+ * @throws HttpError 413 as soon as a line is past `maxChars`.
  */
-export async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let rest = "";
+export async function* lines(
+  chunks: AsyncIterable<string>,
+  maxChars: number = INPUT_LIMITS.lineChars,
+): AsyncGenerator<string> {
+  let pieces: string[] = [];
+  let pending = 0;
+  const finish = (tail: string): string | undefined => {
+    const joined = pieces.length > 0 ? pieces.join("") + tail : tail;
+    pieces = [];
+    pending = 0;
+    const line = joined.endsWith("\r") ? joined.slice(0, -1) : joined;
+    return line.trim() !== "" ? line : undefined;
+  };
   for await (const text of chunks) {
-    const parts = (rest + text).split("\n");
-    rest = parts.pop()!;
-    for (const part of parts) {
-      const line = part.endsWith("\r") ? part.slice(0, -1) : part;
-      if (line.trim() !== "") yield line;
+    let start = 0;
+    let end: number;
+    while ((end = text.indexOf("\n", start)) >= 0) {
+      if (pending + end - start > maxChars) throw lineTooLong(maxChars);
+      const line = finish(text.slice(start, end));
+      if (line !== undefined) yield line;
+      start = end + 1;
+    }
+    if (start < text.length) {
+      pending += text.length - start;
+      if (pending > maxChars) throw lineTooLong(maxChars);
+      pieces.push(text.slice(start));
     }
   }
-  if (rest.trim() !== "") yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+  const line = finish("");
+  if (line !== undefined) yield line;
 }

@@ -40,8 +40,11 @@ export interface AppDeps {
   figureData?: () => Promise<Dataset>;
 }
 
-/** The hono environment: the request id set by the request-id middleware. */
-export type AppEnv = { Variables: { requestId: string } };
+/**
+ * The hono environment: the request id set by the request-id middleware, and the client's own
+ * id when it sent a plain one (logged, never answered).
+ */
+export type AppEnv = { Variables: { requestId: string; clientRequestId?: string } };
 
 /** One student's answer on `/v1/predict`. */
 export interface PredictionOut extends Prediction {

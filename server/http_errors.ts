@@ -14,6 +14,7 @@ import {
   InputError,
   PipelineError,
   SchemaError,
+  shownName,
   shownValue,
 } from "../pipeline/mod.ts";
 import type { Logger } from "./log.ts";
@@ -108,7 +109,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what = "reque
 export function schemaIssues(error: SchemaError): FieldIssue[] {
   return error.issues.map((i) => ({
     ...(i.row !== undefined ? { row: i.row } : {}),
-    ...(i.column !== undefined ? { field: i.column } : {}),
+    ...(i.column !== undefined ? { field: shownName(i.column) } : {}),
     ...(i.value !== undefined ? { value: shownValue(i.value) } : {}),
     expected: i.expected,
     message: formatIssue(i),

@@ -28,3 +28,18 @@ Deno.test("Metrics.render() writes counters and cumulative histograms in the Pro
   assert.match(text, /^tfjs_tensors \d+$/m);
   assert.ok(text.endsWith("\n"));
 });
+
+Deno.test("Metrics.request() keeps the method label to a fixed set plus other", () => {
+  const m = new Metrics();
+  for (let i = 0; i < 200; i++) {
+    m.request({ route: "unmatched", method: `X${i}${"M".repeat(8000)}`, status: 404 }, 0.001);
+  }
+  m.request({ route: "unmatched", method: "DELETE", status: 404 }, 0.001);
+  const text = m.render({});
+  const series = text.split("\n").filter((l) => l.startsWith("http_requests_total{"));
+  assert.deepEqual(series, [
+    'http_requests_total{route="unmatched",method="other",status="404"} 200',
+    'http_requests_total{route="unmatched",method="DELETE",status="404"} 1',
+  ]);
+  assert.ok(text.length < 5000, `${text.length} characters`);
+});

@@ -14,6 +14,7 @@ import type { Config } from "./config.ts";
 import { DatasetStore } from "./uploads.ts";
 import type { AppDeps } from "./deps.ts";
 import { Drain } from "./drain.ts";
+import { startGuard } from "./guard.ts";
 import { JobRunner } from "./jobs.ts";
 import { jsonLogger, type Logger } from "./log.ts";
 import { Metrics } from "./prometheus.ts";
@@ -92,14 +93,20 @@ export async function serveApp(
   }
   const stopWatch = deps.models.watch(config.watchMs);
   const app = createApp(deps);
+  // The app listens on a private port; the TCP front on the public one holds clients to the
+  // timeouts Deno.serve lacks (server/guard.ts).
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve({
-    port: config.port,
-    hostname: config.hostname,
-    reusePort: options.reusePort,
+    port: 0,
+    hostname: "127.0.0.1",
     onListen: ({ port }) => ready.resolve(port),
   }, app.fetch);
-  const port = await ready.promise;
+  const guard = startGuard(
+    { hostname: config.hostname, port: config.port, reusePort: options.reusePort },
+    { hostname: "127.0.0.1", port: await ready.promise },
+    config.timeouts,
+  );
+  const port = guard.addr.port;
   deps.logger.log("info", "Listening", {
     port,
     hostname: config.hostname,
@@ -109,9 +116,11 @@ export async function serveApp(
   const shutdown = () =>
     stopping ??= (async () => {
       stopWatch();
+      guard.stop();
       const drained = await deps.drain.start(SHUTDOWN_MS);
       if (!drained) deps.logger.log("warn", "Shutdown timed out", { in_flight: deps.drain.active });
       await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
+      await guard.close(1000);
       await deps.jobs.close();
       deps.models.close();
       deps.logger.log("info", "Stopped", { port });

@@ -104,6 +104,41 @@ export class GateError extends PipelineError {
 /** The longest text of a bad value an error repeats; longer ones are cut, with their length. */
 export const MAX_SHOWN_VALUE = 64;
 
+/** The longest column or model name an error repeats; longer ones are cut, with their length. */
+export const MAX_SHOWN_NAME = 128;
+
+/** The most names one error message lists; the rest are counted. */
+export const MAX_SHOWN_NAMES = 10;
+
+/**
+ * A name as an error may repeat it: cut to {@linkcode MAX_SHOWN_NAME} characters with its
+ * length noted, so a 50 MB column name does not come back in the answer or the log.
+ *
+ * @param name The name as read.
+ * @returns The name, or its shortened text.
+ */
+export function shownName(name: string): string {
+  if (name.length <= MAX_SHOWN_NAME) return name;
+  return `${name.slice(0, MAX_SHOWN_NAME)}… (${name.length} characters)`;
+}
+
+/**
+ * Names joined for a message: each cut by {@linkcode shownName}, at most
+ * {@linkcode MAX_SHOWN_NAMES} of them, the rest counted.
+ *
+ * @param names The names.
+ * @returns e.g. `Age, Grade_1 and 3 more`.
+ * @example
+ * ```ts
+ * shownNames(["Age", "Grade_1"]); // "Age, Grade_1"
+ * ```
+ */
+export function shownNames(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_SHOWN_NAMES).map(shownName).join(", ");
+  const more = names.length - MAX_SHOWN_NAMES;
+  return more > 0 ? `${shown} and ${more} more` : shown;
+}
+
 /**
  * A bad value as an error may repeat it: strings and numbers as they are, anything else as
  * JSON, cut to {@linkcode MAX_SHOWN_VALUE} characters with the full length noted, so a
@@ -122,7 +157,7 @@ export function shownValue(value: unknown): unknown {
 export function formatIssue(issue: SchemaIssue): string {
   const where = [
     issue.row === 0 ? "header" : issue.row !== undefined ? `row ${issue.row}` : "",
-    issue.column !== undefined ? `column "${issue.column}"` : "",
+    issue.column !== undefined ? `column "${shownName(issue.column)}"` : "",
   ].filter(Boolean).join(", ");
   const value = issue.value === undefined ? "" : `${JSON.stringify(shownValue(issue.value))}, `;
   const text = `${value}expected ${issue.expected}`;

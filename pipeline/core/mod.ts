@@ -9,13 +9,17 @@ export {
   formatIssue,
   GateError,
   InputError,
+  MAX_SHOWN_NAME,
+  MAX_SHOWN_NAMES,
   MAX_SHOWN_VALUE,
   NotFittedError,
   PipelineError,
   SchemaError,
   type SchemaIssue,
+  shownName,
+  shownNames,
   shownValue,
 } from "./errors.ts";
 export { syncDir, writeFileAtomic } from "./atomic.ts";
-export { csvField, csvLine } from "./csv.ts";
+export { csvField, csvLine, neutralised } from "./csv.ts";
 export { DEFAULT_SEED, deriveSeed, mulberry32, sampleIndices, shuffleInPlace } from "./random.ts";

@@ -20,8 +20,11 @@ export type CellResult = { ok: true; value: Cell } | { ok: false; expected: stri
 
 /** The text of an integer, as the loader accepts it. */
 export const INTEGER = /^[+-]?\d+$/;
-/** The text of a decimal number, as the loader accepts it. */
-export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * The text of a decimal number, as the loader accepts it. Linear in the length: after the
+ * digits only a `.` may start the fraction, so no two quantifiers can share a run of digits.
+ */
+export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Describes what a column accepts, in words, for error messages.

@@ -7,10 +7,17 @@
  */
 import type pl from "nodejs-polars";
 import { type Polars, polars } from "./_polars.ts";
-import { InputError, SchemaError, type SchemaIssue } from "../core/errors.ts";
+import {
+  InputError,
+  SchemaError,
+  type SchemaIssue,
+  shownName,
+  shownNames,
+} from "../core/errors.ts";
 import { type Cell, type CellResult, expectation, readCell, type Row } from "./cells.ts";
 import type { ColumnSpec, DatasetSpec } from "./spec.ts";
 import { dropBlankLines, scanCsv } from "./_csv_shape.ts";
+import { checkHeader, INPUT_LIMITS } from "./input_limits.ts";
 
 /** A validated table, held by column. */
 export interface Dataset {
@@ -168,9 +175,16 @@ function prepareFrame(
   spec: DatasetSpec,
   options: LoadOptions & { source?: string; coded?: boolean },
 ): Frame {
-  const source = options.source ?? "upload";
+  const source = shownName(options.source ?? "upload");
   const fail = (what: string, issues: SchemaIssue[] = [], total?: number) =>
     new SchemaError(`Invalid data in ${source}: ${what}`, issues, { total });
+  // The header's bounds first, on a prefix: a 50 MB column name is refused before the whole
+  // file is decoded and scanned. Within the bounds a header line is under `lineChars`, so the
+  // prefix holds it whole or already breaks a bound.
+  checkHeader(
+    new TextDecoder().decode(bytes.subarray(0, 4 * INPUT_LIMITS.lineChars)),
+    source,
+  );
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -207,7 +221,7 @@ function prepareFrame(
     }
   }
   if (headerIssues.length > 0) {
-    const names = [...new Set(headerIssues.map((i) => i.column))].join(", ");
+    const names = shownNames([...new Set(headerIssues.map((i) => i.column!))]);
     throw fail(`header problems with ${names}`, headerIssues);
   }
   if (shape.raggedTotal > 0) {

@@ -35,6 +35,7 @@ export {
   sha256Hex,
   takeRows,
 } from "./dataset.ts";
+export { checkHeader, INPUT_LIMITS, type InputLimits } from "./input_limits.ts";
 export { DEFAULT_MAX_CATEGORIES, inferSpec, type InferSpecOptions } from "./infer_spec.ts";
 export {
   type Fold,

@@ -42,18 +42,29 @@ export function featureFigure(
   data: Dataset,
   spec: DatasetSpec,
   feature: string,
+  options: FeatureFigureOptions = {},
 ): { figure: { data: object[]; layout: object }; interpretation: string } {
+  const minGroup = options.minGroup ?? 0;
   const rates = featureRates(data, spec, feature);
+  if (
+    rates.perfectCut &&
+    Math.min(rates.perfectCut.below.count, rates.perfectCut.above.count) < minGroup
+  ) {
+    delete rates.perfectCut;
+  }
+  const hidden = (g: (typeof rates.groups)[number]) => g.count > 0 && g.count < minGroup;
   const words = classWords(spec);
   const x = rates.groups.map((g) => g.label);
   const hover = (g: (typeof rates.groups)[number]) =>
-    `${feature} ${g.label}<br>${g.count} students, ${g.positives} ${words.verb}` +
-    (g.count > 0 ? ` (${pct(g.rate)})` : "");
+    hidden(g)
+      ? `${feature} ${g.label}<br>fewer than ${minGroup} students: not shown`
+      : `${feature} ${g.label}<br>${g.count} students, ${g.positives} ${words.verb}` +
+        (g.count > 0 ? ` (${pct(g.rate)})` : "");
   const counts = (positive: boolean) => ({
     type: "bar",
     name: positive ? words.positive : words.negative,
     x,
-    y: rates.groups.map((g) => (positive ? g.positives : g.count - g.positives)),
+    y: rates.groups.map((g) => hidden(g) ? null : positive ? g.positives : g.count - g.positives),
     marker: { color: positive ? COLOR.positive : COLOR.negative },
     hovertext: rates.groups.map(hover),
     hoverinfo: "text",
@@ -62,10 +73,10 @@ export function featureFigure(
     type: "bar",
     name: `% ${words.verb}`,
     x,
-    y: rates.groups.map((g) => (g.count > 0 ? 100 * g.rate : null)),
+    y: rates.groups.map((g) => (g.count > 0 && !hidden(g) ? 100 * g.rate : null)),
     yaxis: "y2",
     marker: { color: COLOR.positive, opacity: 0.55 },
-    text: rates.groups.map((g) => (g.count > 0 ? pct(g.rate, 0) : "")),
+    text: rates.groups.map((g) => (g.count > 0 && !hidden(g) ? pct(g.rate, 0) : "")),
     textposition: "outside",
     cliponaxis: false,
     hovertext: rates.groups.map(hover),
@@ -103,11 +114,26 @@ export function featureFigure(
   });
   return {
     figure: { data: [counts(false), counts(true), rate], layout },
-    interpretation: interpret(rates, data, spec),
+    interpretation: interpret(rates, data, spec, minGroup),
   };
 }
 
-function interpret(rates: FeatureRates, data: Dataset, spec: DatasetSpec): string {
+/** Options of {@linkcode featureFigure}. */
+export interface FeatureFigureOptions {
+  /**
+   * Groups (values or bins) of fewer students than this are drawn empty and left out of the
+   * interpretation, so a public figure does not give the outcome of a handful of students.
+   * 0 (the default) shows every group.
+   */
+  minGroup?: number;
+}
+
+function interpret(
+  rates: FeatureRates,
+  data: Dataset,
+  spec: DatasetSpec,
+  minGroup: number,
+): string {
   const { feature, total, perfectCut: cut } = rates;
   const { verb } = classWords(spec);
   const parts: string[] = [];
@@ -120,9 +146,9 @@ function interpret(rates: FeatureRates, data: Dataset, spec: DatasetSpec): strin
         `(${students(cut.above.count)}), so ${feature} reveals the label.`,
     );
   } else if (rates.kind === "values") {
-    parts.push(compareValues(rates, verb));
+    parts.push(compareValues(rates, verb, minGroup));
   } else {
-    parts.push(compareHalves(rates, data, verb));
+    parts.push(compareHalves(rates, data, verb, minGroup));
   }
   if (rates.missing > 0) {
     parts.push(
@@ -142,13 +168,17 @@ function students(n: number): string {
   return n === 1 ? "1 student" : `${n} students`;
 }
 
-function compareValues(rates: FeatureRates, verb: string): string {
+function compareValues(rates: FeatureRates, verb: string, minGroup: number): string {
   const { feature, total } = rates;
-  const minCount = Math.ceil(0.02 * total.count);
+  const minCount = Math.max(Math.ceil(0.02 * total.count), minGroup);
   const seen = rates.groups.filter((g) => g.count > 0);
   const eligible = seen.filter((g) => g.count >= minCount);
   if (eligible.length < 2) {
     const top = seen.reduce((a, b) => (b.count > a.count ? b : a));
+    if (top.count < minGroup) {
+      return `Every ${feature} value is held by fewer than ${students(minGroup)}: ` +
+        `${pct(total.rate)} overall.`;
+    }
     return `${top.count} of ${total.count} students have ${feature} = ${top.label}, ` +
       `of whom ${pct(top.rate)} ${verb}; ${pct(total.rate)} overall.`;
   }
@@ -163,7 +193,12 @@ function compareValues(rates: FeatureRates, verb: string): string {
       : "");
 }
 
-function compareHalves(rates: FeatureRates, data: Dataset, verb: string): string {
+function compareHalves(
+  rates: FeatureRates,
+  data: Dataset,
+  verb: string,
+  minGroup: number,
+): string {
   const { feature } = rates;
   const pairs: [number, number][] = [];
   data.cells[feature].forEach((c, i) => c !== null && pairs.push([c as number, data.labels[i]]));
@@ -185,7 +220,7 @@ function compareHalves(rates: FeatureRates, data: Dataset, verb: string): string
     : [`at ${num(median)} (the median) or below`, `above ${num(median)}`];
   const means = `Students who ${verb} have a mean ${feature} of ${mean(1)} against ` +
     `${mean(0)} for the others`;
-  if (high.count === 0) return `${means}.`;
+  if (high.count === 0 || Math.min(low.count, high.count) < minGroup) return `${means}.`;
   return `${means}; ${pct(low.rate)} of students with ${feature} ${lowText} ${verb} ` +
     `(${low.positives} of ${low.count}), against ${pct(high.rate)} ${highText} ` +
     `(${high.positives} of ${high.count}).`;

@@ -61,6 +61,35 @@ Deno.test("featureFigure() reports the jump at a separating cut and the leak", a
   assert.match(interpretation, /marks grade as a leak column/);
 });
 
+Deno.test("featureFigure() with minGroup hides groups of fewer students", async (t) => {
+  const data = await figureData();
+  await t.step("values held by fewer than minGroup students are drawn empty", () => {
+    const { figure, interpretation } = featureFigure(data, spec, "club", { minGroup: 7 });
+    const [negative, positive, rate] = figure.data as Trace[];
+    assert.deepEqual([negative.y, positive.y, rate.y], [[null, null], [null, null], [
+      null,
+      null,
+    ]]);
+    assert.match(positive.hovertext[0], /fewer than 7 students: not shown/);
+    assert.doesNotMatch(interpretation, /\(\d+ of \d+\)/);
+    assert.match(interpretation, /^Every club value is held by fewer than 7 students/);
+  });
+  await t.step("groups at the minimum are shown as before", () => {
+    const { figure, interpretation } = featureFigure(data, spec, "club", { minGroup: 6 });
+    assert.deepEqual((figure.data[1] as Trace).y, [3, 1]);
+    assert.match(interpretation, /\(3 of 6\)/);
+  });
+  await t.step("a separating cut with a side under the minimum is not told", () => {
+    const { interpretation } = featureFigure(data, spec, "grade", { minGroup: 5 });
+    assert.doesNotMatch(interpretation, /jumps|4 students/);
+  });
+  await t.step("the halves of a number under the minimum give only the class means", () => {
+    const { interpretation } = featureFigure(data, spec, "gpa", { minGroup: 6 });
+    assert.match(interpretation, /^Students who withdrew have a mean gpa of 1\.6 against 3\.14/);
+    assert.doesNotMatch(interpretation, /\(\d+ of \d+\)/);
+  });
+});
+
 Deno.test("featureFigure() throws SchemaError naming the valid features", async (t) => {
   const data = await figureData();
   for (const name of ["nope", "withdrew"]) {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ArtifactError, InputError } from "../core/errors.ts";
+import { ArtifactError, InputError, shownName } from "../core/errors.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetSpec } from "../data/spec.ts";
 import type { TrainedModel } from "../train/fit.ts";
@@ -34,8 +34,10 @@ export interface RegistryOptions {
   onStep?: (step: string) => void;
 }
 
-// At most 200 characters: a longer name fails with ENAMETOOLONG rather than NotFound.
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+// The shape save() gives, `<profile>-<UTC stamp>-<6 hex>`, in at most 200 characters (a longer
+// name fails with ENAMETOOLONG rather than NotFound): the registry's own files (`active.json`,
+// `README.md`) and leftovers are never taken for a model, before any file is touched.
+const ID = /^(?=.{1,200}$)[A-Za-z0-9][A-Za-z0-9._-]*-\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
 /** Lists, saves, activates and loads models in a folder. */
 export class Registry {
@@ -133,11 +135,13 @@ export class Registry {
    * @throws InputError when there is no such model.
    */
   async metadata(id: string): Promise<ModelMetadata> {
-    if (!ID.test(id)) throw new InputError(`Unknown model "${id}"`);
+    if (!ID.test(id)) throw new InputError(`Unknown model "${shownName(id)}"`);
     try {
       return JSON.parse(await Deno.readTextFile(`${this.dir}/${id}/metadata.json`));
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw new InputError(`Unknown model "${id}"`);
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+        throw new InputError(`Unknown model "${shownName(id)}"`);
+      }
       throw new ArtifactError(`Cannot read model "${id}": ${(error as Error).message}`, {
         cause: error,
       });

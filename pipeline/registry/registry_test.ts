@@ -192,6 +192,20 @@ Deno.test("Registry lists, activates and rolls back models", async (t) => {
       assert.deepEqual((await registry.active())["early-C"], a.id);
     });
 
+    await t.step("a registry file or a folder that is not a model is an InputError", async () => {
+      await Deno.writeTextFile(`${dir}/README.md`, "# models\n");
+      await Deno.writeTextFile(`${dir}/early-C-20260101T000000Z-abcdef`, "a file, not a folder");
+      for (const id of ["README.md", "active.json", "early-C-20260101T000000Z-abcdef"]) {
+        await assert.rejects(() => registry.metadata(id), InputError, id);
+      }
+      await assert.rejects(() => registry.metadata("x".repeat(5000)), (error: unknown) => {
+        assert.ok(error instanceof InputError);
+        assert.ok(error.message.length < 200, "the id is cut in the message");
+        return true;
+      });
+      assert.deepEqual(new Set((await registry.list()).map((m) => m.id)).has("README.md"), false);
+    });
+
     await t.step("an unreadable active.json is an ArtifactError naming it", async () => {
       const pointer = `${dir}/active.json`;
       const saved = await Deno.readTextFile(pointer);

@@ -13,16 +13,24 @@ import {
   featureNames,
   loadDataset,
   resolveDataPath,
+  shownName,
 } from "../../pipeline/mod.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError } from "../http_errors.ts";
 
 /**
- * The default source of figure data: the server's training CSV, else the
- * latest upload, read once.
+ * The fewest students a figure's group (a value or a bin) may hold and still be drawn: the
+ * figures are public, so a smaller group's counts and rate are left out.
+ */
+export const FIGURE_MIN_GROUP = 10;
+
+/**
+ * The default source of figure data: the server's configured training CSV, read once. Admin
+ * uploads are never used: they are private to the admin routes, and these figures are public.
  *
  * @param deps The app's dependencies.
  * @returns A function giving the dataset.
+ * @throws HttpError 503 when no training CSV is configured (its paths are logged, not answered).
  */
 export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
   let cached: Promise<Dataset> | undefined;
@@ -32,9 +40,11 @@ export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
       try {
         path = resolveDataPath(deps.config.dataPath);
       } catch (error) {
-        const latest = await deps.datasets.latest();
-        if (!latest) throw error;
-        path = deps.datasets.path(latest.id);
+        deps.logger.log("warn", "No figure data", { detail: (error as Error).message });
+        throw new HttpError(
+          503,
+          "No figure data: the server has no training CSV configured (DROPOUT_DATA or --data)",
+        );
       }
       return await loadDataset(path, deps.spec);
     })();
@@ -62,10 +72,10 @@ export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
       if (!names.includes(feature)) {
         throw new HttpError(
           404,
-          `Unknown feature "${feature}": expected one of ${names.join(", ")}`,
+          `Unknown feature "${shownName(feature)}": expected one of ${names.join(", ")}`,
           {
             issues: [{
-              field: feature,
+              field: shownName(feature),
               expected: `one of ${names.join(", ")}`,
               message: "Unknown feature",
             }],
@@ -74,7 +84,9 @@ export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
       }
       let answer = figures.get(feature);
       if (!answer) {
-        const { figure, interpretation } = featureFigure(dataset, deps.spec, feature);
+        const { figure, interpretation } = featureFigure(dataset, deps.spec, feature, {
+          minGroup: FIGURE_MIN_GROUP,
+        });
         figures.set(feature, answer = { feature, interpretation, figure });
       }
       return c.json(answer);

@@ -5,12 +5,13 @@
  * it, so a large file shows its progress and its first rows while the rest is
  * still being scored. The table shows the highest risks first, filtered by
  * band; rows the server could not score are listed with its reason; the
- * download is exactly the CSV the server sent.
+ * download is the CSV the server sent, its cells neutralised once more so no
+ * spreadsheet runs one as a formula.
  *
  * @module
  */
 import { api, ApiError } from "./api.js";
-import { countLines, CsvParser } from "./csv.js";
+import { countLines, CsvParser, safeCsv } from "./csv.js";
 import { bandBadge, byId, count, h, label, showError } from "./dom.js";
 
 /**
@@ -243,7 +244,7 @@ export function batchView(state) {
   cancel.addEventListener("click", () => running?.abort());
   bandSelect.addEventListener("change", drawTable);
   download.addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob(chunks, { type: "text/csv" }));
+    const url = URL.createObjectURL(new Blob(safeCsv(chunks), { type: "text/csv" }));
     const link = h("a", { href: url, download: fileName, hidden: true });
     document.body.append(link);
     link.click();

@@ -2,8 +2,9 @@
 /**
  * CSV for the browser: a parser fed chunk by chunk as a response streams in
  * (RFC 4180 quoting: fields may hold commas, doubled quotes and newlines, and
- * a chunk may end anywhere, even inside a quote), and a line count of a file
- * to estimate its rows.
+ * a chunk may end anywhere, even inside a quote), a writer that neutralises
+ * cells a spreadsheet would run as formulas, and a line count of a file to
+ * estimate its rows.
  *
  * @module
  */
@@ -81,6 +82,44 @@ export class CsvParser {
     // A blank line is not a record.
     if (record.length > 1 || record[0] !== "") out.push(record);
   }
+}
+
+/** What a spreadsheet may run as a formula when a cell starts with it (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number: a spreadsheet reads it as a number, whatever its sign. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * One CSV field, safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, a tab
+ * or a carriage return gets a leading `'` (plain numbers such as `-3.5` are left as they
+ * are), then the field is quoted when it holds a comma, a quote or a line break. The same rule
+ * as the server's writer, so a cell it neutralised is not changed again.
+ *
+ * @param {string} text The cell.
+ * @returns {string} The field.
+ */
+export function safeField(text) {
+  const cell = FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+}
+
+/**
+ * Rewrites CSV text with every cell passed through {@linkcode safeField}.
+ *
+ * @param {string[]} chunks The text, in any chunking.
+ * @returns {string[]} The rewritten lines, each ending in LF.
+ */
+export function safeCsv(chunks) {
+  const parser = new CsvParser();
+  /** @type {string[]} */
+  const out = [];
+  /** @param {string[][]} records */
+  const write = (records) => {
+    for (const record of records) out.push(record.map(safeField).join(",") + "\n");
+  };
+  for (const chunk of chunks) write(parser.push(chunk));
+  write(parser.end());
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countLines, CsvParser } from "./csv.js";
+import { countLines, CsvParser, safeCsv, safeField } from "./csv.js";
 
 const SCORED =
   "row,Student_ID,probability,at_risk,band,imputed,error\n1,S1,0.213142,true,high,,\n" +
@@ -34,4 +34,23 @@ Deno.test("countLines() counts lines with or without a final newline", async () 
   assert.equal(await countLines(new Blob(["a\nb\nc\n"])), 3);
   assert.equal(await countLines(new Blob(["a\nb\nc"])), 3);
   assert.equal(await countLines(new Blob([])), 0);
+});
+
+Deno.test("safeCsv() neutralises formula cells of the download, once", async (t) => {
+  const scored = 'row,=HYPERLINK("http://x"),probability,error\n' +
+    '1,=cmd|\' /C calc\'!A0,0.5,\n2,-3.5,0.25,\n3,"@SUM(A1),x",,"+1+A1"\n4,\'=ok,0.1,\n';
+  const expected = 'row,"\'=HYPERLINK(""http://x"")",probability,error\n' +
+    "1,'=cmd|' /C calc'!A0,0.5,\n2,-3.5,0.25,\n3,\"'@SUM(A1),x\",,'+1+A1\n4,'=ok,0.1,\n";
+  await t.step("header and cells starting with = + - @ get a quote; numbers do not", () => {
+    for (const at of [0, 7, 40, scored.length]) {
+      assert.equal(safeCsv([scored.slice(0, at), scored.slice(at)]).join(""), expected);
+    }
+  });
+  await t.step("a second pass changes nothing", () => {
+    assert.equal(safeCsv([expected]).join(""), expected);
+  });
+  await t.step("tab and carriage return starts are neutralised too", () => {
+    assert.equal(safeField("\t=1"), "'\t=1");
+    assert.equal(safeField("\r=1"), '"\'\r=1"');
+  });
 });
