@@ -105,6 +105,7 @@ export {
   POLICY_FORMS,
   policyText,
   prCurve,
+  recallAtTop,
   rocAuc,
   rocCurve,
   summarize,
@@ -126,11 +127,26 @@ export {
 export {
   crossValidate,
   type CvFairness,
+  type CvInterval,
   type CvOptions,
+  type CvPredictions,
   type CvReport,
   DEFAULT_CV_POLICY,
   PUBLISHED_PCC,
 } from "./cv.ts";
+export {
+  bootstrapOof,
+  type CvMetric,
+  foldMetrics,
+  OOF_METRICS,
+  type OofBootstrapOptions,
+  type OofMetricName,
+  type OofMetrics,
+  oofMetrics,
+  type OofRun,
+} from "./oof.ts";
+export { correctedResampledTTest, type TTestOptions, type TTestResult } from "./compare.ts";
+export { lnGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSided } from "./student_t.ts";
 export {
   calibrate,
   type Calibration,
