@@ -4,7 +4,7 @@ Reads, from the exchange folder the task wrote:
   features.csv  one row per student, a header of input names, numbers ("nan" when missing)
   folds.json    {"labels": [0/1 ...], "fold_of": [[fold of each row] per run], "seed": int}
 Writes predictions.json:
-  {"versions": {...}, "threads": int,
+  {"versions": {...}, "threads": OpenMP threads per fit,
    "models": {name: {"scores": [[probability of each row] per run],
                      "fit_seconds": [[seconds per fold] per run]}}}
 
@@ -107,7 +107,11 @@ def main(argv):
         return 2
     seed = int(plan["seed"])
 
-    out = {"versions": _versions(names), "threads": os.cpu_count(), "models": {}}
+    out = {
+        "versions": _versions(names),
+        "threads": int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())),
+        "models": {},
+    }
     for name in names:
         scores_by_run = []
         seconds_by_run = []
