@@ -309,3 +309,47 @@ export function summarize(values: number[]): Summary {
   const t = _T975[n - 2] ?? 1.96;
   return { mean, ci95: (t * sd) / Math.sqrt(n), sd, n };
 }
+
+/**
+ * Recall among the top `percent` % of students ranked by score: the share of all positives found
+ * when a school can follow up only that many students. The list holds m = ⌈n · percent / 100⌉
+ * students. Ties are shared, not broken by row order: when the m-th place falls inside a group of
+ * equal scores, the students above the group are all taken and the group's positives count in
+ * proportion to the places left, which is the expected recall under a random tie-break (a
+ * constant score finds `m / n` of the positives).
+ *
+ * @param labels 0/1 labels, 1 = positive.
+ * @param scores Probabilities of the positive class.
+ * @param percent The share of students flagged, in (0, 100].
+ * @returns The recall in [0, 1], or NaN when there are no positives.
+ * @example
+ * ```ts
+ * // Top 50 % of 4 students = 2: 0.9 (positive) and 0.7 (negative) -> 1 of 2 positives.
+ * recallAtTop([1, 0, 1, 0], [0.9, 0.7, 0.4, 0.1], 50); // 0.5
+ * ```
+ */
+export function recallAtTop(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  percent: number,
+): number {
+  if (!(percent > 0 && percent <= 100)) {
+    throw new InputError(`Invalid percent: ${percent}, expected a number in (0, 100]`);
+  }
+  const { steps, positives } = _steps(labels, scores);
+  if (positives === 0) return NaN;
+  // The tolerance keeps 10 % of 100 at exactly 10 places despite binary rounding.
+  const places = Math.max(1, Math.ceil((labels.length * percent) / 100 - 1e-9));
+  let above: _Step = { threshold: Infinity, tp: 0, fp: 0 };
+  for (const step of steps) {
+    const taken = step.tp + step.fp;
+    if (taken >= places) {
+      const aboveCount = above.tp + above.fp;
+      const tied = taken - aboveCount;
+      const found = above.tp + ((step.tp - above.tp) * (places - aboveCount)) / tied;
+      return found / positives;
+    }
+    above = step;
+  }
+  return 1; // unreachable: the last step holds every student
+}

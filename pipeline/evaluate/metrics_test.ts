@@ -8,6 +8,7 @@ import {
   evaluate,
   logLoss,
   prCurve,
+  recallAtTop,
   rocAuc,
   rocCurve,
   summarize,
@@ -156,6 +157,37 @@ Deno.test("logLoss() is the mean negative log-likelihood with clipping", async (
   });
   await t.step("an eps outside (0, 0.5) throws InputError", () => {
     throwsInput(() => logLoss(LABELS, SCORES, 0));
+  });
+});
+
+Deno.test("recallAtTop() counts the positives among the top share of students", async (t) => {
+  await t.step("without ties", () => {
+    // top 25 % of 8 = 2 places: 0.9 (1), 0.8 (1) -> 2 of 4 positives
+    close(recallAtTop(LABELS, SCORES, 25), 2 / 4);
+    // top 50 % = 4 places: 0.9 (1), 0.8 (1), 0.7 (0), 0.6 (1) -> 3 of 4
+    close(recallAtTop(LABELS, SCORES, 50), 3 / 4);
+    close(recallAtTop(LABELS, SCORES, 100), 1);
+  });
+  await t.step("places are rounded up: 10 % of 8 is one place", () => {
+    close(recallAtTop(LABELS, SCORES, 10), 1 / 4);
+  });
+  await t.step("a tie at the cut shares its positives in proportion", () => {
+    // top 50 % of 6 = 3 places: 0.8 holds 2 students (1 positive), then 1 of the 3 places at 0.5,
+    // which hold 2 positives: found = 1 + 2 * 1/3 = 5/3 of 3 positives
+    close(recallAtTop(TIE_LABELS, TIE_SCORES, 50), 5 / 9);
+    // 10 % of 6 -> 1 place inside the 0.8 group: 1 * 1/2 of 3 positives
+    close(recallAtTop(TIE_LABELS, TIE_SCORES, 10), 1 / 6);
+  });
+  await t.step("a constant score finds the share flagged, whatever the row order", () => {
+    const labels = Array.from({ length: 100 }, (_, i) => (i < 20 ? 1 : 0));
+    const flat = new Array(100).fill(0.3);
+    close(recallAtTop(labels, flat, 10), 0.1);
+    close(recallAtTop(labels.toReversed(), flat, 20), 0.2);
+  });
+  await t.step("no positives gives NaN and a percent outside (0, 100] throws", () => {
+    ok(Number.isNaN(recallAtTop([0, 0, 0], [0.1, 0.2, 0.3], 50)));
+    throwsInput(() => recallAtTop(LABELS, SCORES, 0), "percent");
+    throwsInput(() => recallAtTop(LABELS, SCORES, 101), "percent");
   });
 });
 

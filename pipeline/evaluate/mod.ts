@@ -16,6 +16,7 @@ export {
   logLoss,
   type Metrics,
   prCurve,
+  recallAtTop,
   rocAuc,
   rocCurve,
   summarize,
@@ -40,3 +41,16 @@ export {
 } from "./fairness.ts";
 export { bootstrapIntervals, CI_METRICS, type Interval } from "./intervals.ts";
 export { type Importance, permutationImportance, PUBLISHED_TOP_INPUTS } from "./importance.ts";
+export {
+  bootstrapOof,
+  type CvMetric,
+  foldMetrics,
+  OOF_METRICS,
+  type OofBootstrapOptions,
+  type OofMetricName,
+  type OofMetrics,
+  oofMetrics,
+  type OofRun,
+} from "./oof.ts";
+export { correctedResampledTTest, type TTestOptions, type TTestResult } from "./compare.ts";
+export { lnGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSided } from "./student_t.ts";

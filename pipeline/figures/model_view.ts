@@ -10,7 +10,7 @@
 import type { ModelMetadata } from "../registry/metadata.ts";
 import type { CvReport } from "../train/cv.ts";
 import type { Importance } from "../evaluate/importance.ts";
-import type { Metrics } from "../evaluate/metrics.ts";
+import type { Metrics, Summary } from "../evaluate/metrics.ts";
 import { baseLayout, COLOR, PALETTE, paletteColor as color, type PlotlyFigure } from "./style.ts";
 
 /** The parts of a model's metadata the figures read. */
@@ -111,15 +111,17 @@ export function metricsFigure(
 }
 
 /**
- * Cross-validated percent correct (mean ± 95 % interval over runs) of each
- * profile beside Cortez & Silva (2008), Table 3: their best model and the
+ * Cross-validated percent correct (mean over runs ± half the 95 % bootstrap interval over
+ * students) of each profile beside Cortez & Silva (2008), Table 3: their best model and the
  * naive baseline.
  *
  * @param reports One report per profile from `crossValidate`.
  * @returns The figure.
  */
 export function cvFigure(
-  reports: Pick<CvReport, "profile" | "folds" | "runs" | "pcc" | "published">[],
+  reports: (Pick<CvReport, "profile" | "folds" | "runs" | "published"> & {
+    pcc: Summary;
+  })[],
 ): PlotlyFigure {
   const x = reports.map((r) => r.profile);
   const published = (key: "best" | "naive") => reports.map((r) => r.published?.[key] ?? null);

@@ -4,14 +4,19 @@
  * part only, early stopping and the threshold use a stratified holdout of that
  * part, and the test fold is seen once, for scoring.
  *
+ * Each metric is that of a run's pooled out-of-fold predictions, averaged over runs, with a 95 %
+ * interval from a stratified bootstrap over students of those predictions (see `oof.ts`): the
+ * uncertainty of the estimate, which the spread over runs (kept as `over_runs`) is not.
+ *
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
 import { type DatasetSpec, profileOf } from "../data/spec.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
 import { repeatedStratifiedKFold, stratifiedHoldout } from "../data/split.ts";
-import { evaluate, summarize, type Summary } from "../evaluate/metrics.ts";
+import { summarize, type Summary } from "../evaluate/metrics.ts";
 import { type ThresholdPolicy } from "../evaluate/thresholds.ts";
+import { bootstrapOof, type CvMetric } from "../evaluate/oof.ts";
 import { fitOnRows, scoreRows } from "./fit.ts";
 import { deriveSeed } from "../core/random.ts";
 import { DEFAULT_SENSITIVE, fairnessReport } from "../evaluate/fairness.ts";
@@ -58,6 +63,38 @@ export interface CvOptions {
   sensitive?: string[];
   /** Called after each fold. */
   onFold?: (done: number, total: number) => void;
+  /** Bootstrap resamples of the out-of-fold predictions (default 1,000; 0 skips the intervals). */
+  resamples?: number;
+  /** Return the out-of-fold predictions and the fold assignment (default false). */
+  predictions?: boolean;
+}
+
+/**
+ * The out-of-fold predictions of every run, indexed `[run][row]` over the data's rows, so another
+ * model can be scored on exactly the same folds.
+ */
+export interface CvPredictions {
+  /** The test fold (0-based) of each row in each run. */
+  fold_of: number[][];
+  /** The (calibrated) probability from the fold that did not see the row. */
+  scores: number[][];
+  /** The 0/1 decision at that fold's threshold. */
+  decided: number[][];
+  /** Each fold's threshold, `[run][fold]`. */
+  thresholds: number[][];
+  /** Seconds to fit each fold's pipeline (preprocessor, network, calibration), `[run][fold]`. */
+  fit_seconds: number[][];
+}
+
+/** How the intervals of a {@linkcode CvReport} were made. */
+export interface CvInterval {
+  method: "stratified bootstrap over students of the out-of-fold predictions";
+  /** Each resample draws the same students for every run and averages the runs' metrics. */
+  runs: "averaged per resample";
+  resamples: number;
+  /** 2.5th and 97.5th percentiles of the resampled values. */
+  level: 0.95;
+  seed: number;
 }
 
 /**
@@ -71,36 +108,55 @@ export interface CvFairness {
   demographic_parity_difference: Summary;
 }
 
-/** The cross-validation report (also the `--json` line of `deno task cv`). */
+/**
+ * The cross-validation report (also the `--json` line of `deno task cv`). Every metric is a
+ * {@linkcode CvMetric}: the mean over runs of the pooled out-of-fold metric, `low`/`high` and
+ * `ci95` from the bootstrap over students, and the spread over runs in `over_runs`.
+ */
 export interface CvReport {
   profile: string;
   folds: number;
   runs: number;
   seed: number;
-  /** Percent correct, per run over all its folds, then summarised over runs. */
-  pcc: Summary;
-  balanced_accuracy: Summary;
-  roc_auc: Summary;
-  f1: Summary;
+  /** Percent correct of the decisions at each fold's threshold. */
+  pcc: CvMetric;
+  balanced_accuracy: CvMetric;
+  roc_auc: CvMetric;
+  /** Average precision (area under the precision-recall curve). */
+  pr_auc: CvMetric;
+  f1: CvMetric;
+  /** Mean squared error of the probabilities. */
+  brier: CvMetric;
   /** Log loss of the pooled out-of-fold (calibrated) probabilities: tuning's default criterion. */
-  log_loss: Summary;
-  /** Equalized-odds and demographic-parity differences per sensitive column. */
+  log_loss: CvMetric;
+  /** Recall among the 10 % of students with the highest scores (ties shared, see `recallAtTop`). */
+  recall_at_10: CvMetric;
+  /** Recall among the top 20 %. */
+  recall_at_20: CvMetric;
+  /** How the intervals were made. */
+  interval: CvInterval;
+  /** Equalized-odds and demographic-parity differences per sensitive column, over runs. */
   fairness: CvFairness[];
   /** The threshold policy the folds used. */
   policy: ThresholdPolicy;
   /** The model parameters every fold used. */
   params: ModelParams;
   published?: { setup: string; best: number; naive: number };
+  /** Present when asked for with `predictions: true`. */
+  predictions?: CvPredictions;
   seconds: number;
 }
+
+/** Keeps the bootstrap's stream apart from the folds' for the same user seed. */
+const BOOTSTRAP_STREAM = 11;
 
 /**
  * Runs repeated stratified k-fold cross-validation of a profile.
  *
  * @param data The dataset (with labels).
  * @param spec The dataset spec.
- * @param options Folds, runs, seed and model settings.
- * @returns Mean and 95 % interval of each metric over the runs.
+ * @param options Folds, runs, seed, model settings, resamples and whether to return predictions.
+ * @returns Each metric's mean over runs, its bootstrap interval and its spread over runs.
  */
 export async function crossValidate(
   data: Dataset,
@@ -119,16 +175,19 @@ export async function crossValidate(
   const labels = new Uint8Array(data.rows);
   const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => data.cells[c]);
   const gaps = sensitive.map(() => ({ eod: [] as number[], dpd: [] as number[] }));
-  const perRun: {
-    pcc: number;
-    balanced_accuracy: number;
-    roc_auc: number;
-    f1: number;
-    log_loss: number;
-  }[] = [];
+  const oof: CvPredictions = {
+    fold_of: [],
+    scores: [],
+    decided: [],
+    thresholds: [],
+    fit_seconds: [],
+  };
   for (let run = 0; run < runs; run++) {
     const scores = new Float32Array(data.rows);
     const decided = new Float32Array(data.rows);
+    const foldOf = new Array<number>(data.rows);
+    const thresholds: number[] = [];
+    const fitSeconds: number[] = [];
     for (const fold of plan.filter((f) => f.run === run)) {
       const foldSeed = deriveSeed(seed, run, fold.fold);
       const { fit, holdout } = stratifiedHoldout(
@@ -137,6 +196,7 @@ export async function crossValidate(
         options.holdout ?? 0.15,
         foldSeed,
       );
+      const fitStarted = performance.now();
       const fitted = await fitOnRows(data, spec, fit, holdout, {
         profile: name,
         seed: foldSeed,
@@ -144,42 +204,59 @@ export async function crossValidate(
         policy,
         calibrate: options.calibrate,
       });
+      fitSeconds.push((performance.now() - fitStarted) / 1000);
       const threshold = fitted.threshold;
+      thresholds.push(threshold);
       const test = scoreRows(fitted, data, fold.test);
       fold.test.forEach((row, i) => {
         scores[row] = test.scores[i];
         decided[row] = test.scores[i] >= threshold ? 1 : 0;
         labels[row] = test.labels[i];
+        foldOf[row] = fold.fold;
       });
       fitted.classifier.dispose();
       options.onFold?.(run * folds + fold.fold + 1, runs * folds);
     }
-    // Pool the run's out-of-fold predictions; `decided` already holds each fold's own threshold.
-    const m = evaluate(labels, decided, 0.5);
+    // `decided` already holds each fold's own threshold.
     sensitive.forEach((column, i) => {
       const f = fairnessReport(column, data.cells[column], labels, decided);
       gaps[i].eod.push(f.equalized_odds_difference);
       gaps[i].dpd.push(f.demographic_parity_difference);
     });
-    const probabilistic = evaluate(labels, scores, 0.5);
-    perRun.push({
-      pcc: 100 * m.accuracy,
-      balanced_accuracy: m.balanced_accuracy,
-      roc_auc: probabilistic.roc_auc,
-      f1: m.f1,
-      log_loss: probabilistic.log_loss,
-    });
+    oof.fold_of.push(foldOf);
+    oof.scores.push(Array.from(scores));
+    oof.decided.push(Array.from(decided));
+    oof.thresholds.push(thresholds);
+    oof.fit_seconds.push(fitSeconds);
   }
+  const resamples = options.resamples ?? 1000;
+  const bootSeed = deriveSeed(seed, BOOTSTRAP_STREAM);
+  const m = bootstrapOof(
+    labels,
+    oof.scores.map((scores, r) => ({ scores, decided: oof.decided[r] })),
+    { resamples, seed: bootSeed },
+  );
   return {
     profile: name,
     folds,
     runs,
     seed,
-    pcc: summarize(perRun.map((r) => r.pcc)),
-    balanced_accuracy: summarize(perRun.map((r) => r.balanced_accuracy)),
-    roc_auc: summarize(perRun.map((r) => r.roc_auc)),
-    f1: summarize(perRun.map((r) => r.f1)),
-    log_loss: summarize(perRun.map((r) => r.log_loss)),
+    pcc: m.pcc,
+    balanced_accuracy: m.balanced_accuracy,
+    roc_auc: m.roc_auc,
+    pr_auc: m.pr_auc,
+    f1: m.f1,
+    brier: m.brier,
+    log_loss: m.log_loss,
+    recall_at_10: m.recall_at_10,
+    recall_at_20: m.recall_at_20,
+    interval: {
+      method: "stratified bootstrap over students of the out-of-fold predictions",
+      runs: "averaged per resample",
+      resamples,
+      level: 0.95,
+      seed: bootSeed,
+    },
     fairness: sensitive.map((column, i) => ({
       column,
       equalized_odds_difference: summarize(gaps[i].eod),
@@ -188,6 +265,7 @@ export async function crossValidate(
     policy,
     params,
     published: PUBLISHED_PCC[name],
+    ...(options.predictions ? { predictions: oof } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { crossValidate, PUBLISHED_PCC } from "./cv.ts";
-import { InputError, loadDataset, loadSpec, resolveDataPath } from "../mod.ts";
+import {
+  InputError,
+  loadDataset,
+  loadSpec,
+  repeatedStratifiedKFold,
+  resolveDataPath,
+  rocAuc,
+} from "../mod.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const spec = await loadSpec(`${ROOT}/data/specs/student_dropout.json`);
@@ -29,7 +36,18 @@ Deno.test("crossValidate() summarises each metric over the runs", async (t) => {
   });
 
   await t.step("every summary is over n = 2 runs, with a mean inside its range", () => {
-    for (const key of ["pcc", "balanced_accuracy", "roc_auc", "f1"] as const) {
+    for (
+      const key of [
+        "pcc",
+        "balanced_accuracy",
+        "roc_auc",
+        "f1",
+        "pr_auc",
+        "brier",
+        "recall_at_10",
+        "recall_at_20",
+      ] as const
+    ) {
       const s = report[key];
       assert.equal(s.n, 2, key);
       assert.ok(s.ci95 >= 0 && s.sd >= 0, key);
@@ -50,6 +68,17 @@ Deno.test("crossValidate() summarises each metric over the runs", async (t) => {
       }
     },
   );
+
+  await t.step("each interval is the bootstrap over students, around the mean over runs", () => {
+    for (const key of ["pcc", "roc_auc", "pr_auc", "brier", "log_loss", "recall_at_10"] as const) {
+      const s = report[key];
+      assert.ok(s.low <= s.mean && s.mean <= s.high, `${key}: ${s.low} ${s.mean} ${s.high}`);
+      assert.equal(s.ci95, (s.high - s.low) / 2, key);
+      assert.deepEqual([s.over_runs.n, s.over_runs.sd, s.over_runs.mean], [s.n, s.sd, s.mean]);
+    }
+    assert.equal(report.interval.resamples, 1000);
+    assert.equal(report.predictions, undefined, "predictions only when asked for");
+  });
 
   await t.step("PCC is a percentage, not a fraction", () => {
     assert.ok(report.pcc.mean > 1, `${report.pcc.mean}`);
@@ -106,7 +135,9 @@ Deno.test("crossValidate() carries the published figures of the early-* profiles
       });
       assert.deepEqual(report.published, expected[profile]);
       assert.equal(report.pcc.n, 1);
-      assert.equal(report.pcc.ci95, 0);
+      // One run has no spread over runs, but its estimate still has a bootstrap interval.
+      assert.equal(report.pcc.over_runs.ci95, 0);
+      assert.ok(report.pcc.ci95 > 0);
     });
   }
 
@@ -118,6 +149,44 @@ Deno.test("crossValidate() carries the published figures of the early-* profiles
       model: { epochs: 1 },
     });
     assert.equal(report.published, undefined);
+  });
+});
+
+Deno.test("crossValidate() returns its out-of-fold predictions and folds on request", async (t) => {
+  const report = await crossValidate(data, spec, {
+    profile: "early-C",
+    folds: 3,
+    runs: 2,
+    seed: 5,
+    model: { epochs: 1 },
+    predictions: true,
+    resamples: 50,
+  });
+  const p = report.predictions!;
+
+  await t.step("the folds are those of repeatedStratifiedKFold with the same seed", () => {
+    const plan = repeatedStratifiedKFold(data.labels, { folds: 3, runs: 2, seed: 5 });
+    for (const fold of plan) {
+      assert.ok(fold.test.every((row) => p.fold_of[fold.run][row] === fold.fold));
+    }
+  });
+
+  await t.step("every row has a probability, a decision and a fit time per fold", () => {
+    assert.equal(p.scores.length, 2);
+    for (let run = 0; run < 2; run++) {
+      assert.equal(p.scores[run].length, data.rows);
+      assert.ok(p.scores[run].every((s) => s >= 0 && s <= 1));
+      assert.ok(p.decided[run].every((d, i) => d === (p.scores[run][i] >= 0.5 ? 1 : 0)));
+      assert.equal(p.fit_seconds[run].length, 3);
+      assert.ok(p.fit_seconds[run].every((s) => s > 0));
+      assert.deepEqual(p.thresholds[run], [0.5, 0.5, 0.5]);
+    }
+  });
+
+  await t.step("the report's metrics are those of the predictions", () => {
+    const auc = p.scores.map((s) => rocAuc(data.labels, s));
+    assert.equal(report.roc_auc.mean, (auc[0] + auc[1]) / 2);
+    assert.equal(report.interval.resamples, 50);
   });
 });
 

@@ -17,7 +17,9 @@ export {
 export {
   crossValidate,
   type CvFairness,
+  type CvInterval,
   type CvOptions,
+  type CvPredictions,
   type CvReport,
   DEFAULT_CV_POLICY,
   PUBLISHED_PCC,

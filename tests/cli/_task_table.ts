@@ -13,6 +13,7 @@ import { type Command, PIPELINE_COMMANDS, usageLine } from "../../pipeline/mod.t
 import { SERVE, START } from "../../server/commands.ts";
 import { BENCH } from "../../bench/main.ts";
 import { NOTEBOOKS_COMMAND } from "../../notebooks/run_main.ts";
+import { PEERS_COMMAND } from "../../bench/peers/main.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** The markers around the table in README.md. */
@@ -20,7 +21,14 @@ export const BEGIN = "<!-- task table: made by tests/cli/_task_table.ts -->";
 export const END = "<!-- end of task table -->";
 
 /** Every task a user runs with options, in the README's order. */
-export const COMMANDS: Command[] = [START, SERVE, ...PIPELINE_COMMANDS, NOTEBOOKS_COMMAND, BENCH];
+export const COMMANDS: Command[] = [
+  START,
+  SERVE,
+  ...PIPELINE_COMMANDS,
+  NOTEBOOKS_COMMAND,
+  BENCH,
+  PEERS_COMMAND,
+];
 
 /**
  * The table's rows: the usage of each task and what it does.

@@ -239,6 +239,12 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
     "balanced_accuracy",
     "roc_auc",
     "f1",
+    "pr_auc",
+    "brier",
+    "log_loss",
+    "recall_at_10",
+    "recall_at_20",
+    "interval",
     "fairness",
     "policy",
     "params",
@@ -257,11 +263,28 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
     1,
     42,
   ]);
-  for (const key of ["pcc", "balanced_accuracy", "roc_auc", "f1"]) {
-    assert.deepEqual(Object.keys(report[key]), ["mean", "ci95"], key);
+  // ci95 is now the half-width of the bootstrap interval over students, which one run has too;
+  // the spread over runs that used to be ci95 (0 for one run) is kept as over_runs.
+  const metrics = [
+    "pcc",
+    "balanced_accuracy",
+    "roc_auc",
+    "f1",
+    "pr_auc",
+    "brier",
+    "log_loss",
+    "recall_at_10",
+    "recall_at_20",
+  ];
+  for (const key of metrics) {
+    assert.deepEqual(Object.keys(report[key]), ["mean", "ci95", "low", "high", "over_runs"], key);
     assert.ok(Number.isFinite(report[key].mean), key);
-    assert.equal(report[key].ci95, 0, `${key}: one run has no spread`);
+    assert.equal(report[key].over_runs.ci95, 0, `${key}: one run has no spread`);
+    assert.ok(report[key].low <= report[key].mean && report[key].mean <= report[key].high, key);
+    assert.ok(report[key].ci95 > 0, `${key}: the bootstrap interval has width`);
   }
+  assert.equal(report.interval.resamples, 1000);
+  assert.match(run.stdout, /ROC-AUC +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] {2}sd over runs 0\.000/);
   assert.ok(report.pcc.mean > 50 && report.pcc.mean <= 100, `PCC ${report.pcc.mean}`);
   assert.deepEqual(report.published, { setup: "C", best: 85, naive: 84.6 });
   assert.match(run.stdout, /Cortez & Silva 2008, setup C: best PCC 85, naive 84.6/);
