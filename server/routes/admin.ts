@@ -17,7 +17,7 @@ import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { TrainBody } from "../schemas.ts";
-import { limit, readForm, readJson } from "./predict.ts";
+import { limit, readForm, readJson } from "../request.ts";
 
 /**
  * Reads an uploaded CSV: a multipart field `file`, or the raw body.

@@ -10,7 +10,7 @@
  */
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
-import { limit, readJson } from "./predict.ts";
+import { limit, readJson } from "../request.ts";
 
 /**
  * Builds the benchmark routes.

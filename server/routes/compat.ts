@@ -13,7 +13,8 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { Student } from "../schemas.ts";
 import { readUpload, trainingData } from "./admin.ts";
-import { limit, predictRecords, readForm, readJson } from "./predict.ts";
+import { predictRecords } from "../predictions.ts";
+import { limit, readForm, readJson } from "../request.ts";
 
 /** The profile the original clients are answered with. */
 export const COMPAT_PROFILE = "seed";
