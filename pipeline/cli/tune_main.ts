@@ -37,8 +37,16 @@ await runMain(async () => {
         policyText(policy)
       }), ${report.seconds.toFixed(0)} s`,
   );
+  const pooled = n.pooled;
   console.log(
-    `  nested PCC ${n.pcc.mean.toFixed(2)} ± ${n.pcc.ci95.toFixed(2)}, ROC-AUC ${
+    `  nested (pooled outer folds): log loss ${pooled.log_loss.toFixed(4)}, Brier ${
+      pooled.brier.toFixed(4)
+    }, ROC-AUC ${pooled.roc_auc.toFixed(3)}, PR-AUC ${pooled.pr_auc.toFixed(3)}, PCC ${
+      pooled.pcc.toFixed(2)
+    }`,
+  );
+  console.log(
+    `  nested PCC over outer folds ${n.pcc.mean.toFixed(2)} ± ${n.pcc.ci95.toFixed(2)}, ROC-AUC ${
       n.roc_auc.mean.toFixed(3)
     }, balanced accuracy ${n.balanced_accuracy.mean.toFixed(3)}`,
   );
@@ -47,31 +55,50 @@ await runMain(async () => {
       `  Cortez & Silva 2008, setup ${report.published.setup}: best PCC ${report.published.best}`,
     );
   }
-  console.log("  candidates on all rows (inner CV):");
+  console.log("  candidates on all rows (inner CV; * chosen, + least log loss):");
   report.candidates.forEach((c, i) => {
+    const mark = i === report.chosen ? "*" : i === report.best ? "+" : " ";
     console.log(
-      `  ${i === report.chosen ? "*" : " "} ${JSON.stringify(c.params).padEnd(60)} log loss ${
+      `  ${mark} ${String(i + 1).padStart(2)} ${JSON.stringify(c.params).padEnd(60)} log loss ${
         c.log_loss.toFixed(4)
-      }  PCC ${c.pcc.toFixed(2)}  ROC-AUC ${c.roc_auc.toFixed(3)}`,
+      } ± ${c.log_loss_se.toFixed(4)}  Brier ${c.brier.toFixed(4)}  ROC-AUC ${
+        c.roc_auc.toFixed(3)
+      }  PR-AUC ${c.pr_auc.toFixed(3)}  PCC ${c.pcc.toFixed(2)}`,
     );
   });
+  console.log(`  chose candidate ${report.chosen + 1}: ${report.reason}`);
+  const outerChoices = n.choices.map((c) => c + 1).join(", ");
+  const agree = n.choices.filter((c) => c === report.chosen).length;
+  console.log(
+    `  the outer folds' searches chose candidates ${outerChoices} (${agree} of ${n.choices.length} the same)`,
+  );
   if (opts.write) {
     const raw = JSON.parse(await Deno.readTextFile(specPath));
     raw.profiles[report.profile].model = report.space[report.chosen];
     raw.profiles[report.profile].tuning = {
       criterion: report.criterion,
+      rule: report.criterion === "log_loss" ? "one standard error" : "best",
       seed: report.seed,
       outer_folds: report.outer_folds,
       inner_folds: report.inner_folds,
       inner_runs: report.inner_runs,
       policy: policyText(policy),
       space: report.space,
+      chosen: report.chosen + 1,
+      reason: report.reason,
+      outer_choices: n.choices.map((c) => c + 1),
+      nested: pooled,
       nested_pcc: { mean: n.pcc.mean, ci95: n.pcc.ci95 },
       nested_roc_auc: { mean: n.roc_auc.mean, ci95: n.roc_auc.ci95 },
       tuned: new Date().toISOString().slice(0, 10),
     };
     await writeFileAtomic(specPath, JSON.stringify(raw, null, 2) + "\n");
-    console.log(`Recorded the chosen settings in ${specPath} (profile ${report.profile})`);
+    console.log(
+      `Wrote to ${specPath}, profile ${report.profile}: model = ${
+        JSON.stringify(report.space[report.chosen])
+      } (candidate ${report.chosen + 1}; ${report.reason}), and the tuning record with the ` +
+        `nested figures above`,
+    );
   }
   if (opts.json) console.log(JSON.stringify(report));
 });

@@ -28,10 +28,35 @@ export interface TreeReasonOptions {
 
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
 
+/** One row's contributions carried onto the probability scale, with the two ends they join. */
+interface _OnProbability {
+  /** The model's probability of the row (before calibration). */
+  p: number;
+  /** The expected probability over the training rows. */
+  p0: number;
+  /** One contribution per column, adding up to `p - p0`. */
+  contributions: Float64Array;
+}
+
+/** Carries one model's native TreeSHAP values onto its probability, keeping their sum exact. */
+function _onProbability(model: TabularClassifier, row: Float32Array): _OnProbability {
+  const { base, contributions, space } = model.explain(row);
+  let native = base;
+  for (const c of contributions) native += c;
+  if (space === "probability") return { p: native, p0: base, contributions };
+  const p = sigmoid(native);
+  const p0 = sigmoid(base);
+  const gap = native - base;
+  const scale = Math.abs(gap) > 1e-12 ? (p - p0) / gap : p * (1 - p);
+  return { p, p0, contributions: contributions.map((c) => c * scale) };
+}
+
 /**
- * Explains encoded rows of a tree ensemble.
+ * Explains encoded rows of a tree ensemble, or of several averaged (a blend): each member's
+ * contributions are carried onto its probability, averaged like the probabilities, then carried
+ * onto the calibrated probability.
  *
- * @param model The fitted trees.
+ * @param models The fitted trees (one model, or the members of a blend, averaged).
  * @param x Encoded rows, row-major.
  * @param options Feature groups, shown values and the calibration.
  * @returns One explanation per row: `baseline` is the calibrated expected probability, `raw` the
@@ -39,31 +64,30 @@ const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
  *   minus `baseline`.
  */
 export function treeReasons(
-  model: TabularClassifier,
+  models: TabularClassifier | TabularClassifier[],
   x: Float32Array,
   options: TreeReasonOptions,
 ): Explanation[] {
+  const members = Array.isArray(models) ? models : [models];
   const width = options.groups.reduce((w, g) => Math.max(w, g.end), 0);
   const rows = width === 0 ? 0 : x.length / width;
   const out: Explanation[] = [];
   for (let r = 0; r < rows; r++) {
-    const { base, contributions, space } = model.explain(x.subarray(r * width, (r + 1) * width));
-    let native = base;
-    for (const c of contributions) native += c;
-    const toProbability = space === "margin" ? sigmoid : (v: number) => v;
-    const raw = toProbability(native);
+    const row = x.subarray(r * width, (r + 1) * width);
+    const parts = members.map((m) => _onProbability(m, row));
+    const k = parts.length;
+    const raw = parts.reduce((a, e) => a + e.p, 0) / k;
+    const p0 = parts.reduce((a, e) => a + e.p0, 0) / k;
     const q = calibrate(options.calibration, raw);
-    const q0 = calibrate(options.calibration, toProbability(base));
-    const gap = native - base;
-    // The one factor that carries the native contributions onto the calibrated probability; where
-    // they cancel (the row is scored as the expected student), the slope at the row carries them.
-    const scale = Math.abs(gap) > 1e-12
-      ? (q - q0) / gap
-      : _slope(options.calibration, native, space);
+    const q0 = calibrate(options.calibration, p0);
+    const gap = raw - p0;
+    // The one factor that carries the contributions onto the calibrated probability; where they
+    // cancel (the row is scored as the expected student), the slope at the row carries them.
+    const scale = Math.abs(gap) > 1e-12 ? (q - q0) / gap : _slope(options.calibration, raw);
     const reasons = options.groups.map((g, j): Reason => {
       let sum = 0;
-      for (let k = g.start; k < g.end; k++) sum += contributions[k];
-      const contribution = scale * sum;
+      for (const e of parts) for (let c = g.start; c < g.end; c++) sum += e.contributions[c];
+      const contribution = (scale * sum) / k;
       return {
         feature: g.feature,
         value: options.values[r]?.[j] ?? null,
@@ -77,9 +101,9 @@ export function treeReasons(
   return out;
 }
 
-/** The derivative of the calibrated probability with respect to the native output. */
-function _slope(calibration: Calibration, native: number, space: "probability" | "margin"): number {
+/** The derivative of the calibrated probability at a probability. */
+function _slope(calibration: Calibration, p: number): number {
   const h = 1e-6;
-  const f = (v: number) => calibrate(calibration, space === "margin" ? sigmoid(v) : v);
-  return (f(native + h) - f(native - h)) / (2 * h);
+  return (calibrate(calibration, Math.min(1, p + h)) - calibrate(calibration, Math.max(0, p - h))) /
+    (Math.min(1, p + h) - Math.max(0, p - h));
 }

@@ -18,7 +18,7 @@ import {
 } from "./trees/mod.ts";
 
 /** The model families. */
-export const FAMILIES = ["mlp", "forest", "gbm"] as const;
+export const FAMILIES = ["mlp", "forest", "gbm", "blend"] as const;
 
 /** A model family. */
 export type Family = (typeof FAMILIES)[number];
@@ -60,6 +60,36 @@ export class TreeModel implements FittedModel {
   dispose(): void {}
 }
 
+/**
+ * A forest and boosted trees fitted on the same rows, their probabilities averaged: the two err in
+ * different ways (the forest's averages shrink towards the middle, boosting's sharpen), so their
+ * mean is often better calibrated and ranked than either.
+ */
+export class BlendModel implements FittedModel {
+  readonly family = "blend" as const;
+  /**
+   * @param forest The forest.
+   * @param gbm The boosted trees.
+   */
+  constructor(readonly forest: TreeModel, readonly gbm: TreeModel) {}
+
+  /**
+   * The mean of the members' probabilities.
+   *
+   * @param x Encoded rows, row-major.
+   * @param rows How many rows `x` holds.
+   * @returns One probability per row.
+   */
+  predictProba(x: Float32Array, rows: number): Float32Array {
+    const a = this.forest.predictProba(x, rows);
+    const b = this.gbm.predictProba(x, rows);
+    return a.map((p, i) => (p + b[i]) / 2);
+  }
+
+  /** Nothing to free. */
+  dispose(): void {}
+}
+
 /** Options of {@linkcode fitModel}. */
 export interface FitModelOptions {
   /** Seed of every random choice of the fit. */
@@ -96,11 +126,70 @@ export async function fitModel(
     });
     return { model, prior: priorCorrection(classWeights(params, y)) };
   }
-  const trees = params.family === "forest"
-    ? new RandomForestClassifier(params.trees)
-    : new GradientBoostingClassifier(params.trees);
-  trees.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
-  return { model: new TreeModel(params.family, trees), prior: { method: "none" } };
+  const fitTrees = (family: "forest" | "gbm", settings: Record<string, unknown>) => {
+    const trees = family === "forest"
+      ? new RandomForestClassifier(settings)
+      : new GradientBoostingClassifier(settings);
+    trees.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
+    return new TreeModel(family, trees);
+  };
+  const none: Calibration = { method: "none" };
+  if (params.family !== "blend") {
+    return { model: fitTrees(params.family, params.trees), prior: none };
+  }
+  const { forest = {}, gbm = {} } = params.trees as Record<string, Record<string, unknown>>;
+  return { model: new BlendModel(fitTrees("forest", forest), fitTrees("gbm", gbm)), prior: none };
+}
+
+/**
+ * Refits a tree ensemble on more rows once held-out rows have served it: they chose the
+ * calibration, the threshold and, for boosting, the number of rounds, and need not be lost to the
+ * model itself. A forest grows again with the same settings; boosting runs the rounds early
+ * stopping kept, with no more stopping. The network is returned as it is: its stopping epoch and
+ * its calibration belong to the weights it has.
+ *
+ * @param params The model parameters of the first fit.
+ * @param model The model of the first fit.
+ * @param x Every training row, encoded (the first fit's rows and the held-out ones).
+ * @param y Their labels.
+ * @param options Seed and width of the first fit.
+ * @returns The refitted model (the first one for the network).
+ */
+export function refitModel(
+  params: ModelParams,
+  model: FittedModel,
+  x: Float32Array,
+  y: Uint8Array,
+  options: { seed: number; width: number },
+): FittedModel {
+  if (model instanceof BlendModel) {
+    const { forest = {}, gbm = {} } = params.trees as Record<string, Record<string, unknown>>;
+    return new BlendModel(
+      refitModel(
+        { ...params, family: "forest", trees: forest },
+        model.forest,
+        x,
+        y,
+        options,
+      ) as TreeModel,
+      refitModel({ ...params, family: "gbm", trees: gbm }, model.gbm, x, y, options) as TreeModel,
+    );
+  }
+  if (!(model instanceof TreeModel)) return model;
+  const trees = model.model instanceof GradientBoostingClassifier
+    ? new GradientBoostingClassifier({ ...params.trees, nRounds: _keptRounds(model.model) })
+    : new RandomForestClassifier(params.trees);
+  trees.fit(x, y, { d: options.width, seed: options.seed });
+  return new TreeModel(model.family, trees);
+}
+
+/** The rounds early stopping kept: the round of least validation loss. */
+function _keptRounds(model: GradientBoostingClassifier): number {
+  const losses = model.validationLoss;
+  if (losses.length === 0) return model.params.nRounds;
+  let best = 0;
+  for (let i = 1; i < losses.length; i++) if (losses[i] < losses[best]) best = i;
+  return best + 1;
 }
 
 /** The files a fitted model is saved as, by name. */
@@ -119,6 +208,9 @@ export async function modelFiles(model: FittedModel): Promise<ModelFiles> {
     return { "model.json": JSON.stringify(modelJson), "weights.bin": weights };
   }
   if (model instanceof TreeModel) return { "trees.json": JSON.stringify(model.model) };
+  if (model instanceof BlendModel) {
+    return { "trees.json": JSON.stringify({ blend: [model.forest.model, model.gbm.model] }) };
+  }
   throw new InputError(`Cannot save a model of family "${model.family}"`);
 }
 
@@ -138,11 +230,20 @@ export async function loadModel(
     const modelJson = JSON.parse(new TextDecoder().decode(await read("model.json")));
     return await MlpClassifier.fromArtifacts({ modelJson, weights: await read("weights.bin") });
   }
-  let json: TreeModelJSON;
+  let json: TreeModelJSON & { blend?: TreeModelJSON[] };
   try {
     json = JSON.parse(new TextDecoder().decode(await read("trees.json")));
   } catch (cause) {
     throw new ArtifactError(`Cannot read trees.json: ${(cause as Error).message}`, { cause });
+  }
+  if (family === "blend") {
+    if (!Array.isArray(json.blend) || json.blend.length !== 2) {
+      throw new ArtifactError("Cannot read trees.json: a blend needs its forest and boosted trees");
+    }
+    return new BlendModel(
+      new TreeModel("forest", treeModelFromJSON(json.blend[0])),
+      new TreeModel("gbm", treeModelFromJSON(json.blend[1])),
+    );
   }
   return new TreeModel(family, treeModelFromJSON(json));
 }

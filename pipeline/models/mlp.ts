@@ -22,11 +22,14 @@ import {
  * family shares (cut points, feature selection, calibration).
  */
 export interface ModelParams {
-  /** `mlp` (tfjs; the default of a saved model without a family), `forest` or `gbm`. */
-  family: "mlp" | "forest" | "gbm";
+  /**
+   * `mlp` (tfjs; the family of a saved model that names none), `forest`, `gbm`, or `blend`: the
+   * mean probability of a forest and boosted trees.
+   */
+  family: "mlp" | "forest" | "gbm" | "blend";
   /**
    * Settings of the `forest` (`RandomForestParams`) or `gbm` (`GradientBoostingParams`) family,
-   * over their defaults; ignored by the MLP.
+   * over their defaults; a `blend` takes `{ forest: {…}, gbm: {…} }`. Ignored by the MLP.
    */
   trees: Record<string, unknown>;
   /** Units of each hidden layer. */
@@ -66,9 +69,14 @@ export interface ModelParams {
   calibration: "auto" | "none";
 }
 
-/** Defaults chosen for a few hundred rows and a few dozen inputs. */
+/**
+ * Defaults for a spec with no tuned settings: the untuned random forest, without Platt scaling. On
+ * the student data it ranked and calibrated better than every other family at its defaults (log
+ * loss, Brier, ROC-AUC and PR-AUC of 2 × 10-fold CV on setups A, B and C), and it needs no
+ * scaling of its inputs. The network's settings below apply when `family` is `mlp`.
+ */
 export const DEFAULT_MODEL_PARAMS: ModelParams = {
-  family: "mlp",
+  family: "forest",
   trees: {},
   hidden: [16],
   activation: "relu",
@@ -83,7 +91,7 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   ensemble: 1,
   cuts: 0,
   select: 0,
-  calibration: "auto",
+  calibration: "none",
 };
 
 /** One epoch's figures, passed to the progress callback. */
@@ -154,7 +162,11 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(Number.isInteger(p.cuts) && p.cuts >= 0 && p.cuts <= 3, "cuts", "an integer 0–3");
   check(Number.isInteger(p.select) && p.select >= 0, "select", "an integer >= 0 (0 keeps all)");
   check(["auto", "none"].includes(p.calibration), "calibration", "auto or none");
-  check(["mlp", "forest", "gbm"].includes(p.family), "family", "mlp, forest or gbm");
+  check(
+    ["mlp", "forest", "gbm", "blend"].includes(p.family),
+    "family",
+    "mlp, forest, gbm or blend",
+  );
   check(
     typeof p.trees === "object" && p.trees !== null && !Array.isArray(p.trees),
     "trees",
@@ -163,6 +175,12 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   // The tree family's own checks name the setting at fault (e.g. "nTrees").
   if (p.family === "forest") forestParams(p.trees as Partial<RandomForestParams>);
   if (p.family === "gbm") boostingParams(p.trees as Partial<GradientBoostingParams>);
+  if (p.family === "blend") {
+    const { forest = {}, gbm = {}, ...rest } = p.trees as Record<string, unknown>;
+    check(Object.keys(rest).length === 0, "trees", "{ forest: {…}, gbm: {…} } for a blend");
+    forestParams(forest as Partial<RandomForestParams>);
+    boostingParams(gbm as Partial<GradientBoostingParams>);
+  }
   return p;
 }
 

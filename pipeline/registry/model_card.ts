@@ -212,6 +212,12 @@ function modelText(m: ModelMetadata): string[] {
     ? `gradient-boosted trees with early stopping on validation (${
       JSON.stringify(boostingParams(h.trees))
     })`
+    : family === "blend"
+    ? `the mean probability of a random forest (${
+      JSON.stringify(forestParams((h.trees as { forest?: object }).forest ?? {}))
+    }) and gradient-boosted trees (${
+      JSON.stringify(boostingParams((h.trees as { gbm?: object }).gbm ?? {}))
+    })`
     : undefined;
   const shape = h.hidden.length === 0
     ? "a logistic model (no hidden layer)"

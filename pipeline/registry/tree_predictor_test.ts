@@ -17,6 +17,7 @@ for (
   const [family, trees] of [
     ["forest", { nTrees: 60 }],
     ["gbm", { nRounds: 60 }],
+    ["blend", { forest: { nTrees: 40 }, gbm: { nRounds: 40 } }],
   ] as const
 ) {
   Deno.test(`A ${family} model trains, saves, loads and explains itself additively`, async (t) => {

@@ -12,7 +12,7 @@ import { takeRows } from "../data/dataset.ts";
 import { type DatasetSpec, leaksOf, profileOf } from "../data/spec.ts";
 import { Preprocessor } from "../features/preprocessor.ts";
 import { type EpochLog, type ModelParams, modelParams } from "../models/mlp.ts";
-import { fitModel, type FittedModel } from "../models/family.ts";
+import { fitModel, type FittedModel, refitModel } from "../models/family.ts";
 import { type Split, stratifiedSplit } from "../data/split.ts";
 import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
 import {
@@ -243,10 +243,21 @@ export async function fitOnRows(
     threshold,
     watchRecall: options.watchRecall ?? 0.9,
   });
+  // The held-out rows have chosen what they are for; trees then learn from them too.
+  const all = new Float32Array(train.x.length + stopX.x.length);
+  all.set(train.x);
+  all.set(stopX.x, train.x.length);
+  const labels = new Uint8Array(fitData.rows + stopData.rows);
+  labels.set(fitData.labels);
+  labels.set(stopData.labels, fitData.rows);
+  const final = refitModel(options.params, classifier, all, labels, {
+    seed: options.seed,
+    width: preprocessor.width,
+  });
   return {
     params: options.params,
     preprocessor,
-    classifier,
+    classifier: final,
     calibration,
     threshold,
     bands,
