@@ -21,7 +21,7 @@ const registry = new Registry(dir);
 const trained = await trainProfile(data, spec, {
   profile: "early-A",
   seed: 3,
-  model: { epochs: 40, select: 0 },
+  model: { family: "mlp", epochs: 40, select: 0 },
 });
 const saved = await registry.save(trained, { data, spec });
 const predictor = await registry.load(saved.id);
@@ -143,7 +143,7 @@ Deno.test("a model fitted with select reads, explains and reports only its chose
   const narrow = await trainProfile(data, spec, {
     profile: "early-A",
     seed: 3,
-    model: { hidden: [], cuts: 1, select: 1, classWeight: "none", epochs: 40 },
+    model: { family: "mlp", hidden: [], cuts: 1, select: 1, classWeight: "none", epochs: 40 },
   });
   const id = (await registry.save(narrow, { data, spec })).id;
   narrow.classifier.dispose();

@@ -25,7 +25,7 @@ const rows = Array.from({ length: data.rows }, (_, i) => rowAt(data, i));
 
 /** Quick models: few epochs, since only saving and loading are under test. */
 function quickTrain(seed: number, profile = "early-C") {
-  return trainProfile(data, spec, { profile, seed, model: { epochs: 5 } });
+  return trainProfile(data, spec, { profile, seed, model: { family: "mlp", epochs: 5 } });
 }
 
 const first = await quickTrain(1);

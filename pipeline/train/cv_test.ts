@@ -14,7 +14,7 @@ const spec = await loadSpec(`${ROOT}/data/specs/student_dropout.json`);
 const data = await loadDataset(resolveDataPath(undefined, ROOT), spec);
 
 /** Few epochs: these tests check the bookkeeping of cross-validation, not its quality. */
-const QUICK = { epochs: 3 };
+const QUICK = { family: "mlp" as const, epochs: 3 };
 
 Deno.test("crossValidate() summarises each metric over the runs", async (t) => {
   const folds: [number, number][] = [];

@@ -16,7 +16,7 @@ const spec = await loadSpec(`${ROOT}/data/specs/student_dropout.json`);
 const data = await loadDataset(resolveDataPath(undefined, ROOT), spec);
 
 /** Few epochs: these tests check bookkeeping, not quality. */
-const QUICK = { epochs: 5 };
+const QUICK = { family: "mlp" as const, epochs: 5 };
 
 /** Asserts every derived metric equals its value computed from the confusion counts. */
 function assertConsistent(m: Metrics, labels: ArrayLike<number>, what: string): void {
@@ -121,7 +121,7 @@ Deno.test("trainProfile() sets the threshold and the risk bands on validation", 
       const coarse = await trainProfile(data, spec, {
         profile: "early-C",
         seed: 2,
-        model: { hidden: [], cuts: 1, select: 3, classWeight: "none", epochs: 40 },
+        model: { family: "mlp", hidden: [], cuts: 1, select: 3, classWeight: "none", epochs: 40 },
       });
       const v = scoreRows(coarse, data, coarse.split.validation);
       const lowest = Math.min(...v.scores);
@@ -205,7 +205,7 @@ Deno.test("trainProfile() reports the leak columns a profile uses", async (t) =>
   });
 
   await t.step("the default profile is early-A and uses no leak", async () => {
-    const early = await trainProfile(data, spec, { seed: 1, model: { epochs: 1 } });
+    const early = await trainProfile(data, spec, { seed: 1, model: { family: "mlp", epochs: 1 } });
     assert.equal(early.profile, "early-A");
     assert.deepEqual(early.leaks, []);
     dispose(early);
@@ -228,7 +228,7 @@ Deno.test("trainProfile() reports the leak columns a profile uses", async (t) =>
 });
 
 Deno.test('trainProfile() with calibration "none" fits no Platt map, only undoes class weights', async () => {
-  const weighted = { ...QUICK, classWeight: "balanced" as const };
+  const weighted = { ...QUICK, classWeight: "balanced" as const, calibration: "auto" as const };
   const auto = await trainProfile(data, spec, { profile: "early-A", seed: 3, model: weighted });
   const none = await trainProfile(data, spec, {
     profile: "early-A",

@@ -76,7 +76,10 @@ export const TUNE_SPACE: Partial<ModelParams>[] = [
   },
 ];
 
-/** How many standard errors of the best candidate's log loss a simpler candidate may be above it. */
+/**
+ * How many standard errors a simpler candidate's log loss may be above the best candidate's and
+ * still be chosen (the error of their difference, paired over the same students).
+ */
 export const ONE_SE = 1;
 
 /** What `tune` compares candidates by. */
@@ -125,8 +128,8 @@ export interface TuneReport {
     pooled: { log_loss: number; brier: number; roc_auc: number; pr_auc: number; pcc: number };
   };
   /**
-   * Each candidate's inner-CV figures on all rows; `log_loss_se` is the standard error of its log
-   * loss, from the bootstrap over students of its out-of-fold predictions.
+   * Each candidate's inner-CV figures on all rows; `log_loss_se` is the standard error of the
+   * difference between its log loss and the best candidate's, paired over the same students.
    */
   candidates: {
     params: Partial<ModelParams>;
@@ -179,6 +182,9 @@ export async function tune(
   const policy = options.policy ?? DEFAULT_CV_POLICY;
   const pick = async (rows: Dataset, innerSeed: number) => {
     const scored: TuneReport["candidates"] = [];
+    // Each candidate's log loss per student, averaged over the inner runs: candidates are scored on
+    // the same students, so they are compared student by student.
+    const losses: Float64Array[] = [];
     for (const params of space) {
       const r = await crossValidate(rows, spec, {
         profile: name,
@@ -187,13 +193,14 @@ export async function tune(
         seed: innerSeed,
         params: modelParams(params),
         policy,
-        resamples: 200,
+        resamples: 0,
+        predictions: true,
       });
+      losses.push(_studentLosses(rows.labels, r.predictions!.scores));
       scored.push({
         params,
         log_loss: r.log_loss.mean,
-        // A 95 % percentile interval spans about 2 × 1.96 standard errors.
-        log_loss_se: (r.log_loss.high - r.log_loss.low) / (2 * 1.96),
+        log_loss_se: 0,
         brier: r.brier.mean,
         pcc: r.pcc.mean,
         roc_auc: r.roc_auc.mean,
@@ -201,10 +208,12 @@ export async function tune(
       });
     }
     const best = scored.reduce((b, c, i) => (better(c, scored[b]) ? i : b), 0);
-    // The one-standard-error rule: the simplest candidate within one standard error of the best
-    // log loss, since smaller differences are within what resampling the same students gives.
-    const bound = scored[best].log_loss + ONE_SE * scored[best].log_loss_se;
-    const chosen = criterion === "log_loss" ? scored.findIndex((c) => c.log_loss <= bound) : best;
+    // The one-standard-error rule: the simplest candidate whose log loss is within one standard
+    // error of the best's, the error being that of their difference over the same students.
+    scored.forEach((c, i) => (c.log_loss_se = _pairedSe(losses[i], losses[best])));
+    const chosen = criterion === "log_loss"
+      ? scored.findIndex((c) => c.log_loss - scored[best].log_loss <= ONE_SE * c.log_loss_se)
+      : best;
     return { scored, best, chosen };
   };
 
@@ -283,4 +292,27 @@ export async function tune(
     published: PUBLISHED_PCC[name],
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Each student's log loss under out-of-fold scores, averaged over runs. */
+function _studentLosses(labels: ArrayLike<number>, scores: number[][]): Float64Array {
+  const eps = 1e-7;
+  const out = new Float64Array(labels.length);
+  for (const run of scores) {
+    for (let i = 0; i < labels.length; i++) {
+      const p = Math.min(1 - eps, Math.max(eps, run[i]));
+      out[i] -= (labels[i] === 1 ? Math.log(p) : Math.log(1 - p)) / scores.length;
+    }
+  }
+  return out;
+}
+
+/** The standard error of the mean difference of two per-student losses. */
+function _pairedSe(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += (a[i] - b[i]) / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (a[i] - b[i] - mean) ** 2;
+  return n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0;
 }

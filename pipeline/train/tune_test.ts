@@ -6,8 +6,11 @@ const full = await loadDataset(resolveDataPath(), spec);
 // Every third row keeps the test quick while leaving both classes in every fold.
 const data = takeRows(full, Array.from({ length: Math.ceil(full.rows / 3) }, (_, i) => i * 3));
 
-Deno.test("tune() estimates by nested CV and chooses the candidate with the lowest inner log loss", async () => {
-  const space = [{ hidden: [], l2: 0.01, epochs: 20 }, { hidden: [4], epochs: 20 }];
+Deno.test("tune() estimates by nested CV and chooses by log loss with the one-standard-error rule", async () => {
+  const space = [
+    { family: "mlp" as const, hidden: [], l2: 0.01, epochs: 20 },
+    { family: "mlp" as const, hidden: [4], epochs: 20 },
+  ];
   const lines: string[] = [];
   const report = await tune(data, spec, {
     profile: "early-C",
@@ -26,8 +29,18 @@ Deno.test("tune() estimates by nested CV and chooses the candidate with the lowe
     (b, c, i) => (c.log_loss < report.candidates[b].log_loss ? i : b),
     0,
   );
-  assert.equal(report.chosen, best);
-  assert.deepEqual(report.params.hidden, space[best].hidden);
+  assert.equal(report.best, best);
+  // The simplest candidate within one standard error of the best's log loss, and no earlier one.
+  const within = (i: number) =>
+    report.candidates[i].log_loss - report.candidates[best].log_loss <=
+      report.candidates[i].log_loss_se;
+  assert.ok(report.chosen <= best && within(report.chosen));
+  for (let i = 0; i < report.chosen; i++) assert.ok(!within(i));
+  assert.equal(report.candidates[best].log_loss_se, 0, "the best differs from itself by 0");
+  assert.ok(report.candidates.every((c) => c.log_loss_se >= 0));
+  assert.deepEqual(report.params.hidden, space[report.chosen].hidden);
+  assert.match(report.reason, /log loss/);
+  assert.ok(report.nested.pooled.log_loss > 0 && report.nested.pooled.roc_auc > 0.5);
   assert.ok(report.nested.pcc.mean > 50 && report.nested.pcc.mean <= 100);
   assert.deepEqual(report.published, { setup: "C", best: 85.0, naive: 84.6 });
 });
@@ -41,8 +54,8 @@ Deno.test("tune() rejects a bad candidate before any training", async () => {
 
 Deno.test("tune() by percent correct chooses the highest inner PCC over the inner runs, ties by log loss", async () => {
   const space = [
-    { hidden: [], l2: 0.01, epochs: 20, calibration: "none" as const },
-    { hidden: [], l2: 0.01, epochs: 20 },
+    { family: "mlp" as const, hidden: [], l2: 0.01, epochs: 20, calibration: "none" as const },
+    { family: "mlp" as const, hidden: [], l2: 0.01, epochs: 20, calibration: "auto" as const },
   ];
   const report = await tune(data, spec, {
     profile: "early-C",
@@ -60,7 +73,7 @@ Deno.test("tune() by percent correct chooses the highest inner PCC over the inne
     ? (b.pcc > a.pcc ? 1 : 0)
     : (b.log_loss < a.log_loss ? 1 : 0);
   assert.equal(report.chosen, expected);
-  assert.equal(report.params.calibration, space[expected].calibration ?? "auto");
+  assert.equal(report.params.calibration, space[expected].calibration);
 });
 
 Deno.test("tune() names an unknown criterion", async () => {
@@ -72,7 +85,7 @@ Deno.test("tune() names an unknown criterion", async () => {
 });
 
 Deno.test("tune() scores each candidate as written, whatever the profile's model entry holds", async () => {
-  const space = [{ hidden: [], l2: 0.01, epochs: 10 }];
+  const space = [{ family: "mlp" as const, hidden: [], l2: 0.01, epochs: 10 }];
   const options = { profile: "early-C", space, outerFolds: 2, innerFolds: 2, seed: 5 };
   const bare = structuredClone(spec);
   delete bare.profiles["early-C"].model;
