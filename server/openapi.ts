@@ -64,7 +64,7 @@ const reasonsParam = {
   required: false,
   schema: { type: "integer", minimum: 0, maximum: 100, default: 5 },
   description:
-    "How many top reasons each prediction carries (Integrated Gradients against the training-mean student); 0 for none",
+    "How many top reasons each prediction carries (exact TreeSHAP or linear shares for trees and logistic models, Integrated Gradients for a network; they add up to the probability minus the baseline's); 0 for none",
 };
 const pathParam = (name: string) => ({
   name,

@@ -19,9 +19,11 @@ import {
   loadDataset,
   loadSpec,
   parseCommand,
+  type PeersRecord,
   profileOf,
   resolveDataPath,
   runMain,
+  writeFileAtomic,
 } from "../../pipeline/mod.ts";
 import { PEERS, type ProfileResult, runProfile } from "./run.ts";
 import { tableMarkdown } from "./table.ts";
@@ -50,6 +52,10 @@ export const PEERS_COMMAND = {
     },
     peers: { value: "LIST", help: `Comma-separated subset of ${PEERS.join(",")}` },
     json: { help: "Print the results as one JSON line last" },
+    write: {
+      help:
+        "Record each profile's table in the spec (its peers entry), for the notebooks and model card",
+    },
   },
 } as const satisfies Command;
 
@@ -65,7 +71,8 @@ async function main(args: string[]): Promise<void> {
       `Invalid option --peers: "${flags.peers}", expected names from ${PEERS.join(", ")}`,
     );
   }
-  const spec = await loadSpec(`${ROOT}data/specs/student_dropout.json`);
+  const specPath = `${ROOT}data/specs/student_dropout.json`;
+  const spec = await loadSpec(specPath);
   const profiles = flags.profile ?? DEFAULT_PROFILES;
   for (const p of profiles) {
     try {
@@ -131,6 +138,33 @@ async function main(args: string[]): Promise<void> {
     ].join("\n"),
   );
   console.error(`Wrote ${stem}.json and ${stem}.md`);
+  if (flags.write) {
+    const raw = JSON.parse(await Deno.readTextFile(specPath));
+    for (const r of results) {
+      const record: PeersRecord = {
+        measured: started.toISOString().slice(0, 10),
+        folds,
+        runs,
+        seed,
+        versions: r.python.versions,
+        machine: { load: loadStart[0], cores: navigator.hardwareConcurrency },
+        models: r.table.rows.map((row) => ({
+          name: row.name,
+          kind: row.kind,
+          roc_auc: row.metrics.roc_auc.mean,
+          pr_auc: row.metrics.pr_auc.mean,
+          brier: row.metrics.brier.mean,
+          log_loss: row.metrics.log_loss.mean,
+          recall_at_20: row.metrics.recall_at_20.mean,
+          pcc: row.metrics.pcc.mean,
+          fit_seconds_per_fold: row.fit_seconds_per_fold,
+        })),
+      };
+      raw.profiles[r.table.profile].peers = record;
+    }
+    await writeFileAtomic(specPath, JSON.stringify(raw, null, 2) + "\n");
+    console.error(`Recorded the tables in ${specPath} (each profile's peers entry)`);
+  }
   if (flags.json) console.log(JSON.stringify(record));
 }
 

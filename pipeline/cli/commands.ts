@@ -81,6 +81,9 @@ export const CV = {
       help: `Threshold policy per fold: ${POLICY_FORMS} (default fixed:0.5)`,
     },
     params: PARAMS,
+    untuned: {
+      help: "Ignore the profile's tuned settings: the defaults a spec without them gets",
+    },
     json: JSON_OUT,
   },
 } as const satisfies Command;

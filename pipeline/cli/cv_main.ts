@@ -11,6 +11,7 @@ import { DEFAULT_SEED } from "../core/mod.ts";
 import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
 import { type CvMetric, policyText, type Summary } from "../evaluate/mod.ts";
 import { crossValidate, DEFAULT_CV_POLICY } from "../train/mod.ts";
+import { modelParams } from "../models/mod.ts";
 import { paramsOption, policyOption } from "./_common.ts";
 import { CV, DEFAULT_SPEC } from "./commands.ts";
 import { intOption, parseCommand, runMain } from "./kit.ts";
@@ -27,7 +28,9 @@ await runMain(async () => {
     runs,
     seed: intOption("seed", opts.seed, DEFAULT_SEED),
     policy: policyOption(opts.policy, DEFAULT_CV_POLICY),
-    model: paramsOption(opts.params),
+    ...(opts.untuned
+      ? { params: modelParams(paramsOption(opts.params) ?? {}) }
+      : { model: paramsOption(opts.params) }),
     onFold: (done, total) => {
       if (done % folds === 0) {
         console.error(`  run ${done / folds}/${runs} done (${done}/${total} folds)`);

@@ -66,6 +66,14 @@ await runMain(async () => {
       }  PR-AUC ${c.pr_auc.toFixed(3)}  PCC ${c.pcc.toFixed(2)}`,
     );
   });
+  const b = report.baseline;
+  console.log(
+    `  baseline, the one-input rule ${JSON.stringify(b.params)}: log loss ${
+      b.log_loss.toFixed(4)
+    }  Brier ${b.brier.toFixed(4)}  ROC-AUC ${b.roc_auc.toFixed(3)}  PR-AUC ${
+      b.pr_auc.toFixed(3)
+    }  PCC ${b.pcc.toFixed(2)}`,
+  );
   console.log(`  chose candidate ${report.chosen + 1}: ${report.reason}`);
   const outerChoices = n.choices.map((c) => c + 1).join(", ");
   const agree = n.choices.filter((c) => c === report.chosen).length;
@@ -88,6 +96,13 @@ await runMain(async () => {
       reason: report.reason,
       outer_choices: n.choices.map((c) => c + 1),
       nested: pooled,
+      baseline: {
+        log_loss: b.log_loss,
+        brier: b.brier,
+        roc_auc: b.roc_auc,
+        pr_auc: b.pr_auc,
+        pcc: b.pcc,
+      },
       nested_pcc: { mean: n.pcc.mean, ci95: n.pcc.ci95 },
       nested_roc_auc: { mean: n.roc_auc.mean, ci95: n.roc_auc.ci95 },
       tuned: new Date().toISOString().slice(0, 10),

@@ -12,6 +12,8 @@ export {
   leaksOf,
   loadSpec,
   parseSpec,
+  type PeerFigures,
+  type PeersRecord,
   type Profile,
   profileOf,
 } from "./spec.ts";

@@ -40,6 +40,35 @@ export interface Profile {
   model?: Record<string, unknown>;
   /** How `model` was chosen: the search space, seeds and nested-CV figures (written by `deno task tune`). */
   tuning?: Record<string, unknown>;
+  /** Ours beside untuned peers on the same folds (written by `deno task peers --write`). */
+  peers?: PeersRecord;
+}
+
+/** One model's out-of-fold figures in a {@linkcode PeersRecord}. */
+export interface PeerFigures {
+  name: string;
+  kind: "ours" | "peer" | "baseline";
+  roc_auc: number;
+  pr_auc: number;
+  brier: number;
+  log_loss: number;
+  recall_at_20: number;
+  pcc: number;
+  fit_seconds_per_fold: number;
+}
+
+/** What `deno task peers --write` records for a profile. */
+export interface PeersRecord {
+  /** ISO date of the run. */
+  measured: string;
+  folds: number;
+  runs: number;
+  seed: number;
+  /** Versions of the peers' libraries. */
+  versions: Record<string, string>;
+  /** The 1-minute load at the start of the run, and the cores. */
+  machine: { load: number; cores: number };
+  models: PeerFigures[];
 }
 
 /** The whole dataset spec. */

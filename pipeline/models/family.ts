@@ -9,6 +9,7 @@
 import { ArtifactError, InputError } from "../core/errors.ts";
 import { type Calibration, priorCorrection } from "./calibration.ts";
 import { classWeights, type EpochLog, MlpClassifier, type ModelParams } from "./mlp.ts";
+import { LogisticRegression } from "./logistic.ts";
 import {
   GradientBoostingClassifier,
   RandomForestClassifier,
@@ -18,7 +19,7 @@ import {
 } from "./trees/mod.ts";
 
 /** The model families. */
-export const FAMILIES = ["mlp", "forest", "gbm", "blend"] as const;
+export const FAMILIES = ["mlp", "logistic", "forest", "gbm", "blend"] as const;
 
 /** A model family. */
 export type Family = (typeof FAMILIES)[number];
@@ -37,7 +38,7 @@ export interface FittedModel {
   dispose(): void;
 }
 
-/** A fitted tree ensemble with the face of every family. */
+/** A fitted tree ensemble (or the plain logistic regression) with the face of every family. */
 export class TreeModel implements FittedModel {
   /**
    * @param family `forest` or `gbm`.
@@ -134,6 +135,12 @@ export async function fitModel(
     return new TreeModel(family, trees);
   };
   const none: Calibration = { method: "none" };
+  if (params.family === "logistic") {
+    const model = new LogisticRegression({ l1: params.l1, l2: params.l2 }).fit(x, y, {
+      d: options.width,
+    });
+    return { model: new TreeModel("logistic", model), prior: none };
+  }
   if (params.family !== "blend") {
     return { model: fitTrees(params.family, params.trees), prior: none };
   }
@@ -176,6 +183,10 @@ export function refitModel(
     );
   }
   if (!(model instanceof TreeModel)) return model;
+  if (model.model instanceof LogisticRegression) {
+    const refitted = new LogisticRegression(model.model.params).fit(x, y, { d: options.width });
+    return new TreeModel(model.family, refitted);
+  }
   const trees = model.model instanceof GradientBoostingClassifier
     ? new GradientBoostingClassifier({ ...params.trees, nRounds: _keptRounds(model.model) })
     : new RandomForestClassifier(params.trees);
@@ -207,6 +218,9 @@ export async function modelFiles(model: FittedModel): Promise<ModelFiles> {
     const { modelJson, weights } = await model.toArtifacts();
     return { "model.json": JSON.stringify(modelJson), "weights.bin": weights };
   }
+  if (model instanceof TreeModel && model.model instanceof LogisticRegression) {
+    return { "linear.json": JSON.stringify(model.model) };
+  }
   if (model instanceof TreeModel) return { "trees.json": JSON.stringify(model.model) };
   if (model instanceof BlendModel) {
     return { "trees.json": JSON.stringify({ blend: [model.forest.model, model.gbm.model] }) };
@@ -229,6 +243,15 @@ export async function loadModel(
   if (family === "mlp") {
     const modelJson = JSON.parse(new TextDecoder().decode(await read("model.json")));
     return await MlpClassifier.fromArtifacts({ modelJson, weights: await read("weights.bin") });
+  }
+  if (family === "logistic") {
+    try {
+      const json = JSON.parse(new TextDecoder().decode(await read("linear.json")));
+      return new TreeModel("logistic", LogisticRegression.fromJSON(json));
+    } catch (cause) {
+      if (cause instanceof ArtifactError) throw cause;
+      throw new ArtifactError(`Cannot read linear.json: ${(cause as Error).message}`, { cause });
+    }
   }
   let json: TreeModelJSON & { blend?: TreeModelJSON[] };
   try {

@@ -23,10 +23,11 @@ import {
  */
 export interface ModelParams {
   /**
-   * `mlp` (tfjs; the family of a saved model that names none), `forest`, `gbm`, or `blend`: the
-   * mean probability of a forest and boosted trees.
+   * `mlp` (tfjs; the family of a saved model that names none), `logistic` (penalised logistic
+   * regression fitted to convergence in TypeScript, by `l1` and `l2`), `forest`, `gbm`, or
+   * `blend`: the mean probability of a forest and boosted trees.
    */
-  family: "mlp" | "forest" | "gbm" | "blend";
+  family: "mlp" | "logistic" | "forest" | "gbm" | "blend";
   /**
    * Settings of the `forest` (`RandomForestParams`) or `gbm` (`GradientBoostingParams`) family,
    * over their defaults; a `blend` takes `{ forest: {…}, gbm: {…} }`. Ignored by the MLP.
@@ -163,9 +164,9 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(Number.isInteger(p.select) && p.select >= 0, "select", "an integer >= 0 (0 keeps all)");
   check(["auto", "none"].includes(p.calibration), "calibration", "auto or none");
   check(
-    ["mlp", "forest", "gbm", "blend"].includes(p.family),
+    ["mlp", "logistic", "forest", "gbm", "blend"].includes(p.family),
     "family",
-    "mlp, forest, gbm or blend",
+    "mlp, logistic, forest, gbm or blend",
   );
   check(
     typeof p.trees === "object" && p.trees !== null && !Array.isArray(p.trees),

@@ -22,3 +22,9 @@ export {
   priorCorrection,
 } from "./calibration.ts";
 export { ensureBackend, tensorCount } from "./backend.ts";
+export {
+  DEFAULT_LOGISTIC_PARAMS,
+  type LogisticParams,
+  logisticParams,
+  LogisticRegression,
+} from "./logistic.ts";

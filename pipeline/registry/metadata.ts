@@ -57,7 +57,7 @@ export interface ModelMetadata {
   /** How per-student reasons are computed, and the baseline student they are measured against. */
   explanation:
     | { method: "integrated-gradients"; steps: number; baseline: number[] }
-    | { method: "tree-shap"; baseline: number[] };
+    | { method: "tree-shap" | "linear"; baseline: number[] };
   split: { seed: number; train: number; validation: number; test: number };
   training: {
     seconds: number;
@@ -116,7 +116,10 @@ export function buildMetadata(
     importance: trained.importance,
     explanation: trained.params.family === "mlp"
       ? { method: "integrated-gradients", steps: IG_STEPS, baseline: trained.baseline }
-      : { method: "tree-shap", baseline: trained.baseline },
+      : {
+        method: trained.params.family === "logistic" ? "linear" : "tree-shap",
+        baseline: trained.baseline,
+      },
     split: {
       seed: trained.seed,
       train: trained.split.train.length,

@@ -9,6 +9,7 @@
 import type { ModelMetadata } from "./metadata.ts";
 import type { Calibration } from "../models/calibration.ts";
 import { boostingParams, forestParams } from "../models/trees/mod.ts";
+import { PUBLISHED_PCC } from "../train/cv.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -92,6 +93,7 @@ export function modelCard(m: ModelMetadata): string {
     `Confusion matrix (test, n = ${t.n}): ${t.confusion.tp} true positives, ${t.confusion.fp} false positives, ` +
       `${t.confusion.tn} true negatives, ${t.confusion.fn} missed.`,
     "",
+    ...peersText(m),
     "## Calibration",
     "",
     calibrationText(m.calibration, m.hyperparameters.calibration !== "none") +
@@ -157,7 +159,12 @@ export function modelCard(m: ModelMetadata): string {
       ]
       : []),
     "",
-    m.explanation.method === "tree-shap"
+    m.explanation.method === "linear"
+      ? "Each prediction's reasons are exact: the model's log-odds are linear, so each input's share is " +
+        "its weights times the student's difference from the training-mean student, carried onto the " +
+        "calibrated probability by one positive factor; they add up to the student's probability minus " +
+        "the average student's."
+      : m.explanation.method === "tree-shap"
       ? "Each prediction's reasons are exact TreeSHAP values (Lundberg et al. 2020), summed per input " +
         "and carried onto the calibrated probability by one positive factor: a student's contributions " +
         "add up to their probability minus the expected probability over the training rows."
@@ -206,7 +213,9 @@ function modelText(m: ModelMetadata): string[] {
   const shared = `${h.cuts} learned cut point(s) per number; ${
     h.select ? `the ${h.select} best feature(s) by a single split` : "every feature"
   }`;
-  const trees = family === "forest"
+  const trees = family === "logistic"
+    ? `a logistic regression fitted to convergence (L1 ${h.l1}, L2 ${h.l2})`
+    : family === "forest"
     ? `a random forest (${JSON.stringify(forestParams(h.trees))})`
     : family === "gbm"
     ? `gradient-boosted trees with early stopping on validation (${
@@ -241,6 +250,9 @@ function modelText(m: ModelMetadata): string[] {
       inner_runs?: number;
       space?: unknown[];
       nested_pcc?: { mean: number; ci95: number };
+      nested?: { log_loss: number; brier: number; roc_auc: number; pr_auc: number; pcc: number };
+      rule?: string;
+      reason?: string;
       tuned?: string;
     }
     | undefined;
@@ -257,12 +269,18 @@ function modelText(m: ModelMetadata): string[] {
         `(${tuning.outer_folds} outer × ${tuning.inner_folds} inner folds × ${
           tuning.inner_runs ?? 1
         } inner ` +
-        `run(s), criterion ${tuning.criterion})` +
-        (nested
+        `run(s), criterion ${tuning.criterion}${tuning.rule ? `, ${tuning.rule} rule` : ""})` +
+        (tuning.nested
+          ? `; nested estimate: log loss ${num(tuning.nested.log_loss)}, Brier ${
+            num(tuning.nested.brier)
+          }, ROC-AUC ${num(tuning.nested.roc_auc)}, PR-AUC ${num(tuning.nested.pr_auc)}, ` +
+            `percent correct ${tuning.nested.pcc.toFixed(2)}.`
+          : nested
           ? `; nested estimate of percent correct ${nested.mean.toFixed(2)} ± ${
             nested.ci95.toFixed(2)
           }.`
-          : "."),
+          : ".") +
+        (tuning.reason ? ` Why: ${tuning.reason}.` : ""),
     );
   } else if (tuning) {
     lines.push(
@@ -271,4 +289,38 @@ function modelText(m: ModelMetadata): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The profile's cross-validated figures beside untuned peers on the same folds (what
+ * `deno task peers --write` recorded in the spec) and beside Cortez & Silva (2008), when known.
+ */
+function peersText(m: ModelMetadata): string[] {
+  const record = m.spec.profiles[m.profile]?.peers;
+  const published = PUBLISHED_PCC[m.profile];
+  if (!record && !published) return [];
+  const lines = ["", "## Beside the peers", ""];
+  if (record) {
+    lines.push(
+      `Out-of-fold figures of ${record.runs} × ${record.folds}-fold cross-validation (seed ${record.seed}, ` +
+        `${record.measured}): this profile's settings beside untuned peers on the same folds, ` +
+        `scored by the same code.`,
+      "",
+      "| model | ROC-AUC | PR-AUC | recall, top 20 % | Brier | log loss | PCC % |",
+      "|---|---|---|---|---|---|---|",
+      ...record.models.map((r) =>
+        `| ${r.name} | ${num(r.roc_auc)} | ${num(r.pr_auc)} | ${num(r.recall_at_20)} | ${
+          num(r.brier)
+        } | ${num(r.log_loss)} | ${r.pcc.toFixed(1)} |`
+      ),
+    );
+  }
+  if (published) {
+    lines.push(
+      "",
+      `Cortez & Silva (2008), Table 3, setup ${published.setup}: best percent correct ${published.best}, ` +
+        `naive baseline ${published.naive} (20 runs of 10-fold cross-validation).`,
+    );
+  }
+  return [...lines, ""];
 }

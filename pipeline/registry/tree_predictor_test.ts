@@ -18,6 +18,7 @@ for (
     ["forest", { nTrees: 60 }],
     ["gbm", { nRounds: 60 }],
     ["blend", { forest: { nTrees: 40 }, gbm: { nRounds: 40 } }],
+    ["logistic", {}],
   ] as const
 ) {
   Deno.test(`A ${family} model trains, saves, loads and explains itself additively`, async (t) => {
@@ -32,14 +33,14 @@ for (
       const saved = await registry.save(trained, { data, spec });
       const predictor = await registry.load(saved.id);
 
-      await t.step("the folder holds trees.json and no network", async () => {
+      await t.step("the folder holds the model as JSON and no network", async () => {
         const names = (await Array.fromAsync(Deno.readDir(`${dir}/${saved.id}`))).map((e) =>
           e.name
         );
-        assert.ok(names.includes("trees.json"));
+        assert.ok(names.includes(family === "logistic" ? "linear.json" : "trees.json"));
         assert.ok(!names.includes("weights.bin"));
         assert.equal(saved.hyperparameters.family, family);
-        assert.equal(saved.explanation.method, "tree-shap");
+        assert.equal(saved.explanation.method, family === "logistic" ? "linear" : "tree-shap");
       });
 
       await t.step("loaded predictions equal the trained model's", () => {

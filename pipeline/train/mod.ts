@@ -24,4 +24,11 @@ export {
   DEFAULT_CV_POLICY,
   PUBLISHED_PCC,
 } from "./cv.ts";
-export { tune, TUNE_SPACE, type TuneCriterion, type TuneOptions, type TuneReport } from "./tune.ts";
+export {
+  BASELINE_RULE,
+  tune,
+  TUNE_SPACE,
+  type TuneCriterion,
+  type TuneOptions,
+  type TuneReport,
+} from "./tune.ts";

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { logisticParams, LogisticRegression } from "./logistic.ts";
+import { InputError, mulberry32, NotFittedError } from "../mod.ts";
+
+/** 300 rows of 3 columns; the label depends on the first two. */
+function fixture() {
+  const rng = mulberry32(11);
+  const n = 300;
+  const d = 3;
+  const x = new Float32Array(n * d);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) x[i * d + j] = rng() * 2 - 1;
+    const m = 2 * x[i * d] - 1.5 * x[i * d + 1] + 0.3;
+    y[i] = rng() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+  }
+  return { x, y, n, d };
+}
+
+Deno.test("LogisticRegression.fit() reaches the optimum of the penalised log loss", () => {
+  const { x, y, n, d } = fixture();
+  const l2 = 0.01;
+  const model = new LogisticRegression({ l2 }).fit(x, y, { d });
+  const { weights, intercept } = model.toJSON().state as { weights: number[]; intercept: number };
+  // The gradient of the mean log loss plus l2·Σw² vanishes at the optimum.
+  const grad = new Array(d + 1).fill(0);
+  for (let i = 0; i < n; i++) {
+    let m = intercept;
+    for (let j = 0; j < d; j++) m += weights[j] * x[i * d + j];
+    const r = (1 / (1 + Math.exp(-m)) - y[i]) / n;
+    for (let j = 0; j < d; j++) grad[j] += r * x[i * d + j];
+    grad[d] += r;
+  }
+  for (let j = 0; j < d; j++) grad[j] += 2 * l2 * weights[j];
+  for (const g of grad) assert.ok(Math.abs(g) < 1e-5, `gradient ${g}`);
+  assert.ok(weights[0] > 1 && weights[1] < -0.8, `weights ${weights}`);
+});
+
+Deno.test("LogisticRegression with a large L1 penalty sets unhelpful weights to exactly zero", () => {
+  const { x, y, d } = fixture();
+  const { weights } = new LogisticRegression({ l1: 0.05 }).fit(x, y, { d }).toJSON().state as {
+    weights: number[];
+  };
+  assert.equal(weights[2], 0);
+  assert.notEqual(weights[0], 0);
+});
+
+Deno.test("LogisticRegression explains the margin exactly and survives a JSON round trip", () => {
+  const { x, y, d } = fixture();
+  const model = new LogisticRegression().fit(x, y, { d });
+  const again = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(model)));
+  assert.deepEqual(again.predictProba(x), model.predictProba(x));
+  const p = model.predictProba(x);
+  for (let i = 0; i < 20; i++) {
+    const { base, contributions, space } = model.explain(x.subarray(i * d, (i + 1) * d));
+    assert.equal(space, "margin");
+    const margin = base + contributions.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(1 / (1 + Math.exp(-margin)) - p[i]) < 1e-9);
+  }
+});
+
+Deno.test("LogisticRegression throws NotFittedError before fit and names a bad setting", () => {
+  assert.throws(() => new LogisticRegression().predictProba(new Float32Array(3)), NotFittedError);
+  assert.throws(() => logisticParams({ l1: -1 }), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match(e.message, /"l1": expected a number >= 0/);
+    return true;
+  });
+  assert.throws(() => logisticParams({ lr: 1 } as never), /"lr"/);
+});
