@@ -8,6 +8,8 @@ import { ModelStore } from "./model_pool.ts";
 
 const { dir, ids } = await trainedRegistry(10);
 const spec = await loadSpec(SPEC_PATH);
+// A network for the seed profile, whose default is a forest: the job's progress counts epochs.
+spec.profiles.seed.model = { family: "mlp" };
 
 async function runner(tolerance: number) {
   const models = new ModelStore(new Registry(`${dir}/models`));

@@ -3,7 +3,8 @@ import { loadSpec, Registry, tensorCount, trainProfile } from "../pipeline/mod.t
 import { SPEC_PATH, trainedRegistry, trainingData } from "./_testing.ts";
 import { ModelStore } from "./model_pool.ts";
 
-const { dir, ids } = await trainedRegistry(10);
+// Networks: these tests check that a swapped-out model frees its tensors only after its last lease.
+const { dir, ids } = await trainedRegistry(10, { family: "mlp" });
 
 Deno.test("ModelStore.refresh() loads every active model once", async () => {
   const store = new ModelStore(new Registry(`${dir}/models`));

@@ -29,8 +29,9 @@ export { tf };
 /**
  * The number of live tfjs tensors (tests check it stays flat across predictions).
  *
- * @returns `tf.memory().numTensors`.
+ * @returns `tf.memory().numTensors`, or 0 while no network has started the backend (the tree and
+ *   logistic families hold no tensors).
  */
 export function tensorCount(): number {
-  return tf.memory().numTensors;
+  return ready === undefined ? 0 : tf.memory().numTensors;
 }

@@ -21,7 +21,18 @@ const registry = new Registry(dir);
 const trained = await trainProfile(data, spec, {
   profile: "early-A",
   seed: 3,
-  model: { family: "mlp", epochs: 40, select: 0 },
+  // A network, whatever the profile's tuned family: these tests cover Integrated Gradients.
+  model: {
+    family: "mlp",
+    hidden: [],
+    l1: 0.003,
+    l2: 0,
+    cuts: 1,
+    classWeight: "none",
+    calibration: "auto",
+    epochs: 40,
+    select: 0,
+  },
 });
 const saved = await registry.save(trained, { data, spec });
 const predictor = await registry.load(saved.id);
@@ -126,7 +137,10 @@ Deno.test("modelCard() says whether the model uses the settings tune chose for i
   const tuned = modelParams(saved.spec.profiles[saved.profile].model as Partial<ModelParams>);
   const chosen = modelCard({ ...saved, hyperparameters: tuned });
   assert.match(chosen, /These are the settings `deno task tune` chose for the profile \(/);
-  assert.match(chosen, /nested estimate of percent correct \d+\.\d\d ± \d+\.\d\d\./);
+  assert.match(
+    chosen,
+    /nested estimate: log loss \d\.\d{3}, Brier \d\.\d{3}, ROC-AUC \d\.\d{3}, PR-AUC \d\.\d{3}, percent correct \d+\.\d\d\. Why: /,
+  );
 });
 
 Deno.test("modelCard() warns about the leak of the seed profile", () => {

@@ -184,7 +184,6 @@ Deno.test("the server process answers every route end to end", async (t) => {
       }
       const jobMs = performance.now() - jobStarted;
       assert.equal(state.state, "activated", JSON.stringify(state));
-      assert.ok(state.progress.epoch > 0 && state.progress.loss > 0);
       // Training runs off the request thread: predictions keep coming while it runs, and none waits
       // for it. Relative to the job's own duration, so a loaded machine slows both alike.
       assert.ok(answered >= 3, `only ${answered} predictions answered during a ${jobMs} ms job`);
@@ -192,6 +191,12 @@ Deno.test("the server process answers every route end to end", async (t) => {
       const fresh = await (await post(`${url}/v1/predict`, STUDENT)).json();
       assert.equal(fresh.model, state.model);
       const trained = await getJson(`${url}/v1/models/${state.model}`);
+      // A network reports its epochs as it trains; trees and logistic models train without them.
+      if (trained.hyperparameters.family === "mlp") {
+        assert.ok(state.progress.epoch > 0 && state.progress.loss > 0);
+      } else {
+        assert.equal(state.progress.epoch, 0);
+      }
       assert.equal(trained.threshold_policy, "min-precision:0.8");
       assert.ok(
         trained.metrics.validation.precision >= 0.8,
