@@ -38,8 +38,8 @@ export interface FittedModel {
   dispose(): void;
 }
 
-/** A fitted tree ensemble (or the plain logistic regression) with the face of every family. */
-export class TreeModel implements FittedModel {
+/** A fitted tree ensemble or logistic regression (a `TabularClassifier`) with the face of every family. */
+export class TabularModel implements FittedModel {
   /**
    * @param family `forest` or `gbm`.
    * @param model The fitted trees.
@@ -72,7 +72,7 @@ export class BlendModel implements FittedModel {
    * @param forest The forest.
    * @param gbm The boosted trees.
    */
-  constructor(readonly forest: TreeModel, readonly gbm: TreeModel) {}
+  constructor(readonly forest: TabularModel, readonly gbm: TabularModel) {}
 
   /**
    * The mean of the members' probabilities.
@@ -132,14 +132,14 @@ export async function fitModel(
       ? new RandomForestClassifier(settings)
       : new GradientBoostingClassifier(settings);
     trees.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
-    return new TreeModel(family, trees);
+    return new TabularModel(family, trees);
   };
   const none: Calibration = { method: "none" };
   if (params.family === "logistic") {
     const model = new LogisticRegression({ l1: params.l1, l2: params.l2 }).fit(x, y, {
       d: options.width,
     });
-    return { model: new TreeModel("logistic", model), prior: none };
+    return { model: new TabularModel("logistic", model), prior: none };
   }
   if (params.family !== "blend") {
     return { model: fitTrees(params.family, params.trees), prior: none };
@@ -178,20 +178,26 @@ export function refitModel(
         x,
         y,
         options,
-      ) as TreeModel,
-      refitModel({ ...params, family: "gbm", trees: gbm }, model.gbm, x, y, options) as TreeModel,
+      ) as TabularModel,
+      refitModel(
+        { ...params, family: "gbm", trees: gbm },
+        model.gbm,
+        x,
+        y,
+        options,
+      ) as TabularModel,
     );
   }
-  if (!(model instanceof TreeModel)) return model;
+  if (!(model instanceof TabularModel)) return model;
   if (model.model instanceof LogisticRegression) {
     const refitted = new LogisticRegression(model.model.params).fit(x, y, { d: options.width });
-    return new TreeModel(model.family, refitted);
+    return new TabularModel(model.family, refitted);
   }
   const trees = model.model instanceof GradientBoostingClassifier
     ? new GradientBoostingClassifier({ ...params.trees, nRounds: _keptRounds(model.model) })
     : new RandomForestClassifier(params.trees);
   trees.fit(x, y, { d: options.width, seed: options.seed });
-  return new TreeModel(model.family, trees);
+  return new TabularModel(model.family, trees);
 }
 
 /** The rounds early stopping kept: the round of least validation loss. */
@@ -218,10 +224,10 @@ export async function modelFiles(model: FittedModel): Promise<ModelFiles> {
     const { modelJson, weights } = await model.toArtifacts();
     return { "model.json": JSON.stringify(modelJson), "weights.bin": weights };
   }
-  if (model instanceof TreeModel && model.model instanceof LogisticRegression) {
+  if (model instanceof TabularModel && model.model instanceof LogisticRegression) {
     return { "linear.json": JSON.stringify(model.model) };
   }
-  if (model instanceof TreeModel) return { "trees.json": JSON.stringify(model.model) };
+  if (model instanceof TabularModel) return { "trees.json": JSON.stringify(model.model) };
   if (model instanceof BlendModel) {
     return { "trees.json": JSON.stringify({ blend: [model.forest.model, model.gbm.model] }) };
   }
@@ -247,7 +253,7 @@ export async function loadModel(
   if (family === "logistic") {
     try {
       const json = JSON.parse(new TextDecoder().decode(await read("linear.json")));
-      return new TreeModel("logistic", LogisticRegression.fromJSON(json));
+      return new TabularModel("logistic", LogisticRegression.fromJSON(json));
     } catch (cause) {
       if (cause instanceof ArtifactError) throw cause;
       throw new ArtifactError(`Cannot read linear.json: ${(cause as Error).message}`, { cause });
@@ -264,9 +270,9 @@ export async function loadModel(
       throw new ArtifactError("Cannot read trees.json: a blend needs its forest and boosted trees");
     }
     return new BlendModel(
-      new TreeModel("forest", treeModelFromJSON(json.blend[0])),
-      new TreeModel("gbm", treeModelFromJSON(json.blend[1])),
+      new TabularModel("forest", treeModelFromJSON(json.blend[0])),
+      new TabularModel("gbm", treeModelFromJSON(json.blend[1])),
     );
   }
-  return new TreeModel(family, treeModelFromJSON(json));
+  return new TabularModel(family, treeModelFromJSON(json));
 }

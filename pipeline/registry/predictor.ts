@@ -10,7 +10,7 @@ import { type Cell, readRecord, type Row } from "../data/cells.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { ArtifactError, SchemaError, type SchemaIssue } from "../core/errors.ts";
 import { MlpClassifier } from "../models/mlp.ts";
-import { BlendModel, type FittedModel, loadModel, TreeModel } from "../models/family.ts";
+import { BlendModel, type FittedModel, loadModel, TabularModel } from "../models/family.ts";
 import { treeReasons } from "../explain/tree_reasons.ts";
 import { Preprocessor } from "../features/preprocessor.ts";
 import { column, type ColumnSpec, type DatasetSpec, parseSpec } from "../data/spec.ts";
@@ -223,7 +223,7 @@ export class Predictor {
         : cell;
     // One value per group: the features the model reads, not every field of the profile.
     const values = rows.map((row) => this.#used.map((f) => shown(f, row[f.name] ?? null)));
-    const trees = this.#classifier instanceof TreeModel
+    const trees = this.#classifier instanceof TabularModel
       ? this.#classifier.model
       : this.#classifier instanceof BlendModel
       ? [this.#classifier.forest.model, this.#classifier.gbm.model]
@@ -376,7 +376,7 @@ export async function loadPredictor(dir: string, metadata?: ModelMetadata): Prom
   const expected = preprocessor.width;
   const inputShape = classifier instanceof MlpClassifier
     ? (classifier.model.inputs[0].shape ?? [])[1]
-    : (classifier instanceof BlendModel ? classifier.forest : classifier as TreeModel).model
+    : (classifier instanceof BlendModel ? classifier.forest : classifier as TabularModel).model
       .toJSON()
       .state.d;
   if (inputShape !== expected) {
