@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { type DatasetSpec, type ThresholdPolicy, writeFileAtomic } from "../pipeline/mod.ts";
+import {
+  type DatasetSpec,
+  type ModelParams,
+  modelParams,
+  type ThresholdPolicy,
+  writeFileAtomic,
+} from "../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 import { applyGate, type GateResult } from "./gate.ts";
 import type { Logger } from "./log.ts";
@@ -96,6 +102,14 @@ export class JobRunner {
     this.#logger = options.logger;
   }
 
+  /** Whether the profile's model family trains in epochs (the network does; trees do not). */
+  #trainsInEpochs(profile: string): boolean {
+    const model = Object.hasOwn(this.#spec.profiles, profile)
+      ? this.#spec.profiles[profile].model
+      : undefined;
+    return modelParams((model ?? {}) as Partial<ModelParams>).family === "mlp";
+  }
+
   /**
    * Starts a training job.
    *
@@ -127,7 +141,13 @@ export class JobRunner {
       state: "running",
       created: now,
       updated: now,
-      progress: { epoch: 0, epochs: request.epochs ?? 0, loss: null, val_loss: null },
+      // Only a network trains in epochs; the other families report none to count.
+      progress: {
+        epoch: 0,
+        epochs: this.#trainsInEpochs(request.profile) ? request.epochs ?? 0 : 0,
+        loss: null,
+        val_loss: null,
+      },
     };
     this.#jobs.set(id, job);
     this.#done.set(id, Promise.withResolvers());

@@ -210,7 +210,11 @@ export function modelView(state) {
         trainProgress.value = epoch;
         trainText.textContent = `Training: epoch ${epoch} of at most ${epochs}` +
           (loss !== null ? `, loss ${loss.toFixed(3)}` : "");
-      } else trainText.textContent = "Training: preparing the data…";
+      } else {
+        // Before a network's first epoch, or for a family that trains without epochs (trees,
+        // logistic regression): nothing to count yet.
+        trainText.textContent = "Training…";
+      }
       await new Promise((resolve) => setTimeout(resolve, 400));
       job = await api.job(job.id);
     }
