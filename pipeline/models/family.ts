@@ -149,11 +149,12 @@ export async function fitModel(
 }
 
 /**
- * Refits a tree ensemble on more rows once held-out rows have served it: they chose the
- * calibration, the threshold and, for boosting, the number of rounds, and need not be lost to the
- * model itself. A forest grows again with the same settings; boosting runs the rounds early
- * stopping kept, with no more stopping. The network is returned as it is: its stopping epoch and
- * its calibration belong to the weights it has.
+ * Refits a tree ensemble or a logistic regression on more rows once held-out rows have served
+ * it: they chose the calibration, the threshold and, for boosting, the number of rounds, and need
+ * not be lost to the model itself. A forest grows again with the same settings, the logistic model
+ * is fitted again to convergence, and boosting runs the rounds early stopping kept, with no more
+ * stopping. The network is returned as it is: its stopping epoch and its calibration belong to the
+ * weights it has.
  *
  * @param params The model parameters of the first fit.
  * @param model The model of the first fit.
