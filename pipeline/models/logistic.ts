@@ -113,6 +113,11 @@ export class LogisticRegression implements TabularClassifier {
     return this;
   }
 
+  /** Columns of the rows it was fitted on; throws NotFittedError before `fit`. */
+  get width(): number {
+    return this.#fitted().d;
+  }
+
   /** Iterations the last fit took. */
   get iterations(): number {
     return this.#fitted().iterations;

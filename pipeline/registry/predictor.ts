@@ -377,8 +377,7 @@ export async function loadPredictor(dir: string, metadata?: ModelMetadata): Prom
   const inputShape = classifier instanceof MlpClassifier
     ? (classifier.model.inputs[0].shape ?? [])[1]
     : (classifier instanceof BlendModel ? classifier.forest : classifier as TabularModel).model
-      .toJSON()
-      .state.d;
+      .width;
   if (inputShape !== expected) {
     classifier.dispose();
     throw new ArtifactError(

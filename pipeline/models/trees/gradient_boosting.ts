@@ -65,6 +65,11 @@ export class GradientBoostingClassifier implements TabularClassifier {
     this.params = boostingParams(params);
   }
 
+  /** Columns of the rows it was fitted on; throws NotFittedError before `fit`. */
+  get width(): number {
+    return this.#fitted().d;
+  }
+
   /** True once fitted or restored. */
   get fitted(): boolean {
     return this.#state !== undefined;

@@ -58,6 +58,11 @@ export class RandomForestClassifier implements TabularClassifier {
     this.params = forestParams(params);
   }
 
+  /** Columns of the rows it was fitted on; throws NotFittedError before `fit`. */
+  get width(): number {
+    return this.#fitted().d;
+  }
+
   /** True once fitted or restored. */
   get fitted(): boolean {
     return this.#state !== undefined;

@@ -31,6 +31,8 @@ export interface Explanation {
 export interface TabularClassifier {
   /** Which model this is, as saved in `kind`. */
   readonly kind: string;
+  /** Columns of the rows it was fitted on; throws NotFittedError before `fit`. */
+  readonly width: number;
   /** Learns from rows `x` (n × d, row-major) and labels `y` (0/1); returns `this`. */
   fit(x: Float32Array, y: Uint8Array, options: TreeFitOptions): this;
   /** The probability of the positive class for each row of `x`. */
