@@ -8,8 +8,15 @@
  */
 import { ArtifactError, InputError } from "../core/errors.ts";
 import { type Calibration, priorCorrection } from "./calibration.ts";
-import { classWeights, type EpochLog, MlpClassifier, type ModelParams } from "./mlp.ts";
-import { LogisticRegression } from "./logistic.ts";
+import {
+  type BlendMember,
+  blendMembers,
+  classWeights,
+  type EpochLog,
+  MlpClassifier,
+  type ModelParams,
+} from "./mlp.ts";
+import { LOGISTIC_KIND, LogisticRegression } from "./logistic.ts";
 import {
   GradientBoostingClassifier,
   RandomForestClassifier,
@@ -62,17 +69,16 @@ export class TabularModel implements FittedModel {
 }
 
 /**
- * A forest and boosted trees fitted on the same rows, their probabilities averaged: the two err in
- * different ways (the forest's averages shrink towards the middle, boosting's sharpen), so their
- * mean is often better calibrated and ranked than either.
+ * Models of several families fitted on the same rows, their probabilities averaged. Members that
+ * err in different ways average out: a forest's probabilities shrink towards the middle and
+ * boosting's sharpen, and a logistic model's additive ranking is what trees approximate in steps
+ * while trees find the interactions a linear score cannot. Shapley values are linear in the model,
+ * so the blend's reasons are the mean of its members' exact ones.
  */
 export class BlendModel implements FittedModel {
   readonly family = "blend" as const;
-  /**
-   * @param forest The forest.
-   * @param gbm The boosted trees.
-   */
-  constructor(readonly forest: TabularModel, readonly gbm: TabularModel) {}
+  /** @param members The fitted members, in the order of `BLEND_MEMBERS`. */
+  constructor(readonly members: TabularModel[]) {}
 
   /**
    * The mean of the members' probabilities.
@@ -82,9 +88,12 @@ export class BlendModel implements FittedModel {
    * @returns One probability per row.
    */
   predictProba(x: Float32Array, rows: number): Float32Array {
-    const a = this.forest.predictProba(x, rows);
-    const b = this.gbm.predictProba(x, rows);
-    return a.map((p, i) => (p + b[i]) / 2);
+    const sum = new Float32Array(rows);
+    for (const m of this.members) {
+      const p = m.predictProba(x, rows);
+      for (let i = 0; i < rows; i++) sum[i] += p[i];
+    }
+    return sum.map((p) => p / this.members.length);
   }
 
   /** Nothing to free. */
@@ -127,25 +136,30 @@ export async function fitModel(
     });
     return { model, prior: priorCorrection(classWeights(params, y)) };
   }
-  const fitTrees = (family: "forest" | "gbm", settings: Record<string, unknown>) => {
-    const trees = family === "forest"
+  const none: Calibration = { method: "none" };
+  const fitTabular = (member: BlendMember): TabularModel => {
+    const { family, settings } = member;
+    const model = family === "logistic"
+      ? new LogisticRegression(settings)
+      : family === "forest"
       ? new RandomForestClassifier(settings)
       : new GradientBoostingClassifier(settings);
-    trees.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
-    return new TabularModel(family, trees);
+    model.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
+    return new TabularModel(family, model);
   };
-  const none: Calibration = { method: "none" };
   if (params.family === "logistic") {
-    const model = new LogisticRegression({ l1: params.l1, l2: params.l2 }).fit(x, y, {
-      d: options.width,
-    });
-    return { model: new TabularModel("logistic", model), prior: none };
+    return {
+      model: fitTabular({ family: "logistic", settings: { l1: params.l1, l2: params.l2 } }),
+      prior: none,
+    };
   }
   if (params.family !== "blend") {
-    return { model: fitTrees(params.family, params.trees), prior: none };
+    return {
+      model: fitTabular({ family: params.family, settings: params.trees } as BlendMember),
+      prior: none,
+    };
   }
-  const { forest = {}, gbm = {} } = params.trees as Record<string, Record<string, unknown>>;
-  return { model: new BlendModel(fitTrees("forest", forest), fitTrees("gbm", gbm)), prior: none };
+  return { model: new BlendModel(blendMembers(params.trees).map(fitTabular)), prior: none };
 }
 
 /**
@@ -171,23 +185,16 @@ export function refitModel(
   options: { seed: number; width: number },
 ): FittedModel {
   if (model instanceof BlendModel) {
-    const { forest = {}, gbm = {} } = params.trees as Record<string, Record<string, unknown>>;
-    return new BlendModel(
+    const members = blendMembers(params.trees);
+    return new BlendModel(model.members.map((m, i) =>
       refitModel(
-        { ...params, family: "forest", trees: forest },
-        model.forest,
+        { ...params, family: m.family, trees: members[i].settings },
+        m,
         x,
         y,
         options,
-      ) as TabularModel,
-      refitModel(
-        { ...params, family: "gbm", trees: gbm },
-        model.gbm,
-        x,
-        y,
-        options,
-      ) as TabularModel,
-    );
+      ) as TabularModel
+    ));
   }
   if (!(model instanceof TabularModel)) return model;
   if (model.model instanceof LogisticRegression) {
@@ -230,7 +237,7 @@ export async function modelFiles(model: FittedModel): Promise<ModelFiles> {
   }
   if (model instanceof TabularModel) return { "trees.json": JSON.stringify(model.model) };
   if (model instanceof BlendModel) {
-    return { "trees.json": JSON.stringify({ blend: [model.forest.model, model.gbm.model] }) };
+    return { "trees.json": JSON.stringify({ blend: model.members.map((m) => m.model) }) };
   }
   throw new InputError(`Cannot save a model of family "${model.family}"`);
 }
@@ -267,12 +274,18 @@ export async function loadModel(
     throw new ArtifactError(`Cannot read trees.json: ${(cause as Error).message}`, { cause });
   }
   if (family === "blend") {
-    if (!Array.isArray(json.blend) || json.blend.length !== 2) {
-      throw new ArtifactError("Cannot read trees.json: a blend needs its forest and boosted trees");
+    if (!Array.isArray(json.blend) || json.blend.length < 2) {
+      throw new ArtifactError("Cannot read trees.json: a blend needs two or more members");
     }
     return new BlendModel(
-      new TabularModel("forest", treeModelFromJSON(json.blend[0])),
-      new TabularModel("gbm", treeModelFromJSON(json.blend[1])),
+      json.blend.map((m) =>
+        m?.kind === LOGISTIC_KIND
+          ? new TabularModel("logistic", LogisticRegression.fromJSON(m))
+          : new TabularModel(
+            m?.kind === "gradient_boosting" ? "gbm" : "forest",
+            treeModelFromJSON(m),
+          )
+      ),
     );
   }
   return new TabularModel(family, treeModelFromJSON(json));

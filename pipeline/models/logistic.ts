@@ -44,7 +44,9 @@ interface _State {
   iterations: number;
 }
 
-const KIND = "logistic_regression";
+/** The kind a logistic regression saves in `toJSON()`. */
+export const LOGISTIC_KIND = "logistic_regression";
+const KIND = LOGISTIC_KIND;
 
 /**
  * Checks and completes logistic settings.

@@ -15,6 +15,7 @@ import {
   type GradientBoostingParams,
   type RandomForestParams,
 } from "./trees/mod.ts";
+import { type LogisticParams, logisticParams } from "./logistic.ts";
 
 /**
  * Model parameters: the family, then the multilayer perceptron's settings (a network with no
@@ -25,12 +26,13 @@ export interface ModelParams {
   /**
    * `mlp` (tfjs; the family of a saved model that names none), `logistic` (penalised logistic
    * regression fitted to convergence in TypeScript, by `l1` and `l2`), `forest`, `gbm`, or
-   * `blend`: the mean probability of a forest and boosted trees.
+   * `blend`: the mean probability of its members (see {@linkcode blendMembers}).
    */
   family: "mlp" | "logistic" | "forest" | "gbm" | "blend";
   /**
    * Settings of the `forest` (`RandomForestParams`) or `gbm` (`GradientBoostingParams`) family,
-   * over their defaults; a `blend` takes `{ forest: {…}, gbm: {…} }`. Ignored by the MLP.
+   * over their defaults; a `blend` takes one entry per member, `{ logistic: {…}, forest: {…} }`
+   * for instance, or none for a forest and boosted trees. Ignored by the MLP.
    */
   trees: Record<string, unknown>;
   /** Units of each hidden layer. */
@@ -176,13 +178,53 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   // The tree family's own checks name the setting at fault (e.g. "nTrees").
   if (p.family === "forest") forestParams(p.trees as Partial<RandomForestParams>);
   if (p.family === "gbm") boostingParams(p.trees as Partial<GradientBoostingParams>);
-  if (p.family === "blend") {
-    const { forest = {}, gbm = {}, ...rest } = p.trees as Record<string, unknown>;
-    check(Object.keys(rest).length === 0, "trees", "{ forest: {…}, gbm: {…} } for a blend");
-    forestParams(forest as Partial<RandomForestParams>);
-    boostingParams(gbm as Partial<GradientBoostingParams>);
-  }
+  if (p.family === "blend") blendMembers(p.trees);
   return p;
+}
+
+/** The families a blend can average. */
+export const BLEND_MEMBERS = ["logistic", "forest", "gbm"] as const;
+
+/** One member of a blend: its family and its settings. */
+export type BlendMember =
+  | { family: "logistic"; settings: Partial<LogisticParams> }
+  | { family: "forest"; settings: Partial<RandomForestParams> }
+  | { family: "gbm"; settings: Partial<GradientBoostingParams> };
+
+/**
+ * The members of a blend from its `trees` settings: one per key, in the order of
+ * {@linkcode BLEND_MEMBERS}, each key holding that family's settings. No key at all means a forest
+ * and boosted trees, the blend's first form.
+ *
+ * @param trees The blend's `trees` settings, such as `{ logistic: { l1: 0.003 }, forest: {} }`.
+ * @returns At least two members, each checked.
+ * @throws InputError naming the unknown member or the bad setting.
+ */
+export function blendMembers(trees: Record<string, unknown>): BlendMember[] {
+  const keys = Object.keys(trees);
+  const unknown = keys.find((k) => !(BLEND_MEMBERS as readonly string[]).includes(k));
+  const expected = `two or more of ${BLEND_MEMBERS.join(", ")}, each with its settings`;
+  if (unknown !== undefined) {
+    throw new InputError(`Invalid model parameter "trees.${unknown}": expected ${expected}`);
+  }
+  if (keys.length === 1) {
+    throw new InputError(`Invalid model parameter "trees": a blend needs ${expected}`);
+  }
+  const given = keys.length === 0 ? { forest: {}, gbm: {} } : trees;
+  const settings = (k: string) => {
+    const v = (given as Record<string, unknown>)[k] ?? {};
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      throw new InputError(`Invalid model parameter "trees.${k}": expected an object of settings`);
+    }
+    return v as Record<string, unknown>;
+  };
+  return BLEND_MEMBERS.filter((k) => k in given).map((family): BlendMember => {
+    const s = settings(family);
+    if (family === "logistic") logisticParams(s);
+    if (family === "forest") forestParams(s);
+    if (family === "gbm") boostingParams(s);
+    return { family, settings: s } as BlendMember;
+  });
 }
 
 /**

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { DEFAULT_MODEL_PARAMS, MlpClassifier, type ModelParams, modelParams } from "./mlp.ts";
+import {
+  blendMembers,
+  DEFAULT_MODEL_PARAMS,
+  MlpClassifier,
+  type ModelParams,
+  modelParams,
+} from "./mlp.ts";
 import {
   ArtifactError,
   ensureBackend,
@@ -96,6 +102,29 @@ Deno.test("modelParams() completes defaults and rejects bad parameters by name",
 
   await t.step("the constructor checks its parameters the same way", () => {
     assert.throws(() => new MlpClassifier({ dropout: 2 }), InputError);
+  });
+});
+
+Deno.test("blendMembers() reads the members a blend names and rejects the rest by name", async (t) => {
+  await t.step("no member means a forest and boosted trees", () => {
+    assert.deepEqual(blendMembers({}).map((m) => m.family), ["forest", "gbm"]);
+  });
+  await t.step("members keep their settings, in a fixed order", () => {
+    const members = blendMembers({ forest: { nTrees: 9 }, logistic: { l1: 0.1 } });
+    assert.deepEqual(members, [
+      { family: "logistic", settings: { l1: 0.1 } },
+      { family: "forest", settings: { nTrees: 9 } },
+    ]);
+  });
+  await t.step("one member, an unknown one, or a bad setting is refused", () => {
+    assert.throws(() => blendMembers({ forest: {} }), /"trees": a blend needs two or more/);
+    assert.throws(() => blendMembers({ forest: {}, knn: {} }), /"trees\.knn"/);
+    assert.throws(() => blendMembers({ forest: {}, logistic: 3 }), /"trees\.logistic"/);
+    assert.throws(() => blendMembers({ forest: {}, logistic: { l1: -1 } }), /"l1"/);
+    assert.throws(
+      () => modelParams({ family: "blend", trees: { gbm: { nRounds: 0 } } }),
+      InputError,
+    );
   });
 });
 

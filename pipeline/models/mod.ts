@@ -5,6 +5,9 @@
  * @module
  */
 export {
+  BLEND_MEMBERS,
+  type BlendMember,
+  blendMembers,
   classWeights,
   DEFAULT_MODEL_PARAMS,
   type EpochLog,
@@ -24,6 +27,7 @@ export {
 export { ensureBackend, tensorCount } from "./backend.ts";
 export {
   DEFAULT_LOGISTIC_PARAMS,
+  LOGISTIC_KIND,
   type LogisticParams,
   logisticParams,
   LogisticRegression,

@@ -10,7 +10,8 @@ import type { ModelMetadata } from "./metadata.ts";
 import type { Calibration } from "../models/calibration.ts";
 import { boostingParams, forestParams } from "../models/trees/mod.ts";
 import { PUBLISHED_PCC } from "../train/cv.ts";
-import { type ModelParams, modelParams } from "../models/mlp.ts";
+import { blendMembers, type ModelParams, modelParams } from "../models/mlp.ts";
+import { logisticParams } from "../models/logistic.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
@@ -167,7 +168,11 @@ export function modelCard(m: ModelMetadata): string {
       : m.explanation.method === "tree-shap"
       ? "Each prediction's reasons are exact TreeSHAP values (Lundberg et al. 2020), summed per input " +
         "and carried onto the calibrated probability by one positive factor: a student's contributions " +
-        "add up to their probability minus the expected probability over the training rows."
+        "add up to their probability minus the expected probability over the training rows." +
+        (m.hyperparameters.family === "blend"
+          ? " Shapley values are linear in the model, so a blend's are the mean of its members' " +
+            "(a logistic member's are its exact linear shares)."
+          : "")
       : "Each prediction's reasons come from Integrated Gradients against the training-mean student; a " +
         "student's contributions add up to their probability minus that student's.",
     "",
@@ -222,11 +227,15 @@ function modelText(m: ModelMetadata): string[] {
       JSON.stringify(boostingParams(h.trees))
     })`
     : family === "blend"
-    ? `the mean probability of a random forest (${
-      JSON.stringify(forestParams((h.trees as { forest?: object }).forest ?? {}))
-    }) and gradient-boosted trees (${
-      JSON.stringify(boostingParams((h.trees as { gbm?: object }).gbm ?? {}))
-    })`
+    ? `the mean probability of ${
+      blendMembers(h.trees).map(({ family, settings }) =>
+        family === "logistic"
+          ? `a logistic regression (${JSON.stringify(logisticParams(settings))})`
+          : family === "forest"
+          ? `a random forest (${JSON.stringify(forestParams(settings))})`
+          : `gradient-boosted trees (${JSON.stringify(boostingParams(settings))})`
+      ).join(" and ")
+    }`
     : undefined;
   const shape = h.hidden.length === 0
     ? "a logistic model (no hidden layer)"

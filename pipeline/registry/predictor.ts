@@ -226,7 +226,7 @@ export class Predictor {
     const trees = this.#classifier instanceof TabularModel
       ? this.#classifier.model
       : this.#classifier instanceof BlendModel
-      ? [this.#classifier.forest.model, this.#classifier.gbm.model]
+      ? this.#classifier.members.map((m) => m.model)
       : undefined;
     if (trees) {
       return treeReasons(trees, x, {
@@ -376,8 +376,8 @@ export async function loadPredictor(dir: string, metadata?: ModelMetadata): Prom
   const expected = preprocessor.width;
   const inputShape = classifier instanceof MlpClassifier
     ? (classifier.model.inputs[0].shape ?? [])[1]
-    : (classifier instanceof BlendModel ? classifier.forest : classifier as TabularModel).model
-      .width;
+    : (classifier instanceof BlendModel ? classifier.members[0] : classifier as TabularModel)
+      .model.width;
   if (inputShape !== expected) {
     classifier.dispose();
     throw new ArtifactError(

@@ -18,10 +18,12 @@ for (
     ["forest", { nTrees: 60 }],
     ["gbm", { nRounds: 60 }],
     ["blend", { forest: { nTrees: 40 }, gbm: { nRounds: 40 } }],
+    ["blend", { logistic: { l1: 0.003 }, forest: { nTrees: 40 } }],
     ["logistic", {}],
   ] as const
 ) {
-  Deno.test(`A ${family} model trains, saves, loads and explains itself additively`, async (t) => {
+  const members = family === "blend" ? ` of ${Object.keys(trees).join(" and ")}` : "";
+  Deno.test(`A ${family} model${members} trains, saves, loads and explains itself additively`, async (t) => {
     const dir = await Deno.makeTempDir({ prefix: `tree_predictor_test_${family}_` });
     try {
       const registry = new Registry(dir);

@@ -26,7 +26,8 @@ import { InputError } from "../core/errors.ts";
  * logistic model on every input (one cut point per number, fitted to convergence: family
  * `logistic`, L1 0.003 and L2 0.001 so that cut columns that separate the training rows still give
  * one optimum), gradient-boosted trees, a random forest and their blend at their untuned defaults,
- * and a small network on cut points. Only the network is Platt-scaled: the others are fitted by
+ * the blend of that logistic model and the forest (the linear score ranks by the grades' steady
+ * gradient, the trees by the interactions it misses), and a small network on cut points. Only the network is Platt-scaled: the others are fitted by
  * maximum likelihood or average leaf frequencies, and on a holdout of ~80 students Platt's map adds
  * noise between folds.
  *
@@ -40,6 +41,12 @@ export const TUNE_SPACE: Partial<ModelParams>[] = [
   { family: "gbm", calibration: "none" },
   { family: "forest", calibration: "none" },
   { family: "blend", calibration: "none" },
+  {
+    family: "blend",
+    trees: { logistic: { l1: 0.003, l2: 0.001 }, forest: {} },
+    cuts: 1,
+    calibration: "none",
+  },
   {
     family: "mlp",
     hidden: [16],
