@@ -9,6 +9,7 @@
  */
 import type { TreeArrays } from "./_ensemble.ts";
 import { _maxDepth } from "./_ensemble.ts";
+import { _pathColumns, _TreeTable, TABLE_MAX_COLUMNS } from "./_shap_tables.ts";
 import { InputError } from "./_deps.ts";
 
 /** Path buffers for the recursion, sized by the deepest tree. */
@@ -26,9 +27,15 @@ class _ShapPath {
   }
 }
 
-/** Explains rows with the trees of one ensemble; holds the buffers and each tree's E. */
+/**
+ * Explains rows with the trees of one ensemble; holds the buffers and each tree's E. A tree whose
+ * paths split on at most {@linkcode TABLE_MAX_COLUMNS} distinct columns is explained from tables
+ * built here (see `_shap_tables.ts`); deeper ones by the recursion.
+ */
 export class _TreeExplainer {
   #t: TreeArrays;
+  /** Per tree: its tables, or undefined when it is explained by the recursion. */
+  #tables: (_TreeTable | undefined)[];
   #path: _ShapPath;
   #x: ArrayLike<number> = [];
   #phi: Float64Array = new Float64Array(0);
@@ -36,11 +43,27 @@ export class _TreeExplainer {
   /** The cover-weighted mean leaf value of each tree. */
   readonly expected: Float64Array;
 
-  /** @param trees The ensemble. */
-  constructor(trees: TreeArrays) {
+  /**
+   * @param trees The ensemble.
+   * @param tableColumns Trees with at most this many distinct columns on a path get tables
+   *   (default {@linkcode TABLE_MAX_COLUMNS}; 0 explains every tree by the recursion).
+   */
+  constructor(trees: TreeArrays, tableColumns: number = TABLE_MAX_COLUMNS) {
     this.#t = trees;
     this.#path = new _ShapPath(_maxDepth(trees));
     this.expected = Float64Array.from(trees.roots, (root) => this.#expectation(root));
+    this.#tables = Array.from(
+      trees.roots,
+      (root) =>
+        _pathColumns(trees, root) <= Math.min(tableColumns, TABLE_MAX_COLUMNS)
+          ? new _TreeTable(trees, root)
+          : undefined,
+    );
+  }
+
+  /** How many trees are explained from tables (the others by the recursion). */
+  get tabled(): number {
+    return this.#tables.filter((t) => t !== undefined).length;
   }
 
   /**
@@ -54,7 +77,12 @@ export class _TreeExplainer {
     this.#x = x;
     this.#phi = phi;
     this.#scale = scale;
-    for (const root of this.#t.roots) this.#recurse(root, 0, 0, 1, 1, -1);
+    const roots = this.#t.roots;
+    for (let i = 0; i < roots.length; i++) {
+      const table = this.#tables[i];
+      if (table) table.add(x, phi, scale);
+      else this.#recurse(roots[i], 0, 0, 1, 1, -1);
+    }
   }
 
   #expectation(node: number): number {

@@ -112,6 +112,38 @@ Deno.test("TreeSHAP equals brute-force Shapley values on fitted forests and boos
   }
 });
 
+Deno.test("TreeSHAP tables give the recursion's values, and deep trees keep the recursion", () => {
+  const data = synthetic(800, 12, 9, 0.4);
+  const probe = synthetic(20, 12, 10);
+  const shallow = new RandomForestClassifier({ nTrees: 20, maxDepth: 5 }).fit(data.x, data.y, {
+    d: 12,
+    seed: 3,
+  });
+  const deep = new RandomForestClassifier({ nTrees: 20, minSamplesLeaf: 1, maxDepth: null }).fit(
+    data.x,
+    data.y,
+    {
+      d: 12,
+      seed: 3,
+    },
+  );
+  for (const model of [shallow, deep]) {
+    const tabled = new _TreeExplainer(model.trees);
+    const recursive = new _TreeExplainer(model.trees, 0);
+    assert.equal(recursive.tabled, 0);
+    for (let r = 0; r < probe.n; r++) {
+      const x = probe.x.subarray(r * 12, r * 12 + 12);
+      const a = new Float64Array(12);
+      const b = new Float64Array(12);
+      tabled.addContributions(x, a, 0.5);
+      recursive.addContributions(x, b, 0.5);
+      assertClose(a, b, 1e-12);
+    }
+  }
+  assert.equal(new _TreeExplainer(shallow.trees).tabled, 20);
+  assert.ok(new _TreeExplainer(deep.trees).tabled < 20, "every deep tree was tabled");
+});
+
 Deno.test("groupContributions() sums the columns of each group once", () => {
   const total = groupContributions([0.1, 0, -0.02, 0.3, 9], [[0, 1, 2], [3]]);
   assertClose(total, [0.08, 0.3], 1e-15);
