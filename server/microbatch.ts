@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { Prediction, Predictor, Row } from "../pipeline/mod.ts";
 import type { MicrobatchConfig } from "./config.ts";
 
@@ -23,6 +24,7 @@ export class MicroBatcher {
   #queues = new Map<Predictor, Pending[]>();
   #queued = 0;
   #timer?: ReturnType<typeof setTimeout>;
+  #immediate = false;
 
   /**
    * Makes a batcher.
@@ -54,7 +56,17 @@ export class MicroBatcher {
       queue.push({ rows, reasons, resolve, reject });
       this.#queued += rows.length;
       if (this.#queued >= this.#config.maxRows) this.flush();
-      else this.#timer ??= setTimeout(() => this.flush(), this.#config.waitUs / 1000);
+      else if (this.#config.waitUs > 0) {
+        this.#timer ??= setTimeout(() => this.flush(), this.#config.waitUs / 1000);
+      } else if (!this.#immediate) {
+        // The next turn of the event loop, after the I/O that arrived with this request: a
+        // zero setTimeout is clamped once timers nest, and cost about 2 ms a request here.
+        this.#immediate = true;
+        setImmediate(() => {
+          this.#immediate = false;
+          if (this.#queued > 0) this.flush();
+        });
+      }
     });
   }
 
@@ -68,26 +80,13 @@ export class MicroBatcher {
     for (const [predictor, pending] of queues) {
       const rows = pending.flatMap((p) => p.rows);
       try {
-        const predictions = predictor.predict(rows);
+        // Explanations are made in the same pass, only for the rows of requests that asked.
+        const reasons = pending.flatMap((p) => p.rows.map(() => p.reasons));
+        const predictions = predictor.predict(rows, { reasons });
         this.#onBatch(rows.length);
-        // Explanations cost a gradient pass, so only the rows of requests that asked get them,
-        // all in one pass: a pass per request paid its fixed cost per request (through tfjs,
-        // half the CPU at 30 concurrent single-student requests).
-        const asking = pending.filter((p) => p.reasons > 0);
-        const explanations = asking.length > 0
-          ? predictor.explain(asking.flatMap((p) => p.rows))
-          : [];
         let offset = 0;
-        let explained = 0;
         for (const p of pending) {
-          const mine = predictions.slice(offset, offset + p.rows.length);
-          if (p.reasons > 0) {
-            mine.forEach((m, i) => {
-              m.reasons = explanations[explained + i].reasons.slice(0, p.reasons);
-            });
-            explained += p.rows.length;
-          }
-          p.resolve(mine);
+          p.resolve(predictions.slice(offset, offset + p.rows.length));
           offset += p.rows.length;
         }
       } catch (error) {

@@ -4,16 +4,19 @@ import { MicroBatcher } from "./microbatch.ts";
 
 function fakePredictor(calls: number[], explained: number[] = []): Predictor {
   return {
-    predict(rows: Row[]) {
+    predict(rows: Row[], options: { reasons?: number | number[] } = {}) {
       calls.push(rows.length);
-      return rows.map((r) => ({ probability: Number(r.x) } as Prediction));
-    },
-    explain(rows: Row[]) {
-      explained.push(rows.length);
-      // Ten reasons per row, named after the row, so each answer shows whose they are.
-      return rows.map((r) => ({
-        reasons: Array.from({ length: 10 }, (_, k) => ({ feature: `${r.x}.${k}` })),
-      }));
+      const asked = options.reasons ?? 0;
+      const top = (i: number) => typeof asked === "number" ? asked : asked[i];
+      const asking = rows.filter((_, i) => top(i) > 0).length;
+      if (asking > 0) explained.push(asking);
+      return rows.map((r, i) => ({
+        probability: Number(r.x),
+        // Reasons named after the row, so each answer shows whose they are.
+        ...(top(i) > 0
+          ? { reasons: Array.from({ length: top(i) }, (_, k) => ({ feature: `${r.x}.${k}` })) }
+          : {}),
+      } as Prediction));
     },
   } as unknown as Predictor;
 }
@@ -54,6 +57,16 @@ Deno.test("MicroBatcher explains the rows of every request that asked in one pas
     [undefined, undefined],
     [["4.0", "4.1"], ["5.0", "5.1"]],
   ]);
+});
+
+Deno.test("MicroBatcher with no wait gathers the requests of one turn of the event loop", async () => {
+  const calls: number[] = [];
+  const batcher = new MicroBatcher({ enabled: true, waitUs: 0, maxRows: 100 });
+  const p = fakePredictor(calls);
+  for (let i = 0; i < 20; i++) {
+    await Promise.all([batcher.score(p, [{ x: 1 }]), batcher.score(p, [{ x: 2 }])]);
+  }
+  assert.deepEqual(calls, Array(20).fill(2));
 });
 
 Deno.test("MicroBatcher flushes at maxRows and scores one call per request when off", async () => {

@@ -29,6 +29,15 @@ export function leaseModel(deps: AppDeps, profile: string | undefined): Lease {
   return lease;
 }
 
+const _readSets = new WeakMap<object, Set<string>>();
+
+/** The features a model reads, as a set made once per model. */
+function _readSet(predictor: { usedFeatures: string[] }): Set<string> {
+  let set = _readSets.get(predictor);
+  if (!set) _readSets.set(predictor, set = new Set(predictor.usedFeatures));
+  return set;
+}
+
 /**
  * Validates and scores records with a profile's active model.
  *
@@ -52,7 +61,7 @@ export async function predictRecords(
     const predictor = lease.predictor;
     const predictions = await batcher.score(predictor, predictor.read(records), reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
-    const read = new Set(predictor.usedFeatures);
+    const read = _readSet(predictor);
     return predictions.map((p, i) => ({
       ...p,
       profile: predictor.profile,

@@ -19,6 +19,26 @@ export const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()], {
 export const Student = z.record(z.string(), Cell, { error: "expected an object of fields" });
 
 /**
+ * Whether a value passes {@linkcode Student} without running it: a plain object whose values are
+ * strings, numbers, booleans or null.
+ *
+ * @param value A parsed JSON value.
+ * @returns True when `Student.parse(value)` would return it unchanged.
+ */
+export function isStudent(
+  value: unknown,
+): value is Record<string, string | number | boolean | null> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    const t = typeof v;
+    if (v !== null && t !== "string" && t !== "number" && t !== "boolean") return false;
+  }
+  return true;
+}
+
+/**
  * The many-students body of `POST /v1/predict`: `{"students": [...]}`.
  * (A body without a `students` key is one student, checked by {@linkcode Student}.)
  *

@@ -20,8 +20,10 @@ import type { Explanation, FeatureGroup, Reason } from "./integrated_gradients.t
 export interface TreeReasonOptions {
   /** Columns of the encoded vector owned by each input feature. */
   groups: FeatureGroup[];
-  /** Each row's value of each group's feature, as the reasons show them. */
-  values: Cell[][];
+  /** Each row's value of each group's feature, as the reasons show them: `values[row][group]`. */
+  values: Cell[][] | ((row: number, group: number) => Cell);
+  /** Only this many reasons per row, the largest first (default: every group's). */
+  top?: number;
   /** The calibration applied to the model's probability. */
   calibration: Calibration;
 }
@@ -69,7 +71,14 @@ export function treeReasons(
   options: TreeReasonOptions,
 ): Explanation[] {
   const members = Array.isArray(models) ? models : [models];
-  const width = options.groups.reduce((w, g) => Math.max(w, g.end), 0);
+  const groups = options.groups;
+  const width = groups.reduce((w, g) => Math.max(w, g.end), 0);
+  const top = Math.min(options.top ?? groups.length, groups.length);
+  const given = options.values;
+  const valueOf = typeof given === "function"
+    ? given
+    : (r: number, j: number) => given[r]?.[j] ?? null;
+  const totals = new Float64Array(groups.length);
   const rows = width === 0 ? 0 : x.length / width;
   const out: Explanation[] = [];
   for (let r = 0; r < rows; r++) {
@@ -84,21 +93,43 @@ export function treeReasons(
     // The one factor that carries the contributions onto the calibrated probability; where they
     // cancel (the row is scored as the expected student), the slope at the row carries them.
     const scale = Math.abs(gap) > 1e-12 ? (q - q0) / gap : _slope(options.calibration, raw);
-    const reasons = options.groups.map((g, j): Reason => {
+    for (let j = 0; j < groups.length; j++) {
       let sum = 0;
-      for (const e of parts) for (let c = g.start; c < g.end; c++) sum += e.contributions[c];
-      const contribution = (scale * sum) / k;
-      return {
-        feature: g.feature,
-        value: options.values[r]?.[j] ?? null,
-        contribution,
-        direction: contribution >= 0 ? "raises" : "lowers",
-      };
-    });
-    reasons.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+      for (const e of parts) {
+        for (let c = groups[j].start; c < groups[j].end; c++) sum += e.contributions[c];
+      }
+      totals[j] = (scale * sum) / k;
+    }
+    const reasons = _largest(totals, top).map((j): Reason => ({
+      feature: groups[j].feature,
+      value: valueOf(r, j),
+      contribution: totals[j],
+      direction: totals[j] >= 0 ? "raises" : "lowers",
+    }));
     out.push({ baseline: q0, raw, reasons });
   }
   return out;
+}
+
+/**
+ * The indices of the `k` largest magnitudes, largest first (ties keep the lower index first, as
+ * a stable sort of every value would).
+ */
+function _largest(values: Float64Array, k: number): number[] {
+  const picked: number[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const m = Math.abs(values[j]);
+    if (picked.length < k) picked.push(j);
+    else if (k > 0 && m > Math.abs(values[picked[k - 1]])) picked[k - 1] = j;
+    else continue;
+    let at = picked.length - 1;
+    while (at > 0 && Math.abs(values[picked[at - 1]]) < m) {
+      picked[at] = picked[at - 1];
+      at--;
+    }
+    picked[at] = j;
+  }
+  return picked;
 }
 
 /** The derivative of the calibrated probability at a probability. */

@@ -151,7 +151,7 @@ export class Predictor {
    * @param options `reasons`: how many top reasons to attach to each prediction (0, the default, for none).
    * @returns One prediction per row.
    */
-  predict(rows: Row[], options: { reasons?: number } = {}): Prediction[] {
+  predict(rows: Row[], options: { reasons?: number | ArrayLike<number> } = {}): Prediction[] {
     const width = this.#preprocessor.width;
     const x = new Float32Array(rows.length * width);
     const encoded = rows.map((row, i) => {
@@ -160,11 +160,25 @@ export class Predictor {
       return e;
     });
     const p = this.predictMatrix(x, rows.length);
-    const top = options.reasons ?? 0;
-    const explained = top > 0 ? this.#explainMatrix(x, rows) : undefined;
+    const asked = options.reasons ?? 0;
+    const topOf = typeof asked === "number" ? () => asked : (i: number) => asked[i] ?? 0;
+    // Only the rows that ask are explained, each to the most reasons any row asks for.
+    const asking = rows.map((_, i) => i).filter((i) => topOf(i) > 0);
+    let most = 0;
+    for (const i of asking) most = Math.max(most, topOf(i));
+    const explained = new Array<Explanation | undefined>(rows.length);
+    if (asking.length > 0) {
+      const sub = asking.length === rows.length ? x : new Float32Array(asking.length * width);
+      if (sub !== x) {
+        asking.forEach((i, k) => sub.set(x.subarray(i * width, (i + 1) * width), k * width));
+      }
+      const explanations = this.#explainMatrix(sub, asking.map((i) => rows[i]), most);
+      asking.forEach((i, k) => explained[i] = explanations[k]);
+    }
     return encoded.map((e, i) => {
       const prediction = this.#decide(p[i], e.imputed, e.unknown);
-      if (explained) prediction.reasons = explained[i].reasons.slice(0, top);
+      const explanation = explained[i];
+      if (explanation) prediction.reasons = explanation.reasons.slice(0, topOf(i));
       return prediction;
     });
   }
@@ -213,7 +227,7 @@ export class Predictor {
     return this.#explainMatrix(x, rows);
   }
 
-  #explainMatrix(x: Float32Array, rows: Row[]): Explanation[] {
+  #explainMatrix(x: Float32Array, rows: Row[], top?: number): Explanation[] {
     const baseline = this.metadata.explanation?.baseline;
     if (!baseline) return rows.map(() => ({ baseline: NaN, raw: NaN, reasons: [] }));
     // Reasons show values as the data spells them: a boolean 1 reads "yes", not 1.
@@ -221,8 +235,7 @@ export class Predictor {
       col.type === "boolean" && cell !== null
         ? (cell === 1 ? col.true_values![0] : col.false_values![0])
         : cell;
-    // One value per group: the features the model reads, not every field of the profile.
-    const values = rows.map((row) => this.#used.map((f) => shown(f, row[f.name] ?? null)));
+    const used = this.#used;
     const trees = this.#classifier instanceof TabularModel
       ? this.#classifier.model
       : this.#classifier instanceof BlendModel
@@ -231,10 +244,14 @@ export class Predictor {
     if (trees) {
       return treeReasons(trees, x, {
         groups: this.#preprocessor.groups,
-        values,
+        // Only the reasons given show a value: none is made for the rest.
+        values: (r, j) => shown(used[j], rows[r][used[j].name] ?? null),
         calibration: this.calibration,
+        top,
       });
     }
+    // One value per group: the features the model reads, not every field of the profile.
+    const values = rows.map((row) => used.map((f) => shown(f, row[f.name] ?? null)));
     return this.#integratedGradients(this.#classifier as MlpClassifier, x, values, baseline);
   }
 

@@ -64,6 +64,15 @@ for (
         });
       });
 
+      await t.step("predict() gives each row that asks the top of its full explanation", () => {
+        const full = predictor.explain(rows);
+        const asked = rows.map((_, i) => [0, 1, 5][i % 3]);
+        predictor.predict(rows, { reasons: asked }).forEach((p, i) => {
+          if (asked[i] === 0) assert.equal(p.reasons, undefined);
+          else assert.deepEqual(p.reasons, full[i].reasons.slice(0, asked[i]));
+        });
+      });
+
       await t.step("the reasons read more than one field", () => {
         const read = new Set(
           predictor.explain(rows).flatMap((e) =>

@@ -13,7 +13,7 @@ import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { leaseModel, predictRecords } from "../predictions.ts";
 import { limit, limitedBody, readForm, readJson } from "../request.ts";
-import { PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
+import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
 
 function formatOf(type: string | undefined): BatchFormat | undefined {
   const t = (type ?? "").split(";")[0].trim().toLowerCase();
@@ -59,14 +59,21 @@ async function batchBody(
 export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const limits = deps.config.limits;
+  const Students = studentsBody(limits.predictStudents);
+  // zod names what is wrong; bodies that are plainly right skip it (its walk was a tenth of a
+  // 100-student request's time) and get the same records.
+  const students = (body: unknown): unknown[] => {
+    const list = (body as { students?: unknown }).students;
+    const fast = Object.keys(body as object).length === 1 && Array.isArray(list) &&
+      list.length >= 1 && list.length <= limits.predictStudents && list.every(isStudent);
+    return fast ? list : parseWith(Students, body).students;
+  };
 
   app.post("/v1/predict", limit(limits.predictBytes), async (c) => {
     const { profile, reasons } = parseWith(PredictQuery, c.req.query(), "query");
     const body = await readJson(c);
     const many = typeof body === "object" && body !== null && "students" in body;
-    const records = many
-      ? parseWith(studentsBody(limits.predictStudents), body).students
-      : [parseWith(Student, body)];
+    const records = many ? students(body) : [isStudent(body) ? body : parseWith(Student, body)];
     const predictions = await predictRecords(deps, batcher, profile, records, reasons);
     return c.json(many ? { predictions } : predictions[0]);
   });
