@@ -17,7 +17,7 @@ import {
 import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
-import { TrainBody } from "../schemas.ts";
+import { PruneQuery, TrainBody } from "../schemas.ts";
 import { limit, readForm, readJson, requireJsonType } from "../request.ts";
 
 /** The content types a CSV upload may carry (browsers label a CSV file variously). */
@@ -134,6 +134,17 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json(job);
   });
 
+  app.post("/v1/models/prune", admin, limit(deps.config.limits.smallBytes), async (c) => {
+    const query = parseWith(PruneQuery, c.req.query(), "query");
+    const dryRun = query.dry_run === "1" || query.dry_run === "true";
+    const result = await registry.prune({ keep: query.keep, dryRun });
+    deps.logger.log("info", dryRun ? "Models to prune listed" : "Models pruned", {
+      request_id: c.get("requestId"),
+      keep: query.keep,
+      removed: result.removed,
+    });
+    return c.json({ keep: query.keep, dry_run: dryRun, ...result });
+  });
   app.get(
     "/v1/models",
     async (c) => c.json({ models: await registry.list(), active: await registry.active() }),

@@ -545,6 +545,27 @@ export function corpus(ctx: CorpusContext): Case[] {
     ),
   ]);
 
+  // POST /v1/models/prune: only its query is read; nothing here removes a model.
+  for (
+    const [name, query, expect, match] of [
+      ["keep=0", "keep=0", 400, field("keep")],
+      ["keep=-1", "keep=-1", 400, field("keep")],
+      ["keep=abc", "keep=abc", 400, field("keep")],
+      ["keep=1.5", "keep=1.5", 400, field("keep")],
+      ["dry_run=maybe", "dry_run=maybe", 400, field("dry_run")],
+      ["a dry run", "keep=1&dry_run=1", 200, /"dry_run":true,"removed":\[/],
+    ] as const
+  ) {
+    add(
+      "POST /v1/models/prune",
+      [{ name, headers: ADMIN, expect, match }],
+      `/v1/models/prune?${query}`,
+    );
+  }
+  add("POST /v1/models/prune", [
+    { name: "without the token", expect: 401, match: /Unauthorized/ },
+  ]);
+
   add("GET /v1/jobs/{id}", [
     { name: "an unknown job", headers: ADMIN, expect: 404, match: /Unknown job/ },
   ], `/v1/jobs/${crypto.randomUUID()}`);
