@@ -130,6 +130,11 @@ export function openApiDocument(spec: DatasetSpec): Json {
           description:
             "Fields sent that this model does not read: unknown to the spec (e.g. misspelt), outside the profile, or left out by the model's feature selection",
         },
+        warning: {
+          type: "string",
+          description:
+            "Present when the imputed inputs carry most (over half) of the model's permutation importance: the probability then says more about the training average than about the student",
+        },
         reasons: {
           type: "array",
           description:
