@@ -78,6 +78,20 @@ Deno.test("POST /predict and /api/predict require the original's 13 fields, in F
       },
     );
   }
+  await t.step(
+    "a failing student is flagged, high risk, as the original's p > 0.5 flags them",
+    async () => {
+      const failing = { ...SEED_STUDENT, Grade_1: "5", Grade_2: "5", Final_Grade: "4" };
+      const res = await app.request("/predict", {
+        method: "POST",
+        body: new URLSearchParams(failing),
+      });
+      const body = await res.json();
+      assert.ok(body.probability > 0.5, `${body.probability}`);
+      assert.deepEqual([body.prediction, body.at_risk, body.band], [1, true, "high"]);
+      assert.ok(body.threshold <= 0.5, `threshold ${body.threshold}`);
+    },
+  );
   await t.step("a whole form still answers prediction 0 or 1 beside the probability", async () => {
     const res = await app.request("/predict", {
       method: "POST",
