@@ -122,7 +122,11 @@ Deno.test("POST /v1/predict answers 422 naming each invalid field", async (t) =>
 
 Deno.test("POST /v1/predict answers 400 for malformed bodies and unknown profiles", async (t) => {
   const cases: [string, RequestInit, RegExp][] = [
-    ["not JSON", { method: "POST", body: "{nope" }, /Malformed JSON body/],
+    [
+      "not JSON",
+      { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" },
+      /Malformed JSON body/,
+    ],
     ["an array", json([STUDENT]), /expected an object of fields/],
     ["a nested value", json({ Age: { x: 1 } }), /Age/],
     ["students not an array", json({ students: 3 }), /students/],

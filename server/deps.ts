@@ -56,4 +56,9 @@ export interface PredictionOut extends Prediction {
    * Listed so a typo does not pass as a missing value, and an unused field as a used one.
    */
   ignored: string[];
+  /**
+   * Set when the imputed inputs carry most of the model's weight (its permutation importance):
+   * the probability then says more about the training average than about this student.
+   */
+  warning?: string;
 }

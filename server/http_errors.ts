@@ -43,6 +43,10 @@ export interface ErrorBody {
   total?: number;
   /** The request id, to quote when reporting a 500. */
   request_id?: string;
+  /** FastAPI's `detail` (a message, or the 422 list of fields), on the original system's routes. */
+  detail?: unknown;
+  /** The message the original system's page shows, on its routes. */
+  message?: string;
 }
 
 /** An error with an HTTP status, thrown by route handlers. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import type { ColumnSpec, DatasetSpec } from "../pipeline/mod.ts";
+import { type ColumnSpec, type DatasetSpec, DEFAULT_KEEP } from "../pipeline/mod.ts";
 import { TrainBody } from "./schemas.ts";
 
 type Json = Record<string, unknown>;
@@ -130,6 +130,11 @@ export function openApiDocument(spec: DatasetSpec): Json {
           description:
             "Fields sent that this model does not read: unknown to the spec (e.g. misspelt), outside the profile, or left out by the model's feature selection",
         },
+        warning: {
+          type: "string",
+          description:
+            "Present when the imputed inputs carry most (over half) of the model's permutation importance: the probability then says more about the training average than about the student",
+        },
         reasons: {
           type: "array",
           description:
@@ -173,7 +178,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
   const predictErrors = {
     "400": error("Malformed body or unknown profile"),
     "413": error("Body too large"),
-    "422": error("Invalid fields, each named"),
+    "422": error("Invalid fields, each named, or none of the model's inputs given"),
     "503": error("No active model for the profile"),
   };
   const paths: Json = {
@@ -210,7 +215,11 @@ export function openApiDocument(spec: DatasetSpec): Json {
             },
           },
         },
-        responses: { "200": json(ref("Prediction")), ...predictErrors },
+        responses: {
+          "200": json(ref("Prediction")),
+          ...predictErrors,
+          "415": error("Not JSON by its content type (a body without a type is read as JSON)"),
+        },
       },
     },
     "/v1/predict/batch": {
@@ -247,6 +256,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
           "201": json({}, "Stored"),
           "200": json({}, "Already stored"),
           ...adminErrors,
+          "415": error("Not a CSV's content type (e.g. JSON)"),
           "422": error("Every problem with the file"),
         },
       },
@@ -262,6 +272,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
         responses: {
           "202": json({}, "Job started"),
           ...adminErrors,
+          "415": error("Not JSON by its content type"),
           "404": error("Unknown dataset"),
           "409": error("A job is already running for the profile"),
         },
@@ -276,6 +287,34 @@ export function openApiDocument(spec: DatasetSpec): Json {
       },
     },
     "/v1/models": { get: { summary: "Every model", responses: { "200": json({}) } } },
+    "/v1/models/prune": {
+      post: {
+        summary:
+          `Remove old models, keeping the active ones and the newest keep (default ${DEFAULT_KEEP}) of each profile`,
+        ...admin,
+        parameters: [
+          {
+            name: "keep",
+            in: "query",
+            required: false,
+            schema: { type: "integer", minimum: 1, default: DEFAULT_KEEP },
+            description: "Models kept per profile beside the active ones",
+          },
+          {
+            name: "dry_run",
+            in: "query",
+            required: false,
+            schema: { type: "string", enum: ["0", "1", "true", "false"] },
+            description: "1 or true: only list what would be removed",
+          },
+        ],
+        responses: {
+          "200": json({}, "The removed and kept model ids"),
+          "400": error("Invalid keep or dry_run"),
+          ...adminErrors,
+        },
+      },
+    },
     "/v1/models/{id}": {
       get: {
         summary: "A model's metadata",
@@ -311,7 +350,12 @@ export function openApiDocument(spec: DatasetSpec): Json {
     post: {
       ...compat("predict with the seed model"),
       requestBody: form(ref("SeedStudent")),
-      responses: { "200": json({}), "422": error("Invalid field") },
+      responses: {
+        "200": json({}),
+        "422": error(
+          'Every field is required: FastAPI\'s {"detail": [{"type", "loc": ["body", field], "msg", "input"}]}',
+        ),
+      },
     },
   };
   paths["/api/predict"] = paths["/predict"];
@@ -335,7 +379,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
   };
   paths["/visualize/{feature}"] = {
     get: {
-      ...compat("feature figure"),
+      ...compat("feature figure, with image: the figure as a base64 PNG"),
       parameters: [pathParam("feature")],
       responses: { "200": json({}) },
     },

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { profileOf } from "../pipeline/mod.ts";
+import {
+  type Predictor,
+  profileOf,
+  type Row,
+  SchemaError,
+  type SchemaIssue,
+} from "../pipeline/mod.ts";
 import type { MicroBatcher } from "./microbatch.ts";
 import type { AppDeps, PredictionOut } from "./deps.ts";
 import { HttpError } from "./http_errors.ts";
@@ -39,6 +45,75 @@ function _readSet(predictor: { usedFeatures: string[] }): Set<string> {
 }
 
 /**
+ * Refuses rows that give none of the inputs the model reads: scoring them would answer the
+ * training-average student with full confidence.
+ *
+ * @param predictor The model.
+ * @param rows The validated rows (a missing field is null).
+ * @throws SchemaError naming the inputs, once per such row.
+ */
+function requireSomeInput(predictor: Predictor, rows: Row[]): void {
+  const used = predictor.usedFeatures;
+  let issues: SchemaIssue[] | undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let given = false;
+    for (let j = 0; j < used.length && !given; j++) given = row[used[j]] != null;
+    if (given) continue;
+    issues ??= [];
+    for (const column of used) {
+      issues.push({
+        ...(rows.length > 1 ? { row: i + 1 } : {}),
+        column,
+        expected: "a value: the student gives none of the inputs this model reads",
+      });
+    }
+  }
+  if (issues) {
+    throw new SchemaError(
+      `Invalid student${
+        rows.length > 1 ? "s" : ""
+      }: none of the inputs this model reads was given (${used.join(", ")})`,
+      issues,
+    );
+  }
+}
+
+/** Each used input's share of the model's permutation importance (negative drops count as 0). */
+const weightShares = new WeakMap<Predictor, Map<string, number>>();
+
+function sharesOf(predictor: Predictor): Map<string, number> {
+  let shares = weightShares.get(predictor);
+  if (!shares) {
+    const used = new Set(predictor.usedFeatures);
+    const weights = (predictor.metadata.importance ?? [])
+      .filter((i) => used.has(i.feature))
+      .map((i) => [i.feature, Math.max(0, i.importance)] as const);
+    const total = weights.reduce((a, [, w]) => a + w, 0);
+    shares = new Map(total > 0 ? weights.map(([f, w]) => [f, w / total]) : []);
+    weightShares.set(predictor, shares);
+  }
+  return shares;
+}
+
+/**
+ * The warning of an answer whose imputed inputs carry most of the model's weight.
+ *
+ * @param predictor The model.
+ * @param imputed The inputs that got the training value.
+ * @returns The warning, or undefined when the imputed inputs carry half the weight or less.
+ */
+function imputedWarning(predictor: Predictor, imputed: string[]): string | undefined {
+  const shares = sharesOf(predictor);
+  let share = 0;
+  for (const f of imputed) share += shares.get(f) ?? 0;
+  if (share <= 0.5) return undefined;
+  const heavy = imputed.filter((f) => (shares.get(f) ?? 0) > 0);
+  return `Imputed inputs carry ${Math.round(share * 100)} % of this model's weight ` +
+    `(permutation importance): ${heavy.join(", ")}; the answer is mostly the training average`;
+}
+
+/**
  * Validates and scores records with a profile's active model.
  *
  * @param deps The app's dependencies.
@@ -46,8 +121,9 @@ function _readSet(predictor: { usedFeatures: string[] }): Set<string> {
  * @param profile The profile (the default when absent).
  * @param records Raw student objects.
  * @param reasons How many top reasons to attach to each prediction (0 for none).
- * @returns One prediction per record.
- * @throws SchemaError naming each invalid field.
+ * @returns One prediction per record, with a `warning` when imputed inputs carry most of the
+ *   model's weight.
+ * @throws SchemaError naming each invalid field, or the model's inputs when a record gives none.
  */
 export async function predictRecords(
   deps: AppDeps,
@@ -59,14 +135,23 @@ export async function predictRecords(
   const lease = leaseModel(deps, profile);
   try {
     const predictor = lease.predictor;
-    const predictions = await batcher.score(predictor, predictor.read(records), reasons);
+    const rows = predictor.read(records);
+    requireSomeInput(predictor, rows);
+    const predictions = await batcher.score(predictor, rows, reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
     const read = _readSet(predictor);
-    return predictions.map((p, i) => ({
-      ...p,
-      profile: predictor.profile,
-      ignored: Object.keys(Object(records[i])).filter((k) => !read.has(k)),
-    }));
+    return predictions.map((p, i) => {
+      const out: PredictionOut = {
+        ...p,
+        profile: predictor.profile,
+        ignored: Object.keys(Object(records[i])).filter((k) => !read.has(k)),
+      };
+      if (p.imputed.length > 0) {
+        const warning = imputedWarning(predictor, p.imputed);
+        if (warning) out.warning = warning;
+      }
+      return out;
+    });
   } finally {
     lease.release();
   }

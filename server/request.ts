@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { shownValue } from "../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 
 /**
@@ -21,6 +22,26 @@ export function limit(maxSize: number) {
     onError: (c) =>
       c.json({ error: `Payload too large: this route takes at most ${maxSize} bytes` }, 413),
   });
+}
+
+// application/json or a structured +json type, with or without parameters.
+const JSON_TYPE = /^\s*application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Refuses a body whose content type is not JSON (415); a body sent without a type is read as JSON.
+ * `fetch()` labels a string body `text/plain`, so a client must say `application/json`.
+ *
+ * @param c The request context.
+ * @throws HttpError 415.
+ */
+export function requireJsonType(c: Context): void {
+  const type = c.req.header("content-type");
+  if (type && !JSON_TYPE.test(type)) {
+    throw new HttpError(
+      415,
+      `Unsupported content type "${shownValue(type)}": expected application/json`,
+    );
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { parsePolicy, POLICY_FORMS } from "../pipeline/mod.ts";
+import { DEFAULT_KEEP, parsePolicy, POLICY_FORMS } from "../pipeline/mod.ts";
 
 /** One field of a student: a JSON scalar (the pipeline checks its value). */
 export const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()], {
@@ -78,4 +78,11 @@ export const ProfileQuery = z.object({
 /** The query of `POST /v1/predict`: the profile, and how many reasons per student (default 5, 0 for none). */
 export const PredictQuery = ProfileQuery.extend({
   reasons: z.coerce.number().int().min(0).max(100).default(5),
+});
+
+/** The query of `POST /v1/models/prune`. */
+export const PruneQuery = z.object({
+  keep: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_KEEP),
+  dry_run: z.enum(["0", "1", "true", "false"], { error: "expected 0, 1, true or false" })
+    .optional(),
 });

@@ -8,6 +8,7 @@
 import { DEFAULT_SEED } from "../core/mod.ts";
 import { DEFAULT_MAX_CATEGORIES } from "../data/mod.ts";
 import { POLICY_FORMS } from "../evaluate/mod.ts";
+import { DEFAULT_KEEP } from "../registry/mod.ts";
 import type { Command } from "./kit.ts";
 
 /** The committed spec of the student data set. */
@@ -153,5 +154,20 @@ export const SCORE = {
   },
 } as const satisfies Command;
 
+/** `deno task prune`. */
+export const PRUNE = {
+  task: "prune",
+  summary: "Remove old models: keep the active ones and the newest N of each profile",
+  options: {
+    keep: {
+      value: "N",
+      help: `Models kept per profile beside the active ones (default ${DEFAULT_KEEP}, at least 1)`,
+    },
+    "models-dir": MODELS_DIR,
+    "dry-run": { help: "Only list what would be removed" },
+    json: { help: "End with the result as one JSON line" },
+  },
+} as const satisfies Command;
+
 /** Every pipeline task, in the README's order. */
-export const PIPELINE_COMMANDS: Command[] = [TRAIN, CV, TUNE, SPEC_COMMAND, SPLIT, SCORE];
+export const PIPELINE_COMMANDS: Command[] = [TRAIN, CV, TUNE, SPEC_COMMAND, SPLIT, SCORE, PRUNE];

@@ -243,9 +243,20 @@ Deno.test("chooseThreshold() follows each policy", async (t) => {
   // 0.9: 1,0 f1 2/5 acc 5/8 | 0.8: 2,0 f1 4/6 acc 6/8 | 0.7: 2,1 f1 4/7 acc 5/8
   // 0.6: 3,1 f1 6/8 acc 6/8 | 0.4: 3,2 f1 6/9 acc 5/8 | 0.3: 3,3 f1 6/10 acc 4/8
   // 0.2: 4,3 f1 8/11 acc 5/8 | 0.1: 4,4 f1 8/12 acc 4/8
-  await t.step("f1 takes the best F1", () => {
-    deepEqual(chooseThreshold(LABELS, SCORES, { kind: "f1" }), 0.6);
-    close(evaluate(LABELS, SCORES, 0.6).f1, 0.75);
+  await t.step("f1 takes the best F1, at 0.5 when 0.5 decides the rows alike", () => {
+    // The best step is 0.6; the next lower score is 0.4, so 0.5 flags the same rows.
+    deepEqual(chooseThreshold(LABELS, SCORES, { kind: "f1" }), 0.5);
+    close(evaluate(LABELS, SCORES, 0.5).f1, 0.75);
+    // Without 0.5 in that gap the best score itself is kept.
+    const shifted = SCORES.map((s) => s * 0.5 + 0.35); // best 0.65, next lower 0.55
+    close(chooseThreshold(LABELS, shifted, { kind: "f1" }), 0.65);
+  });
+  await t.step("a model separating the rows is cut at 0.5, not at its lowest positive", () => {
+    // Right by construction: every positive at 1, every negative at most 0.2.
+    const labels = [1, 1, 1, 0, 0, 0, 0];
+    const scores = [1, 1, 1, 0.2, 0.1, 0.1, 0];
+    deepEqual(chooseThreshold(labels, scores, { kind: "f1" }), 0.5);
+    deepEqual(chooseThreshold(labels, scores, { kind: "accuracy" }), 0.5);
   });
   await t.step("f1 ties go to the higher threshold", () => {
     // 0.9: 2/(2+0+1) = 2/3; 0.8: 2/4; 0.7: 2/5; 0.6: 4/(4+2+0) = 2/3; 0.2: 4/7; 0.1: 4/8

@@ -54,14 +54,16 @@ export function policyText(policy: ThresholdPolicy): string {
 const _FALLBACK = 0.5;
 
 /**
- * Picks a decision threshold among the distinct scores, so that
- * `score >= threshold` means positive. "f1" and "accuracy" maximise that metric,
- * ties going to the higher threshold; "min-recall" takes the highest threshold
- * whose recall reaches the target; "min-precision" takes the lowest threshold
- * whose precision still reaches the target (the most students flagged at that
- * precision); "fixed" returns its threshold (0.5 on
- * calibrated probabilities is the decision that maximises expected accuracy). When nothing qualifies (F1 is 0 everywhere,
- * or no threshold reaches the recall) the result is 0.5.
+ * Picks a decision threshold, so that `score >= threshold` means positive. "f1" and "accuracy"
+ * maximise that metric over the distinct scores, ties going to the higher score; when 0.5 decides
+ * the held-out rows exactly as the chosen score does (it lies between that score and the next lower
+ * one), 0.5 is returned instead, so a model that separates the rows with a wide gap is not cut at
+ * the gap's edge. "min-recall" takes the highest score whose recall reaches the target;
+ * "min-precision" takes the lowest score whose precision still reaches the target (the most
+ * students flagged at that precision); "fixed" returns its threshold (0.5 on calibrated
+ * probabilities is the decision that maximises expected accuracy). When nothing qualifies (F1 is 0
+ * everywhere, or no threshold reaches the recall) the result is 0.5.
+ *
  * @param labels 0/1 labels, 1 = positive.
  * @param scores Probabilities of the positive class.
  * @param policy What to optimise.
@@ -96,17 +98,24 @@ export function chooseThreshold(
     return hit?.threshold ?? _FALLBACK;
   }
   const metric = policy.kind === "f1" ? _f1 : _accuracy;
-  let best = _FALLBACK;
+  let best = -1;
   let bestValue = policy.kind === "f1" ? 0 : -Infinity;
   // Steps run from the highest threshold down, so a strict > keeps the higher one on ties.
-  for (const step of steps) {
-    const value = metric(_confusionAt(step, positives, negatives));
+  for (let k = 0; k < steps.length; k++) {
+    const value = metric(_confusionAt(steps[k], positives, negatives));
     if (value > bestValue) {
-      best = step.threshold;
+      best = k;
       bestValue = value;
     }
   }
-  return best;
+  if (best < 0) return _FALLBACK;
+  // Every threshold in (next lower score, chosen score] decides the held-out rows alike. A model
+  // that separates them (one given the leak) leaves a wide gap there, and its edge, the lowest
+  // positive score, may be 1: a student at 0.99 would then be "low". 0.5, the decision that
+  // maximises expected accuracy on calibrated probabilities, is taken whenever it lies in the gap.
+  const chosen = steps[best].threshold;
+  const below = steps[best + 1]?.threshold ?? -Infinity;
+  return below < _FALLBACK && _FALLBACK <= chosen ? _FALLBACK : chosen;
 }
 
 /** Risk bands: a probability at or above `high` is high risk (flagged), at or above `medium` is medium. */
@@ -121,7 +130,9 @@ export type Band = "low" | "medium" | "high";
 /**
  * Chooses the risk bands around a decision threshold on held-out scores. The watch (medium) band
  * reaches a recall target, or, when the decision threshold already does, half of the way from its
- * recall to 1, so the medium band still names the next students to look at.
+ * recall to 1, so the medium band still names the next students to look at. When the decision
+ * already finds every held-out positive, the band starts half-way between the decision and the
+ * highest held-out score below it.
  *
  * @param labels 0/1 labels of the held-out rows.
  * @param scores Their calibrated probabilities.
@@ -146,7 +157,14 @@ export function chooseBands(
   // next score up instead, the widest band that still leaves the lowest-risk students out.
   const lowest = steps[steps.length - 1].threshold;
   if (watch <= lowest && steps.length > 1) watch = steps[steps.length - 2].threshold;
-  return { medium: Math.min(watch, threshold), high: threshold };
+  if (watch >= threshold) {
+    // The decision already finds every held-out positive, so no recall target places a band below
+    // it: the band takes the upper half of the gap between the decision and the highest-scored
+    // held-out student below it, naming new students the model scores between the two groups.
+    const under = steps.find((s) => s.threshold < threshold)?.threshold;
+    return { medium: under === undefined ? threshold : (under + threshold) / 2, high: threshold };
+  }
+  return { medium: watch, high: threshold };
 }
 
 /**

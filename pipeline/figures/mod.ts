@@ -1,6 +1,7 @@
 /**
  * Plotly figure builders shared by the notebooks, the server and the page: data exploration,
- * model evaluation and model comparison, plus the offline plotly.js loader.
+ * model evaluation and model comparison, plus the offline plotly.js loader and a static SVG
+ * drawing of a bar figure.
  *
  * @module
  */
@@ -14,6 +15,7 @@ export {
 } from "./explore.ts";
 export { baseLayout, COLOR, paletteColor } from "./style.ts";
 export { plotlyLoaderScript } from "./plotly_embed.ts";
+export { figureSvg, type FigureSvgOptions } from "./svg.ts";
 export {
   COMPARED_METRICS,
   cvFigure,

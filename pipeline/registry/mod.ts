@@ -6,5 +6,11 @@
  */
 export { ARTIFACT_VERSION, buildMetadata, type ModelMetadata } from "./metadata.ts";
 export { modelCard } from "./model_card.ts";
-export { type ModelSummary, Registry, type RegistryOptions } from "./registry.ts";
+export {
+  DEFAULT_KEEP,
+  type ModelSummary,
+  type PruneResult,
+  Registry,
+  type RegistryOptions,
+} from "./registry.ts";
 export { loadPredictor, type Prediction, Predictor } from "./predictor.ts";

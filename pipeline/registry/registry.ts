@@ -28,6 +28,20 @@ export interface ModelSummary {
   test: { roc_auc: number; f1: number; accuracy: number; recall: number; precision: number };
 }
 
+/**
+ * How many models of each profile {@linkcode Registry.prune} keeps by default, beside the active
+ * ones: enough to roll back a few trainings.
+ */
+export const DEFAULT_KEEP = 5;
+
+/** What {@linkcode Registry.prune} removed and kept. */
+export interface PruneResult {
+  /** The models removed (or, in a dry run, that would be), newest first. */
+  removed: string[];
+  /** The models kept, newest first. */
+  kept: string[];
+}
+
 /** Options of the registry. */
 export interface RegistryOptions {
   /** Called between the steps of a write, with the step's name: tests throw here to simulate a crash. */
@@ -117,6 +131,8 @@ export class Registry {
     const lock = await Deno.open(this.dir, { read: true });
     try {
       await lock.lock(true);
+      // A prune (which holds the same lock) may have removed the model since it was read.
+      await this.metadata(id);
       const active = await this.active();
       active[metadata.profile] = id;
       this.#onStep("pointer");
@@ -212,6 +228,61 @@ export class Registry {
   async loadActive(profile: string): Promise<Predictor | undefined> {
     const id = (await this.active())[profile];
     return id ? await this.load(id) : undefined;
+  }
+
+  /**
+   * Removes old models: every model is kept that is active, or among the newest `keep` of its
+   * profile; the others are removed. It holds the folder's lock, as activation does, so it never
+   * removes a model being activated, and removes in two steps: each folder is first renamed to a
+   * hidden temporary name (at once unlisted, never half-listed), then deleted; a crash between
+   * the two leaves only temporary folders, which {@linkcode Registry.sweep} removes. A server
+   * serving a removed model keeps it in memory until it follows `active.json` to another.
+   *
+   * @param options `keep`: models kept per profile beside the active ones (at least 1, default
+   *   {@linkcode DEFAULT_KEEP}); `dryRun`: only report what would be removed.
+   * @returns The models removed and kept.
+   * @throws InputError when `keep` is not an integer of at least 1.
+   */
+  async prune(options: { keep?: number; dryRun?: boolean } = {}): Promise<PruneResult> {
+    const keep = options.keep ?? DEFAULT_KEEP;
+    if (!Number.isInteger(keep) || keep < 1) {
+      throw new InputError(`Invalid keep: ${keep}, expected an integer of at least 1`);
+    }
+    let lock: Deno.FsFile;
+    try {
+      lock = await Deno.open(this.dir, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return { removed: [], kept: [] };
+      throw error;
+    }
+    try {
+      await lock.lock(true);
+      const removed: string[] = [];
+      const kept: string[] = [];
+      const seen = new Map<string, number>();
+      // list() is newest first, so the first `keep` of each profile are its newest.
+      for (const model of await this.list()) {
+        const rank = seen.get(model.profile) ?? 0;
+        seen.set(model.profile, rank + 1);
+        (model.active || rank < keep ? kept : removed).push(model.id);
+      }
+      if (options.dryRun || removed.length === 0) return { removed, kept };
+      const doomed: string[] = [];
+      for (const id of removed) {
+        this.#onStep("prune-rename");
+        const tmp = `${this.dir}/.tmp-pruned-${id}`;
+        await Deno.rename(`${this.dir}/${id}`, tmp);
+        doomed.push(tmp);
+      }
+      await syncDir(this.dir);
+      for (const tmp of doomed) {
+        this.#onStep("prune-remove");
+        await Deno.remove(tmp, { recursive: true });
+      }
+      return { removed, kept };
+    } finally {
+      lock.close();
+    }
   }
 
   /**

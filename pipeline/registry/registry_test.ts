@@ -353,3 +353,106 @@ Deno.test("Registry survives a writer killed with SIGKILL at a random moment", a
     });
   }
 });
+
+Deno.test("Registry.prune() keeps the active models and the newest of each profile", async (t) => {
+  await withDir(async (dir) => {
+    const registry = new Registry(dir);
+    const other = await trainProfile(data, spec, {
+      profile: "early-B",
+      seed: 3,
+      model: { family: "mlp", epochs: 5 },
+    });
+    // Oldest first: five early-C models, the oldest of them active, and two early-B.
+    const c: string[] = [];
+    for (let i = 0; i < 5; i++) c.push((await registry.save(i % 2 ? second : first, context)).id);
+    const b = [(await registry.save(other, context)).id, (await registry.save(other, context)).id];
+    other.classifier.dispose();
+    await registry.activate(c[0]);
+    await registry.activate(b[0]);
+
+    await t.step("a keep below 1 is refused before anything is touched", async () => {
+      for (const keep of [0, -1, 1.5, NaN]) {
+        await assert.rejects(() => registry.prune({ keep }), InputError);
+      }
+      assert.equal((await registry.list()).length, 7);
+    });
+
+    await t.step("a dry run reports and removes nothing", async () => {
+      const { removed } = await registry.prune({ keep: 2, dryRun: true });
+      assert.deepEqual(removed, [c[2], c[1]]);
+      assert.equal((await registry.list()).length, 7);
+    });
+
+    await t.step("keep 2: the two newest per profile and the active ones remain", async () => {
+      const { removed, kept } = await registry.prune({ keep: 2 });
+      assert.deepEqual(removed, [c[2], c[1]]);
+      assert.deepEqual(kept.sort(), [c[0], c[3], c[4], b[0], b[1]].sort());
+      assert.deepEqual(await entries(dir), [...kept, "active.json"].sort());
+      await assertConsistent(registry);
+    });
+
+    await t.step("keep 1 never touches an active model, even the oldest", async () => {
+      const { removed } = await registry.prune({ keep: 1 });
+      assert.deepEqual(removed, [c[3]]);
+      assert.deepEqual(await registry.active(), { "early-C": c[0], "early-B": b[0] });
+      assert.deepEqual(
+        (await registry.list()).map((m) => m.id).sort(),
+        [c[0], c[4], b[0], b[1]].sort(),
+      );
+      assert.deepEqual((await registry.prune({ keep: 1 })).removed, []);
+    });
+
+    await t.step("a model loaded before its prune goes on predicting", async () => {
+      const loaded = await registry.load(c[4]);
+      const [before] = loaded.predict(rows.slice(0, 1));
+      const newer = await registry.save(first, context);
+      assert.deepEqual((await registry.prune({ keep: 1 })).removed, [c[4]]);
+      assert.deepEqual(
+        (await registry.list()).map((m) => m.id).sort(),
+        [newer.id, c[0], b[0], b[1]].sort(),
+      );
+      const [p] = loaded.predict(rows.slice(0, 1));
+      assert.equal(p.probability, before.probability);
+      assert.ok(p.probability >= 0 && p.probability <= 1);
+      loaded.dispose();
+    });
+  });
+});
+
+Deno.test("Registry.prune() racing activate() never leaves active.json naming a removed model", async () => {
+  await withDir(async (dir) => {
+    const registry = new Registry(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await registry.save(first, context)).id);
+    await registry.activate(ids[3]);
+    for (const old of [ids[0], ids[1]]) {
+      const [pruned, activated] = await Promise.allSettled([
+        registry.prune({ keep: 1 }),
+        registry.activate(old),
+      ]);
+      assert.equal(pruned.status, "fulfilled");
+      if (activated.status === "rejected") {
+        // The prune took the lock first: the activation is refused, naming the model.
+        assert.ok(activated.reason instanceof InputError);
+        assert.match(activated.reason.message, /Unknown model/);
+      }
+      await assertConsistent(registry);
+    }
+  });
+});
+
+Deno.test("Registry.prune(): a crash between its two steps leaves only what sweep() removes", async () => {
+  await withDir(async (dir) => {
+    const ids: string[] = [];
+    const registry = new Registry(dir);
+    for (let i = 0; i < 3; i++) ids.push((await registry.save(first, context)).id);
+    await registry.activate(ids[2]);
+    await assert.rejects(() => crashingAt(dir, "prune-remove").prune({ keep: 1 }), /crash/);
+    // Both old models were unlisted at once by their renames; neither is listed half-deleted.
+    assert.deepEqual((await registry.list()).map((m) => m.id), [ids[2]]);
+    const swept = await registry.sweep();
+    assert.deepEqual(swept.sort(), [`.tmp-pruned-${ids[0]}`, `.tmp-pruned-${ids[1]}`].sort());
+    assert.deepEqual(await entries(dir), [ids[2], "active.json"].sort());
+    await assertConsistent(registry);
+  });
+});

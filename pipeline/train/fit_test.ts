@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { scoreRows, type TrainedModel, trainProfile } from "./fit.ts";
+import { fitOnRows, scoreRows, type TrainedModel, trainProfile } from "./fit.ts";
 import {
   evaluate,
   InputError,
   loadDataset,
   loadSpec,
   type Metrics,
+  modelParams,
   resolveDataPath,
   stratifiedSplit,
   takeRows,
@@ -260,5 +261,25 @@ Deno.test('trainProfile() with calibration "none" fits no Platt map, only undoes
     }
   } finally {
     dispose(auto, none);
+  }
+});
+
+Deno.test("fitOnRows() cuts the seed model, right by construction, at 0.5 with a watch band below", async () => {
+  const split = stratifiedSplit(data.labels, { seed: 42 });
+  const seed = await fitOnRows(data, spec, split.train, split.validation, {
+    profile: "seed",
+    seed: 42,
+    params: modelParams(spec.profiles.seed.model ?? {}),
+  });
+  try {
+    const { labels, scores } = seed.stop;
+    const positives = Array.from(scores).filter((_, i) => labels[i] === 1);
+    const negatives = Array.from(scores).filter((_, i) => labels[i] === 0);
+    // The leak separates the held-out rows, with 0.5 in the gap between the two groups.
+    assert.ok(Math.max(...negatives) < 0.5 && Math.min(...positives) >= 0.5);
+    assert.equal(seed.threshold, 0.5);
+    assert.deepEqual(seed.bands, { medium: (Math.max(...negatives) + 0.5) / 2, high: 0.5 });
+  } finally {
+    seed.classifier.dispose();
   }
 });

@@ -12,22 +12,40 @@ import {
   parsePolicy,
   profileOf,
   resolveDataPath,
+  shownValue,
 } from "../../pipeline/mod.ts";
 import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
-import { TrainBody } from "../schemas.ts";
-import { limit, readForm, readJson } from "../request.ts";
+import { PruneQuery, TrainBody } from "../schemas.ts";
+import { limit, readForm, readJson, requireJsonType } from "../request.ts";
+
+/** The content types a CSV upload may carry (browsers label a CSV file variously). */
+const CSV_TYPES = [
+  "text/csv",
+  "application/csv",
+  "text/plain",
+  "application/octet-stream",
+  "application/vnd.ms-excel",
+];
 
 /**
  * Reads an uploaded CSV: a multipart field `file`, or the raw body.
  *
  * @param c The request context.
  * @returns The bytes and a file name.
- * @throws HttpError 400 when a multipart body has no file.
+ * @throws HttpError 400 when a multipart body has no file, 415 for a type that is not a CSV's.
  */
 export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name: string }> {
-  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  const header = c.req.header("content-type") ?? "";
+  const type = header.toLowerCase();
+  const essence = type.split(";")[0].trim();
+  if (essence && essence !== "multipart/form-data" && !CSV_TYPES.includes(essence)) {
+    throw new HttpError(
+      415,
+      `Unsupported content type "${shownValue(header)}": expected text/csv or multipart/form-data`,
+    );
+  }
   if (type.startsWith("multipart/form-data")) {
     const form = await readForm(() => c.req.formData());
     const file = form.get("file");
@@ -95,6 +113,7 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/v1/datasets", admin, async (c) => c.json({ datasets: await deps.datasets.list() }));
 
   app.post("/v1/models/train", admin, limit(deps.config.limits.smallBytes), async (c) => {
+    requireJsonType(c);
     const body = parseWith(TrainBody, await readJson(c));
     const { name } = profileOf(deps.spec, body.profile);
     const job = await deps.jobs.start({
@@ -115,6 +134,17 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json(job);
   });
 
+  app.post("/v1/models/prune", admin, limit(deps.config.limits.smallBytes), async (c) => {
+    const query = parseWith(PruneQuery, c.req.query(), "query");
+    const dryRun = query.dry_run === "1" || query.dry_run === "true";
+    const result = await registry.prune({ keep: query.keep, dryRun });
+    deps.logger.log("info", dryRun ? "Models to prune listed" : "Models pruned", {
+      request_id: c.get("requestId"),
+      keep: query.keep,
+      removed: result.removed,
+    });
+    return c.json({ keep: query.keep, dry_run: dryRun, ...result });
+  });
   app.get(
     "/v1/models",
     async (c) => c.json({ models: await registry.list(), active: await registry.active() }),

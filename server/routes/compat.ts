@@ -1,19 +1,24 @@
 /**
  * The original system's API, unchanged for its web page and load test:
  * `/predict` and `/api/predict` (JSON or form, the `seed` profile),
- * `/upload_train_data`, `/retrain`, `/evaluate`. The answers keep the old
- * shapes (extra fields added); the mutating routes need the admin token.
+ * `/upload_train_data`, `/retrain`, `/evaluate` (and `/visualize/{feature}`, in
+ * `visualize.ts`). The answers keep the old shapes (extra fields added); the
+ * mutating routes need the admin token. As the original (FastAPI) did, the
+ * prediction routes require every field of the profile and answer 422 with
+ * FastAPI's `detail` list, and every error answer carries `detail` and the
+ * `message` the original page shows, beside this server's `error`.
  *
  * @module
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { column, type ColumnSpec, SchemaError, shownName } from "../../pipeline/mod.ts";
 import { adminOnly } from "../auth.ts";
 import type { MicroBatcher } from "../microbatch.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { Student } from "../schemas.ts";
 import { readUpload, trainingData } from "./admin.ts";
-import { predictRecords } from "../predictions.ts";
+import { leaseModel, predictRecords } from "../predictions.ts";
 import { limit, readForm, readJson } from "../request.ts";
 
 /** The profile the original clients are answered with. */
@@ -91,6 +96,85 @@ export function classificationReport(
   };
 }
 
+/** One entry of FastAPI's (pydantic's) 422 `detail` list. */
+export interface FastApiIssue {
+  /** `missing`, `int_parsing` or `value_error`. */
+  type: string;
+  /** Where: `["body", field]`. */
+  loc: ["body", string];
+  /** The message, in pydantic's words for a missing field or an unparsable integer. */
+  msg: string;
+  /** The value sent (null when missing). */
+  input: unknown;
+}
+
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && !v.trim());
+
+/**
+ * FastAPI's 422 detail for a record of the original's fields: each missing field (absent, null or
+ * blank, as FastAPI reads an empty form field), then each invalid one.
+ *
+ * @param columns The required fields, in the profile's order.
+ * @param record The record sent.
+ * @param invalid The pipeline's SchemaError for the record's values, when there is one.
+ * @returns The detail list, empty when the record is whole and valid.
+ */
+export function fastApiDetail(
+  columns: ColumnSpec[],
+  record: Record<string, unknown>,
+  invalid?: SchemaError,
+): FastApiIssue[] {
+  const detail: FastApiIssue[] = [];
+  for (const col of columns) {
+    if (!blank(record[col.name])) continue;
+    detail.push({ type: "missing", loc: ["body", col.name], msg: "Field required", input: null });
+  }
+  for (const issue of invalid?.issues ?? []) {
+    if (issue.column === undefined || blank(record[issue.column])) continue;
+    const kind = columns.find((c) => c.name === issue.column)?.type;
+    const numeric = kind === "integer" || kind === "ordinal" || kind === "number";
+    const unparsable = numeric && !Number.isFinite(Number(issue.value));
+    detail.push({
+      type: unparsable ? "int_parsing" : "value_error",
+      loc: ["body", shownName(issue.column)],
+      msg: unparsable
+        ? "Input should be a valid integer, unable to parse string as an integer"
+        : `Value error, expected ${issue.expected}`,
+      input: issue.value ?? null,
+    });
+  }
+  return detail;
+}
+
+/**
+ * Adds FastAPI's `detail` and the original page's `message` to every JSON error answer of the
+ * routes it guards (errors are rare, so only they pay for the rewrite).
+ */
+const originalErrors: MiddlewareHandler = async (c, next) => {
+  await next();
+  const res = c.res;
+  if (res.status < 400 || !res.headers.get("content-type")?.includes("application/json")) return;
+  const body = await res.json() as { error?: string; detail?: unknown };
+  const message = body.error ?? "Request failed";
+  const headers = new Headers(res.headers);
+  headers.delete("content-length");
+  c.res = undefined;
+  c.res = new Response(JSON.stringify({ detail: body.detail ?? message, message, ...body }), {
+    status: res.status,
+    headers,
+  });
+};
+
+/** Validates a record's values with the active model, scoring nothing. */
+function checkValues(deps: AppDeps, record: Record<string, unknown>): void {
+  const lease = leaseModel(deps, COMPAT_PROFILE);
+  try {
+    lease.predictor.read([record]);
+  } finally {
+    lease.release();
+  }
+}
+
 async function readFields(c: Context): Promise<unknown> {
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   if (
@@ -118,12 +202,53 @@ export function compatRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv>
   const app = new Hono<AppEnv>();
   const admin = adminOnly(deps.config.adminToken);
   const small = limit(deps.config.limits.smallBytes);
+  const required = deps.spec.profiles[COMPAT_PROFILE]?.features.map((f) => column(deps.spec, f)) ??
+    [];
+  for (
+    const path of [
+      "/predict",
+      "/api/predict",
+      "/upload_train_data",
+      "/retrain",
+      "/evaluate",
+      "/visualize/*",
+    ]
+  ) app.use(path, originalErrors);
 
   for (const path of ["/predict", "/api/predict"]) {
     app.post(path, small, async (c) => {
       const record = parseWith(Student, await readFields(c));
-      const [p] = await predictRecords(deps, batcher, COMPAT_PROFILE, [record]);
-      return c.json({ prediction: p.at_risk ? 1 : 0, ...p });
+      let invalid: SchemaError | undefined;
+      let answer;
+      try {
+        // A whole record is scored at once; a partial one is only checked, to list every problem.
+        if (required.every((col) => !blank(record[col.name]))) {
+          [answer] = await predictRecords(deps, batcher, COMPAT_PROFILE, [record]);
+        } else {
+          checkValues(deps, record);
+        }
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        invalid = error;
+      }
+      const detail = fastApiDetail(required, record, invalid);
+      if (detail.length > 0 || !answer) {
+        const fields = detail.map((d) => d.loc[1]);
+        throw new HttpError(
+          422,
+          `Invalid student: ${fields.length ? fields.join(", ") : "no fields"}`,
+          {
+            detail,
+            issues: detail.map((d) => ({
+              field: d.loc[1],
+              ...(d.input !== null ? { value: d.input } : {}),
+              expected: d.type === "missing" ? "a value (required)" : d.msg,
+              message: `Field "${d.loc[1]}": ${d.msg}`,
+            })),
+          },
+        );
+      }
+      return c.json({ prediction: answer.at_risk ? 1 : 0, ...answer });
     });
   }
 
@@ -168,8 +293,9 @@ export function compatRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv>
     return c.json({
       classification_report: classificationReport(labels, predicted),
       confusion_matrix: matrix,
-      y_pred: predicted.map(Boolean),
-      y_test: labels.map(Boolean),
+      // The original sent scikit-learn's 0/1 arrays; its page compares them with 0 and 1.
+      y_pred: predicted,
+      y_test: labels,
       model: predictor.id,
     });
   });

@@ -12,7 +12,7 @@ import type { MicroBatcher } from "../microbatch.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { leaseModel, predictRecords } from "../predictions.ts";
-import { limit, limitedBody, readForm, readJson } from "../request.ts";
+import { limit, limitedBody, readForm, readJson, requireJsonType } from "../request.ts";
 import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
 
 function formatOf(type: string | undefined): BatchFormat | undefined {
@@ -71,6 +71,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
 
   app.post("/v1/predict", limit(limits.predictBytes), async (c) => {
     const { profile, reasons } = parseWith(PredictQuery, c.req.query(), "query");
+    requireJsonType(c);
     const body = await readJson(c);
     const many = typeof body === "object" && body !== null && "students" in body;
     const records = many ? students(body) : [isStudent(body) ? body : parseWith(Student, body)];

@@ -1,8 +1,9 @@
 /**
  * Feature figures: a Plotly figure of one feature by dropout status with the
  * dropout rate per value or bin, and an interpretation computed from the data
- * (the pipeline's `featureFigure`). `/v1/visualize/{feature}` and the original
- * `/visualize/{feature}` answer the same `{interpretation, figure}`.
+ * (the pipeline's `featureFigure`). `/v1/visualize/{feature}` answers `{feature, interpretation,
+ * figure}`; the original `/visualize/{feature}` adds `image`, the figure drawn as a base64 PNG
+ * (the pipeline's `figureSvg`, rasterised by `../png.ts`), which the original page shows.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import {
   type Dataset,
   featureFigure,
   featureNames,
+  figureSvg,
   loadDataset,
   resolveDataPath,
   shownName,
@@ -53,6 +55,13 @@ export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
   };
 }
 
+type Figure = { data: object[]; layout: object };
+
+async function pngBase64(figure: Figure): Promise<string> {
+  const { PNG_FONT_FAMILY, svgToPng } = await import("../png.ts");
+  return svgToPng(figureSvg(figure, { fontFamily: PNG_FONT_FAMILY })).toBase64();
+}
+
 /**
  * Builds the figure routes.
  *
@@ -62,9 +71,11 @@ export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
 export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const data = deps.figureData ?? figureDataSource(deps);
-  const figures = new Map<string, object>();
+  const figures = new Map<string, { feature: string; interpretation: string; figure: Figure }>();
+  const images = new Map<string, Promise<string>>();
 
   for (const path of ["/v1/visualize/:feature", "/visualize/:feature"]) {
+    const original = !path.startsWith("/v1/");
     app.get(path, async (c) => {
       const feature = c.req.param("feature") ?? "";
       const dataset = await data();
@@ -89,7 +100,14 @@ export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
         });
         figures.set(feature, answer = { feature, interpretation, figure });
       }
-      return c.json(answer);
+      if (!original) return c.json(answer);
+      const figure = answer.figure;
+      let image = images.get(feature);
+      if (!image) {
+        images.set(feature, image = pngBase64(figure));
+        image.catch(() => images.delete(feature));
+      }
+      return c.json({ ...answer, image: await image });
     });
   }
   return app;

@@ -335,8 +335,16 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
     await t.step(
       "model: with the token, a retrain shows progress and activates; rollback restores",
       async () => {
+        // A wrong token is checked with the server when it is typed, refused and not kept.
+        await page.fill("#token", `${TOKEN}-wrong`);
+        await page.click("#token-form button[type=submit]");
+        await page.locator("#token-state.error", { hasText: /server refused this token/ })
+          .waitFor();
+        assert.equal(await page.evaluate(() => sessionStorage.length), 0);
         await page.fill("#token", TOKEN);
         await page.click("#token-form button[type=submit]");
+        await page.locator("#token-state:not(.error)", { hasText: /server accepted the token/ })
+          .waitFor();
         assert.deepEqual(
           [
             ...await page.evaluate(() => [sessionStorage.length, localStorage.length]),
@@ -389,6 +397,7 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         assert.equal(await page.evaluate(() => sessionStorage.length), 0);
         await page.fill("#token", TOKEN);
         await page.click("#token-form button[type=submit]");
+        await page.locator("#token-state", { hasText: /server accepted the token/ }).waitFor();
         await page.click(`#versions-table button[data-activate="${ids[0]}"]`);
         await page.locator("#active-model-id", { hasText: ids[0] }).waitFor();
         assert.equal(

@@ -79,7 +79,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 Deno.test("the CLI tasks are plain deno run commands with a declared permission set", async () => {
-  for (const name of ["train", "cv", "spec", "split", "score"]) {
+  for (const name of ["train", "cv", "spec", "split", "score", "prune"]) {
     const command = await taskCommand(name);
     const script = command[command.length - 1];
     assert.match(script, /^pipeline\/cli\/\w+_main\.ts$/, name);
@@ -356,4 +356,41 @@ Deno.test("deno task train --max-eod refuses to activate an unfair model and say
   const active = await Deno.readTextFile(`${dir}/active.json`).catch(() => "{}");
   assert.deepEqual(JSON.parse(active), {}, "nothing was activated");
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("deno task prune keeps the active model and the newest of its profile", async () => {
+  await withTemp(async (dir) => {
+    const models = `${dir}/models`;
+    const ids: string[] = [];
+    for (const seed of ["1", "2", "3"]) {
+      const run = await task(
+        "train",
+        "--profile",
+        "early-C",
+        "--seed",
+        seed,
+        "--models-dir",
+        models,
+        "--params",
+        '{"family":"logistic"}',
+        "--json",
+        ...(seed === "1" ? [] : ["--no-activate"]),
+      );
+      assertExit(run, 0);
+      ids.push(JSON.parse(lastLine(run.stdout)).id);
+    }
+    const bad = await task("prune", "--models-dir", models, "--keep", "0");
+    assertExit(bad, 2);
+    assert.match(bad.stderr, /^error: Invalid --keep: "0", expected an integer >= 1$/m);
+    const dry = await task("prune", "--models-dir", models, "--keep", "1", "--dry-run");
+    assertExit(dry, 0);
+    assert.match(dry.stdout, new RegExp(`^Would remove ${ids[1]}$`, "m"));
+    assert.equal((await Array.fromAsync(Deno.readDir(models))).length, 4);
+    const run = await task("prune", "--models-dir", models, "--keep", "1", "--json");
+    assertExit(run, 0);
+    // The active (oldest) model and the newest stay; the middle one goes.
+    assert.deepEqual(JSON.parse(lastLine(run.stdout)).removed, [ids[1]]);
+    const left = (await Array.fromAsync(Deno.readDir(models), (e) => e.name)).sort();
+    assert.deepEqual(left, [ids[0], ids[2], "active.json"].sort());
+  });
 });

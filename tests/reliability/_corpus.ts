@@ -30,6 +30,9 @@ import { ADMIN, DATA_TEXT } from "./_harness.ts";
 
 export type { Case } from "./_corpus_kit.ts";
 
+/** Routes whose body is JSON by its content type. */
+const JSON_ROUTES = new Set(["POST /v1/predict"]);
+
 /**
  * Builds the corpus.
  *
@@ -68,18 +71,60 @@ export function corpus(ctx: CorpusContext): Case[] {
     { name: "null", body: "null", expect: 400, match: /expected an object of fields/ },
     { name: "a number", body: "42", expect: 400, match: /expected an object of fields/ },
     { name: "a string", body: '"GP"', expect: 400, match: /expected an object of fields/ },
+    // A body is JSON by its content type (or when it has none): anything else is 415.
     {
       name: "a form body",
       body: new URLSearchParams({ Age: "17" }).toString(),
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      expect: 400,
-      match: /Malformed JSON/,
+      expect: 415,
+      match: /Unsupported content type .*expected application\/json/,
     },
-    { name: "a multipart body", body: form({ Age: "17" }), expect: 400, match: /Malformed JSON/ },
     {
-      name: "JSON sent as text/plain (accepted, as fetch sends strings)",
+      name: "a multipart body",
+      body: form({ Age: "17" }),
+      headers: {},
+      expect: 415,
+      match: /Unsupported content type \\"multipart\/form-data/,
+    },
+    {
+      name: "JSON sent as text/plain (fetch's type for a string)",
       body: json(STUDENT),
-      headers: { "content-type": "text/plain" },
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+      expect: 415,
+      match: /Unsupported content type \\"text\/plain;charset=UTF-8\\"/,
+    },
+    {
+      name: "JSON sent as text/html",
+      body: json(STUDENT),
+      headers: { "content-type": "text/html" },
+      expect: 415,
+      match: /expected application\/json/,
+    },
+    {
+      name: "JSON sent as application/jsonp",
+      body: json(STUDENT),
+      headers: { "content-type": "application/jsonp" },
+      expect: 415,
+      match: /expected application\/json/,
+    },
+    {
+      name: "JSON sent as application/x-ndjson",
+      body: json(STUDENT),
+      headers: { "content-type": "application/x-ndjson" },
+      expect: 415,
+      match: /expected application\/json/,
+    },
+    {
+      name: "JSON sent without a content type (read as JSON)",
+      body: bytes(json(STUDENT)),
+      headers: {},
+      expect: 200,
+      match: /"probability":/,
+    },
+    {
+      name: "a structured +json type",
+      body: json(STUDENT),
+      headers: { "content-type": "application/vnd.dropout+json" },
       expect: 200,
       match: /"probability":/,
     },
@@ -200,11 +245,36 @@ export function corpus(ctx: CorpusContext): Case[] {
       expect: 200,
       match: /"probability":/,
     },
+    // A student giving none of the inputs the model reads is refused, naming them.
     {
-      name: "no fields: every one imputed and listed",
+      name: "no fields",
       body: "{}",
-      expect: 200,
-      match: /"imputed":\["School","Gender","Age",/,
+      expect: 422,
+      match: /none of the inputs this model reads was given \(School, Gender, Age,/,
+    },
+    {
+      name: "only a field the spec does not know",
+      body: '{"Favourite_Colour":"blue"}',
+      expect: 422,
+      match: /none of the inputs this model reads.*"field":"Grade_2"/,
+    },
+    {
+      name: "every input null or blank",
+      body: json(Object.fromEntries(early.map((f, i) => [f, i % 2 ? null : " "]))),
+      expect: 422,
+      match: /none of the inputs this model reads/,
+    },
+    {
+      name: "inputs only inside __proto__",
+      body: '{"__proto__":{"Age":16,"Grade_2":11},"Favourite_Colour":"blue"}',
+      expect: 422,
+      match: /none of the inputs this model reads.*"field":"Age"/,
+    },
+    {
+      name: "students: the 2nd gives no input",
+      body: json({ students: [STUDENT, { Shoe_Size: 42 }] }),
+      expect: 422,
+      match: /Invalid students: none of the inputs.*"row":2,"field":"School"/,
     },
     {
       name: "Grade_2 missing: imputed and listed",
@@ -340,6 +410,17 @@ export function corpus(ctx: CorpusContext): Case[] {
   add("POST /v1/predict", [
     { name: "profile= (empty)", body: json(STUDENT), expect: 400, match: field("profile") },
   ], "/v1/predict?profile=");
+  add("POST /v1/predict", [
+    {
+      name: "the leak imputed: the answer warns that imputed inputs carry the weight",
+      body: json(
+        Object.fromEntries(Object.entries(SEED_STUDENT).filter(([k]) => k !== "Final_Grade")),
+      ),
+      expect: 200,
+      match:
+        /"imputed":\["Final_Grade"\].*"warning":"Imputed inputs carry \d+ % of this model's weight/,
+    },
+  ], "/v1/predict?profile=seed");
 
   cases.push(...batchCases("POST /v1/predict/batch"));
 
@@ -389,6 +470,22 @@ export function corpus(ctx: CorpusContext): Case[] {
       },
     ]);
   }
+  add("POST /v1/datasets", [
+    {
+      name: "a JSON body (415, as batch)",
+      body: '{"School":"GP"}',
+      headers: { ...ADMIN, ...JSON_TYPE },
+      expect: 415,
+      match: /Unsupported content type .*expected text\/csv or multipart\/form-data/,
+    },
+    {
+      name: "an NDJSON body",
+      body: '{"School":"GP"}\n',
+      headers: { ...ADMIN, "content-type": "application/x-ndjson" },
+      expect: 415,
+      match: /expected text\/csv/,
+    },
+  ]);
   add("GET /v1/datasets", [
     { name: "the list, with a junk query", headers: ADMIN, expect: 200, match: /"datasets":\[/ },
   ], "/v1/datasets?x=%00%ff");
@@ -397,7 +494,7 @@ export function corpus(ctx: CorpusContext): Case[] {
   const train = (name: string, body: Case["body"], expect: Expect, match: RegExp) => ({
     name,
     body,
-    headers: ADMIN,
+    headers: { ...ADMIN, ...JSON_TYPE },
     expect,
     match,
   });
@@ -432,13 +529,41 @@ export function corpus(ctx: CorpusContext): Case[] {
     train("an unknown key", '{"foo":1}', 400, /foo/),
     train("nested 10,000 deep", `{"profile":${nested(10_000)}}`, 400, field("profile")),
     train("invalid UTF-8", bytes([0xff, 0xfe, 0x7b]), 400, /Malformed JSON/),
-    train("a form body", "profile=early-A", 400, /Malformed JSON/),
+    {
+      ...train("a form body", "profile=early-A", 415, /Unsupported content type/),
+      headers: { ...ADMIN, "content-type": "application/x-www-form-urlencoded" },
+    },
+    {
+      ...train("JSON sent as text/plain", '{"profile":"early-A"}', 415, /expected application/),
+      headers: { ...ADMIN, "content-type": "text/plain" },
+    },
     train(
       "a 1 MB profile (over the limit)",
       json({ profile: "x".repeat(MB) }),
       413,
       /at most 65536 bytes/,
     ),
+  ]);
+
+  // POST /v1/models/prune: only its query is read; nothing here removes a model.
+  for (
+    const [name, query, expect, match] of [
+      ["keep=0", "keep=0", 400, field("keep")],
+      ["keep=-1", "keep=-1", 400, field("keep")],
+      ["keep=abc", "keep=abc", 400, field("keep")],
+      ["keep=1.5", "keep=1.5", 400, field("keep")],
+      ["dry_run=maybe", "dry_run=maybe", 400, field("dry_run")],
+      ["a dry run", "keep=1&dry_run=1", 200, /"dry_run":true,"removed":\[/],
+    ] as const
+  ) {
+    add(
+      "POST /v1/models/prune",
+      [{ name, headers: ADMIN, expect, match }],
+      `/v1/models/prune?${query}`,
+    );
+  }
+  add("POST /v1/models/prune", [
+    { name: "without the token", expect: 401, match: /Unauthorized/ },
   ]);
 
   add("GET /v1/jobs/{id}", [
@@ -545,6 +670,36 @@ export function corpus(ctx: CorpusContext): Case[] {
         expect: 413,
         match: /at most 65536 bytes/,
       },
+      // As FastAPI's Form(...) fields: every field required, 422 in FastAPI's detail shape.
+      {
+        name: "an empty form: every field missing",
+        body: "",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        expect: 422,
+        match:
+          /^\{"detail":\[\{"type":"missing","loc":\["body","Mother_Education"\],"msg":"Field required","input":null\}/,
+      },
+      {
+        name: "a partial JSON body: the missing fields listed",
+        body: json({ Final_Grade: 12, Grade_2: 11 }),
+        headers: JSON_TYPE,
+        expect: 422,
+        match: /"loc":\["body","Grade_1"\],"msg":"Field required"/,
+      },
+      {
+        name: "an empty form field counts as missing",
+        body: new URLSearchParams({ ...SEED_STUDENT, School: "" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        expect: 422,
+        match: /"detail":\[\{"type":"missing","loc":\["body","School"\]/,
+      },
+      {
+        name: "a text grade: int_parsing as pydantic names it",
+        body: new URLSearchParams({ ...SEED_STUDENT, Grade_1: "ten" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        expect: 422,
+        match: /"type":"int_parsing","loc":\["body","Grade_1"\].*"input":"ten"/,
+      },
       {
         name: "the original page's form",
         body: new URLSearchParams(SEED_STUDENT).toString(),
@@ -593,10 +748,24 @@ export function corpus(ctx: CorpusContext): Case[] {
     }
     add(
       route,
-      [{ name: "a known feature", expect: 200, match: /"interpretation":/ }],
+      [{
+        name: "a known feature",
+        expect: 200,
+        // The original page shows `image` as a base64 PNG: "iVBORw0KGgo" is the PNG signature.
+        match: prefix === "/visualize"
+          ? /"interpretation":.*"image":"iVBORw0KGgo/
+          : /"interpretation":/,
+      }],
       `${prefix}/Age`,
     );
   }
+  add("POST /retrain", [
+    {
+      name: "without the token: the page's message",
+      expect: 401,
+      match: /^\{"detail":"Unauthorized: .*","message":"Unauthorized: /,
+    },
+  ]);
 
   // Operational routes and static files.
   for (const path of ["/health", "/ready", "/metrics", "/v1/spec", "/openapi.json", "/docs"]) {
@@ -627,5 +796,9 @@ export function corpus(ctx: CorpusContext): Case[] {
   }
   add("GET /*", [{ name: "the page", expect: 200, match: /<html/i }], "/");
   add("GET /v2/predict", [{ name: "an unknown route", expect: 404, match: /Not found/ }]);
+  // The JSON routes' cases are sent as JSON unless they say otherwise.
+  for (const c of cases) {
+    if (JSON_ROUTES.has(c.route) && !c.raw && c.headers === undefined) c.headers = JSON_TYPE;
+  }
   return cases;
 }

@@ -241,7 +241,7 @@ Deno.test("attack corpus: no single request stalls, exhausts or leaks from the s
         for (let i = 0; i < 2; i++) {
           const res = await fetch(`${url}/v1/predict`, {
             method: "POST",
-            headers: { "x-request-id": "chosen-by-client" },
+            headers: { "x-request-id": "chosen-by-client", "content-type": "application/json" },
             body: JSON.stringify(STUDENT),
           });
           await res.body?.cancel();

@@ -21,6 +21,12 @@ const ADMIN_ROUTES: { route: string; method: string; path: string; authorized: n
     path: `/v1/models/${ids[0]}/activate`,
     authorized: 200,
   },
+  {
+    route: "POST /v1/models/prune",
+    method: "POST",
+    path: "/v1/models/prune?dry_run=1",
+    authorized: 200,
+  },
   { route: "POST /upload_train_data", method: "POST", path: "/upload_train_data", authorized: 422 },
   { route: "POST /retrain", method: "POST", path: "/retrain", authorized: 413 },
 ];
@@ -85,7 +91,9 @@ Deno.test("auth: every admin route answers 401 without or with a wrong token, 40
           }
           const res = await fetch(`${enabled.url}${r.path}`, {
             method: r.method,
-            headers: ADMIN,
+            headers: r.route === "POST /v1/models/train"
+              ? { ...ADMIN, "content-type": "application/json" }
+              : ADMIN,
             body: authorizedBody(r.route),
           });
           await res.body?.cancel();

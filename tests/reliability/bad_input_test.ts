@@ -92,6 +92,7 @@ Deno.test("bad-input corpus: every route answers 4xx naming the field or row, ne
       assert.deepEqual(await health.json(), { status: "ok" });
       const res = await fetch(`${server.url}/v1/predict`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify(STUDENT),
       });
       assert.equal(res.status, 200);

@@ -125,6 +125,7 @@ async function assertRecovered(
   assert.equal(ready.status, 200, await ready.text());
   const res = await fetch(`${server.url}/v1/predict`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify(STUDENT),
   });
   assert.equal(res.status, 200);
@@ -176,7 +177,7 @@ Deno.test(`faults during writes: ${TRIALS} SIGKILLs during uploads and training 
     const train = await calibrate(async () => {
       const started = await fetch(`${server.url}/v1/models/train`, {
         method: "POST",
-        headers: ADMIN,
+        headers: { ...ADMIN, "content-type": "application/json" },
         body: JSON.stringify({ profile: "early-A", epochs: EPOCHS, seed: 1, force: true }),
       });
       const job = await awaitJob(server.url, (await started.json()).job.id, 120_000);
@@ -223,7 +224,7 @@ Deno.test(`faults during writes: ${TRIALS} SIGKILLs during uploads and training 
             const sentAt = performance.now();
             const res = await fetch(`${server.url}/v1/models/train`, {
               method: "POST",
-              headers: ADMIN,
+              headers: { ...ADMIN, "content-type": "application/json" },
               body: JSON.stringify({
                 profile: "early-A",
                 epochs: EPOCHS,
@@ -256,7 +257,7 @@ Deno.test(`faults during writes: ${TRIALS} SIGKILLs during uploads and training 
     await t.step("after every crash, a new training job runs and activates", async () => {
       const res = await fetch(`${server.url}/v1/models/train`, {
         method: "POST",
-        headers: ADMIN,
+        headers: { ...ADMIN, "content-type": "application/json" },
         body: JSON.stringify({ profile: "early-A", epochs: 3, seed: 9, force: true }),
       });
       assert.equal(res.status, 202, "no stale lock refuses it");

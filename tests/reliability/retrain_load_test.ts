@@ -62,7 +62,7 @@ Deno.test(`retrain under load: ${CONNECTIONS} connections see 0 failures and exa
     const started = performance.now();
     const res = await fetch(`${server.url}/v1/models/train`, {
       method: "POST",
-      headers: ADMIN,
+      headers: { ...ADMIN, "content-type": "application/json" },
       body: JSON.stringify({
         dataset: dataset.id,
         profile: "early-A",

@@ -26,6 +26,24 @@ const getJson = async (url: string, headers: Record<string, string> = {}) => {
   return await res.json();
 };
 
+Deno.test("the compiled entry point's module graph holds the PNG renderer's WebAssembly and font", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "server/main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert.ok(out.success);
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+  const modules = graph.modules.map((m: { specifier: string }) => m.specifier);
+  // deno compile embeds every module of the graph, so these need no --include.
+  for (
+    const needed of [/server\/png\.ts$/, /resvg-wasm@[\d.]+\/index_bg\.wasm$/, /DejaVuSans\.ttf$/]
+  ) {
+    assert.ok(modules.some((m: string) => needed.test(m)), `${needed} is not in the graph`);
+  }
+});
+
 Deno.test("compile, serve and start share the scoped server permission set", () => {
   const tasks = denoTasks();
   const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
@@ -44,7 +62,8 @@ Deno.test("compile, serve and start share the scoped server permission set", () 
   assert.deepEqual(set.write, ["models", "data/uploads"]);
   assert.equal(set.run, undefined);
   assert.deepEqual(ENV_VARS, set.env);
-  assert.deepEqual(config.unstable, ["net"]);
+  // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/png.ts).
+  assert.deepEqual(config.unstable, ["net", "raw-imports"]);
   for (const module of ["server/train_worker.ts", "server/serve_worker.ts", "server/static"]) {
     assert.ok(tasks.compile.command.includes(` --include ${module} `), module);
     Deno.statSync(`${ROOT}${module}`);
@@ -77,7 +96,11 @@ Deno.test("the server process answers every route end to end", async (t) => {
       const body = await bad.json();
       assert.equal(body.issues[0].field, "Grade_1");
       assert.match(body.issues[0].expected, /an integer 0–20/);
-      const malformed = await fetch(`${url}/v1/predict`, { method: "POST", body: "{" });
+      const malformed = await fetch(`${url}/v1/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{",
+      });
       assert.equal(malformed.status, 400);
       await malformed.body?.cancel();
     });
@@ -243,6 +266,9 @@ Deno.test("the server process answers every route end to end", async (t) => {
           assert.ok(Array.isArray(body.figure.data) && body.figure.layout);
           assert.ok(body.interpretation.length > 20);
         }
+        // The original route's PNG is drawn under the server's own permission set.
+        const { image } = await getJson(`${url}/visualize/Age`);
+        assert.ok(image.startsWith("iVBORw0KGgo"), "a base64 PNG");
         const res = await fetch(`${url}/v1/visualize/Shoe_Size`);
         assert.equal(res.status, 404);
         assert.match((await res.json()).error, /expected one of School, Gender, Age/);

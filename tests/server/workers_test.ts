@@ -26,6 +26,7 @@ async function modelOnFreshConnection(url: string): Promise<string> {
   try {
     const res = await fetch(`${url}/v1/predict`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify(STUDENT),
       client,
     });

@@ -211,4 +211,20 @@ export const api = {
    * @returns {Promise<Job>}
    */
   job: (id) => call(`/v1/jobs/${enc(id)}`, { admin: true }),
+  /**
+   * Asks the server whether a token opens the admin routes, with a read-only admin request.
+   *
+   * @param {string} token The token to try (not kept).
+   * @returns {Promise<"accepted" | "refused" | "disabled">} The server's verdict.
+   */
+  checkToken: async (token) => {
+    const res = await fetch("/v1/datasets", {
+      headers: { accept: "application/json", authorization: `Bearer ${token}` },
+    });
+    await res.body?.cancel();
+    if (res.ok) return "accepted";
+    if (res.status === 401) return "refused";
+    if (res.status === 403) return "disabled";
+    throw new Error(`Cannot check the token: the server answered ${res.status}`);
+  },
 };

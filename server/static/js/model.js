@@ -161,17 +161,36 @@ export function modelView(state) {
     }
   }
 
-  function showToken() {
-    tokenState.textContent = adminToken()
-      ? "A token is kept for this tab."
-      : "No token yet: activating and retraining need one.";
+  /** @param {string} [refusal] Why the token just typed was not kept, if it was not. */
+  function showToken(refusal) {
+    tokenState.classList.toggle("error", Boolean(refusal));
+    tokenState.textContent = refusal ??
+      (adminToken()
+        ? "The server accepted the token; it is kept for this tab."
+        : "No token yet: activating and retraining need one.");
   }
 
-  tokenForm.addEventListener("submit", (event) => {
+  tokenForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    setAdminToken(tokenInput.value.trim());
+    const token = tokenInput.value.trim();
     tokenInput.value = "";
-    showToken();
+    if (!token) return showToken("Type the server's ADMIN_TOKEN first.");
+    tokenState.classList.remove("error");
+    tokenState.textContent = "Checking the token with the server…";
+    try {
+      const verdict = await api.checkToken(token);
+      setAdminToken(verdict === "accepted" ? token : "");
+      showToken(
+        verdict === "refused"
+          ? "The server refused this token, so it is not kept: type the server's ADMIN_TOKEN."
+          : verdict === "disabled"
+          ? "Admin is disabled on this server (no ADMIN_TOKEN is set), so no token works."
+          : undefined,
+      );
+    } catch (error) {
+      setAdminToken("");
+      showToken(/** @type {Error} */ (error).message);
+    }
   });
   byId("token-forget").addEventListener("click", () => {
     setAdminToken("");
