@@ -7,6 +7,7 @@
  */
 import { DEFAULT_SEED } from "../core/mod.ts";
 import { DEFAULT_MAX_CATEGORIES } from "../data/mod.ts";
+import { DEFAULT_DRIFT_THRESHOLD } from "../drift/mod.ts";
 import { POLICY_FORMS } from "../evaluate/mod.ts";
 import type { Command } from "./kit.ts";
 
@@ -153,5 +154,24 @@ export const SCORE = {
   },
 } as const satisfies Command;
 
+/** `deno task drift`. */
+export const DRIFT = {
+  task: "drift",
+  summary:
+    "Compare a CSV with a model's training data: PSI, unseen values and missing rates per input",
+  options: {
+    data: { value: "CSV", help: "The new rows (required; the label column may be absent)" },
+    profile: { value: "P", help: "Use this profile's active model", conflicts: ["model"] },
+    model: { value: "ID", help: "Use this model", conflicts: ["profile"] },
+    "models-dir": MODELS_DIR,
+    spec: { value: "JSON", help: "Spec whose default profile picks the model" },
+    threshold: {
+      value: "X",
+      help: `PSI from which an input counts as drifted (default ${DEFAULT_DRIFT_THRESHOLD})`,
+    },
+    json: { help: 'End with the report as one JSON line {"model","rows","features":[…]}' },
+  },
+} as const satisfies Command;
+
 /** Every pipeline task, in the README's order. */
-export const PIPELINE_COMMANDS: Command[] = [TRAIN, CV, TUNE, SPEC_COMMAND, SPLIT, SCORE];
+export const PIPELINE_COMMANDS: Command[] = [TRAIN, CV, TUNE, SPEC_COMMAND, SPLIT, SCORE, DRIFT];

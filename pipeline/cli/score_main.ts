@@ -7,9 +7,10 @@
  * @module
  */
 import { csvLine, InputError, syncDir } from "../core/mod.ts";
-import { loadSpec, parseDatasetChunks } from "../data/mod.ts";
+import { parseDatasetChunks } from "../data/mod.ts";
 import { Registry } from "../registry/mod.ts";
-import { DEFAULT_MODELS, DEFAULT_SPEC, SCORE } from "./commands.ts";
+import { modelOption } from "./_common.ts";
+import { DEFAULT_MODELS, SCORE } from "./commands.ts";
 import { outputOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
@@ -19,24 +20,7 @@ await runMain(async () => {
   }
   const out = await outputOption("out", opts.out);
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
-  let id = opts.model;
-  if (!id) {
-    const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
-    const profile = opts.profile ?? spec.default_profile ?? Object.keys(spec.profiles)[0];
-    if (!Object.hasOwn(spec.profiles, profile)) {
-      throw new InputError(
-        `Invalid option --profile: "${profile}", expected one of ${
-          Object.keys(spec.profiles).join(", ")
-        }`,
-      );
-    }
-    id = (await registry.active())[profile];
-    if (!id) {
-      throw new InputError(
-        `No active model for profile "${profile}" in ${registry.dir}: run deno task train --profile ${profile} first`,
-      );
-    }
-  }
+  const id = await modelOption(registry, opts);
   const predictor = await registry.load(id);
   let bytes: Uint8Array;
   try {
