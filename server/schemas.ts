@@ -59,3 +59,13 @@ export const ProfileQuery = z.object({
 export const PredictQuery = ProfileQuery.extend({
   reasons: z.coerce.number().int().min(0).max(100).default(5),
 });
+
+/** The query of the drift routes: the model (a profile's active one, or an id) and the PSI threshold. */
+export const DriftQuery = z.object({
+  profile: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  threshold: z.coerce.number().positive().max(1000).optional(),
+}).refine((q) => !(q.profile && q.model), {
+  message: "give profile or model, not both",
+  path: ["model"],
+});
