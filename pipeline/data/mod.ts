@@ -11,12 +11,14 @@ export {
   type DatasetSpec,
   leaksOf,
   loadSpec,
+  type OutcomeWords,
   parseSpec,
   type PeerFigures,
   type PeersRecord,
   type Profile,
   profileOf,
 } from "./spec.ts";
+export { type SpecTexts, specTexts } from "./spec_texts.ts";
 export {
   type Cell,
   type CellResult,

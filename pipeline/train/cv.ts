@@ -173,7 +173,8 @@ export async function crossValidate(
     modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
   const labels = new Uint8Array(data.rows);
-  const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => data.cells[c]);
+  const sensitive = (options.sensitive ?? spec.sensitive ?? DEFAULT_SENSITIVE)
+    .filter((c) => data.cells[c]);
   const gaps = sensitive.map(() => ({ eod: [] as number[], dpd: [] as number[] }));
   const oof: CvPredictions = {
     fold_of: [],

@@ -15,6 +15,9 @@ import { count, h, label, pct } from "./dom.js";
  */
 
 /** Metric names as people read them, in the order shown. */
+/** A phrase as a row label: `passed the year` → `Passed the year`. @param {string} s */
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const METRICS = /** @type {const} */ ([
   ["roc_auc", "ROC-AUC"],
   ["recall", "Recall: failing students who are flagged"],
@@ -39,9 +42,10 @@ export const fixed = (x) => x.toFixed(3);
  *
  * @param {Metrics} test The test metrics.
  * @param {ModelMetadata["intervals"]} intervals The bootstrap intervals.
+ * @param {{ positive: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement} The table.
  */
-export function metricsTable(test, intervals) {
+export function metricsTable(test, intervals, texts) {
   return h(
     "div",
     { class: "table-wrap", tabindex: 0, role: "region", "aria-label": "Metrics" },
@@ -51,7 +55,7 @@ export function metricsTable(test, intervals) {
       h(
         "caption",
         {},
-        `Test split (${count(test.n)} students, ${count(test.positives)} failed the year), ` +
+        `Test split (${count(test.n)} students, ${count(test.positives)} ${texts.positive}), ` +
           "with 95 % bootstrap intervals",
       ),
       h(
@@ -87,9 +91,10 @@ export function metricsTable(test, intervals) {
  * The confusion matrix as a table.
  *
  * @param {EvaluationAnswer} ev The evaluation.
+ * @param {{ positive: string; negative: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement} The table.
  */
-export function confusionTable(ev) {
+export function confusionTable(ev, texts) {
   const [[tn, fp], [fn, tp]] = ev.confusion_matrix.matrix;
   const cell = (/** @type {number} */ n) => h("td", { class: "num" }, count(n));
   return h(
@@ -113,8 +118,8 @@ export function confusionTable(ev) {
       h(
         "tbody",
         {},
-        h("tr", {}, h("th", { scope: "row" }, "Passed the year"), cell(tn), cell(fp)),
-        h("tr", {}, h("th", { scope: "row" }, "Failed the year"), cell(fn), cell(tp)),
+        h("tr", {}, h("th", { scope: "row" }, capital(texts.negative)), cell(tn), cell(fp)),
+        h("tr", {}, h("th", { scope: "row" }, capital(texts.positive)), cell(fn), cell(tp)),
       ),
     ),
   );
