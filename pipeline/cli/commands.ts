@@ -111,7 +111,8 @@ export const TUNE = {
 /** `deno task spec`. */
 export const SPEC_COMMAND = {
   task: "spec",
-  summary: "Infer a dataset spec from any CSV and print it as JSON",
+  summary:
+    "Infer a dataset spec from any CSV and print it as JSON (--review: each column's decision and why)",
   options: {
     data: { value: "CSV", help: "The table (required)" },
     target: { value: "COLUMN", help: "The outcome column (required)" },
@@ -121,7 +122,10 @@ export const SPEC_COMMAND = {
     "max-categories": {
       value: "K",
       help:
-        `Most distinct values of a text column read as a category (default ${DEFAULT_MAX_CATEGORIES})`,
+        `Most distinct values of a text column, or of integer codes with no telling name, read as a category (default ${DEFAULT_MAX_CATEGORIES})`,
+    },
+    review: {
+      help: "Print each column's type, role and the reason for it as a table, instead of the JSON",
     },
   },
 } as const satisfies Command;

@@ -214,8 +214,10 @@ function prepareFrame(
     }
   }
   if (!options.allowExtra) {
+    // The spec's id columns are expected extras: carried as text, never features.
+    const ids = new Set(spec.ids ?? []);
     for (const name of header) {
-      if (!known.has(name)) {
+      if (!known.has(name) && !ids.has(name)) {
         headerIssues.push({ row: 0, column: name, expected: "no such column in the spec" });
       }
     }

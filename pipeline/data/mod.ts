@@ -40,7 +40,16 @@ export {
   takeRows,
 } from "./dataset.ts";
 export { checkHeader, INPUT_LIMITS, type InputLimits } from "./input_limits.ts";
-export { DEFAULT_MAX_CATEGORIES, inferSpec, type InferSpecOptions } from "./infer_spec.ts";
+export {
+  type ColumnDecision,
+  DEFAULT_MAX_CATEGORIES,
+  type InferredSpec,
+  inferSpec,
+  type InferSpecOptions,
+  inferSpecWithReasons,
+  MAX_CODES,
+  reviewTable,
+} from "./infer_spec.ts";
 export {
   type Fold,
   repeatedStratifiedKFold,
