@@ -75,9 +75,9 @@ export interface PeersRecord {
 export interface OutcomeWords {
   /** The positive outcome after "the chance of": `failing the year`. */
   event: string;
-  /** Students with it, after a count: `failed the year`. */
+  /** Students with it, after a count or "who": `failed the year`. */
   positive: string;
-  /** Students without it, after a count: `passed the year`. */
+  /** Students without it, after a count or "who": `passed the year`. */
   negative: string;
   /** How the label is defined, one phrase: `a final grade below 10 of 20`. */
   definition?: string;

@@ -16,9 +16,9 @@ export interface SpecTexts {
   description: string;
   /** The positive outcome after "the chance of". */
   event: string;
-  /** Students with it, after a count. */
+  /** Students with it, after a count or "who": `failed the year`. */
   positive: string;
-  /** Students without it, after a count. */
+  /** Students without it, after a count or "who": `passed the year`. */
   negative: string;
   /** How the label is defined. */
   definition: string;
@@ -46,8 +46,8 @@ export function specTexts(spec: DatasetSpec): SpecTexts {
     title: spec.title || spec.name,
     description: spec.description ?? "",
     event: o?.event ?? `${column} = ${positive}`,
-    positive: o?.positive ?? `with ${column} = ${positive}`,
-    negative: o?.negative ?? `with another ${column}`,
+    positive: o?.positive ?? `had ${column} = ${positive}`,
+    negative: o?.negative ?? `had another ${column}`,
     definition: o?.definition ?? `${column} is ${positive}`,
     leakNote: spec.leak_note ??
       (spec.leak.length === 0

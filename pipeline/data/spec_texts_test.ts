@@ -18,8 +18,8 @@ Deno.test("specTexts() words a drafted spec from its own fields", () => {
     title: "uni",
     description: "",
     event: "target = Dropout",
-    positive: "with target = Dropout",
-    negative: "with another target",
+    positive: "had target = Dropout",
+    negative: "had another target",
     definition: "target is Dropout",
     leakNote:
       "final_mark is known only with the outcome: a model given it is right by construction and cannot warn early",

@@ -176,7 +176,14 @@ export function modelView(state) {
           { class: "help" },
           "Decision rates by group. Small groups give noisy rates; large gaps deserve a look.",
         ),
-        ...fairnessTables(meta.fairness),
+        ...(meta.fairness?.length ? fairnessTables(meta.fairness, state.spec.texts) : [
+          h(
+            "p",
+            { id: "fairness-none" },
+            "No audit: the spec names no sensitive column (such as sex or address) present in " +
+              "the data.",
+          ),
+        ]),
       );
       await draw(
         roc,

@@ -14,14 +14,18 @@ import { count, h, label, pct } from "./dom.js";
  * @typedef {import("./api.js").Metrics} Metrics
  */
 
-/** Metric names as people read them, in the order shown. */
 /** A phrase as a row label: `passed the year` → `Passed the year`. @param {string} s */
 const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const METRICS = /** @type {const} */ ([
+/**
+ * Metric names as people read them, in the order shown, in the spec's words for the outcome.
+ *
+ * @param {{ positive: string }} texts The spec's texts.
+ */
+const metricNames = (texts) => /** @type {const} */ ([
   ["roc_auc", "ROC-AUC"],
-  ["recall", "Recall: failing students who are flagged"],
-  ["precision", "Precision: flagged students who fail"],
+  ["recall", `Recall: share of those who ${texts.positive} that are flagged`],
+  ["precision", `Precision: share of flagged students who ${texts.positive}`],
   ["f1", "F1"],
   ["balanced_accuracy", "Balanced accuracy"],
   ["accuracy", "Accuracy"],
@@ -72,7 +76,7 @@ export function metricsTable(test, intervals, texts) {
       h(
         "tbody",
         {},
-        METRICS.map(([key, name]) => {
+        metricNames(texts).map(([key, name]) => {
           const iv = intervals?.[key];
           return h(
             "tr",
@@ -129,9 +133,10 @@ export function confusionTable(ev, texts) {
  * The fairness tables: decision rates per group of each audited column.
  *
  * @param {ModelMetadata["fairness"]} reports The audits.
+ * @param {{ positive: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement[]} One table per column.
  */
-export function fairnessTables(reports) {
+export function fairnessTables(reports, texts) {
   return (reports ?? []).map((f) =>
     h(
       "div",
@@ -159,7 +164,7 @@ export function fairnessTables(reports) {
             [
               "Group",
               "Students",
-              "Failed",
+              capital(texts.positive),
               "Flagged",
               "Recall (TPR)",
               "False flags (FPR)",
