@@ -46,7 +46,9 @@ self.onmessage = async (event: MessageEvent<TrainRequest>) => {
   const request = event.data;
   const post = (message: TrainMessage) => self.postMessage(message);
   try {
-    const data = await loadDataset(request.dataPath, request.spec);
+    const data = await loadDataset(request.dataPath, request.spec, {
+      required: request.spec.profiles[request.profile]?.features,
+    });
     const epochs = request.epochs ??
       (request.spec.profiles[request.profile]?.model?.epochs as number | undefined) ??
       DEFAULT_MODEL_PARAMS.epochs;

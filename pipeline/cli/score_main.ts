@@ -1,17 +1,21 @@
 /**
  * `deno task score`: scores every row of a CSV with a saved model and writes
- * a CSV of `row`, any columns the spec does not know (such as a student id),
- * `probability`, `at_risk`, `band` and `imputed`. The output appears whole or
- * not at all (temporary file, fsync, rename).
+ * a CSV of `row`, any columns the spec does not know (its ids, such as a student number),
+ * `probability`, `at_risk`, `band`, `imputed` and `error`, as the batch route does. A row with
+ * an invalid cell is not scored: its `error` names the column and what was expected, and the
+ * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
+ *
+ * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
+ * 2 bad options, an unreadable file or a header without the model's columns; 1 anything else.
  *
  * @module
  */
-import { csvLine, InputError, syncDir } from "../core/mod.ts";
+import { csvLine, formatIssue, InputError, syncDir } from "../core/mod.ts";
 import { parseDatasetChunks } from "../data/mod.ts";
 import { Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
 import { DEFAULT_MODELS, SCORE } from "./commands.ts";
-import { outputOption, parseCommand, runMain } from "./kit.ts";
+import { outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
 
 await runMain(async () => {
   const opts = parseCommand(SCORE, Deno.args);
@@ -36,6 +40,8 @@ await runMain(async () => {
   const encoder = new TextEncoder();
   let rows = 0;
   let flagged = 0;
+  let failed = 0;
+  let firstError = "";
   try {
     let header: string[] | undefined;
     for await (
@@ -44,22 +50,33 @@ await runMain(async () => {
         required: predictor.features.map((f) => f.name),
         allowExtra: true,
         requireTarget: false,
+        rowErrors: true,
       })
     ) {
       const extras = Object.keys(chunk.extra);
-      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed"];
+      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed", "error"];
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
       const predictions = predictor.predictDataset(chunk);
       let text = "";
+      const errors = chunk.rowErrors!;
       predictions.forEach((p, i) => {
+        const ids = extras.map((e) => chunk.extra[e][i]);
+        const issues = errors.get(i);
+        if (issues) {
+          const error = issues.map(formatIssue).join("; ");
+          if (failed++ === 0) firstError = error;
+          text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", error]);
+          return;
+        }
         if (p.at_risk) flagged++;
         text += csvLine([
           chunk.offset + i + 1,
-          ...extras.map((e) => chunk.extra[e][i]),
+          ...ids,
           p.probability.toFixed(6),
           p.at_risk,
           p.band,
           p.imputed.join(" "),
+          "",
         ]);
       });
       const out = encoder.encode(text);
@@ -82,8 +99,13 @@ await runMain(async () => {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `Scored ${rows} rows with ${id} in ${seconds.toFixed(2)} s (${
+    `Scored ${rows - failed} rows with ${id} in ${seconds.toFixed(2)} s (${
       Math.round(rows / seconds)
     } rows/s); ${flagged} at risk; wrote ${opts.out}`,
   );
+  if (failed > 0) {
+    throw new RowsFailed(
+      `${failed} of ${rows} rows could not be scored (their error column says why); the first: ${firstError}`,
+    );
+  }
 });

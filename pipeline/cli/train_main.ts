@@ -6,7 +6,7 @@
  * @module
  */
 import { DEFAULT_SEED, GateError } from "../core/mod.ts";
-import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { loadDataset, loadSpec, profileOf, resolveDataPath } from "../data/mod.ts";
 import { policyText } from "../evaluate/mod.ts";
 import { trainProfile } from "../train/mod.ts";
 import { Registry } from "../registry/mod.ts";
@@ -17,7 +17,10 @@ import { intOption, numberOption, parseCommand, runMain } from "./kit.ts";
 await runMain(async () => {
   const opts = parseCommand(TRAIN, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
-  const data = await loadDataset(resolveDataPath(opts.data), spec);
+  // Only the profile's columns (and the label) need be in the file: early-C reads no grades.
+  const data = await loadDataset(resolveDataPath(opts.data), spec, {
+    required: profileOf(spec, opts.profile).profile.features,
+  });
   const minRecall = numberOption("min-recall", opts["min-recall"]);
   const policy = policyOption(
     opts.policy,
