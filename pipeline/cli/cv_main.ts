@@ -65,7 +65,7 @@ await runMain(async () => {
   console.log(`  recall at top 20 % ${interval(report.recall_at_20, 3)}`);
   if (report.published) {
     const p = report.published;
-    console.log(`  Cortez & Silva 2008, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
+    console.log(`  ${p.source}, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
   }
   for (const f of report.fairness) {
     console.log(

@@ -55,7 +55,7 @@ await runMain(async () => {
   );
   if (report.published) {
     console.log(
-      `  Cortez & Silva 2008, setup ${report.published.setup}: best PCC ${report.published.best}`,
+      `  ${report.published.source}, setup ${report.published.setup}: best PCC ${report.published.best}`,
     );
   }
   console.log("  candidates on all rows (inner CV; * chosen, + least log loss):");

@@ -17,6 +17,7 @@ export {
   type PeersRecord,
   type Profile,
   profileOf,
+  type PublishedFigures,
 } from "./spec.ts";
 export { type SpecTexts, specTexts } from "./spec_texts.ts";
 export {

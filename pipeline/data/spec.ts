@@ -42,6 +42,20 @@ export interface Profile {
   tuning?: Record<string, unknown>;
   /** Ours beside untuned peers on the same folds (written by `deno task peers --write`). */
   peers?: PeersRecord;
+  /** A published result for this setup, shown beside the cross-validated percent correct. */
+  published?: PublishedFigures;
+}
+
+/** A publication's percent correct (PCC, %) for a profile's setup. */
+export interface PublishedFigures {
+  /** Who published it, as a label: `Cortez & Silva 2008`. */
+  source: string;
+  /** The publication's name for the setup. */
+  setup: string;
+  /** Its best model's PCC. */
+  best: number;
+  /** Its naive baseline's PCC. */
+  naive: number;
 }
 
 /** One model's out-of-fold figures in a {@linkcode PeersRecord}. */
@@ -199,6 +213,14 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
     bad("profiles", "an object of named profiles");
   }
   for (const [pname, profile] of Object.entries(spec.profiles ?? {})) {
+    const p = profile?.published;
+    if (
+      p !== undefined &&
+      !(typeof p?.source === "string" && typeof p.setup === "string" &&
+        Number.isFinite(p.best) && Number.isFinite(p.naive))
+    ) {
+      bad(`profiles.${pname}.published`, "{source, setup: string; best, naive: number}", p);
+    }
     if (!nonEmptyArray(profile?.features)) {
       bad(`profiles.${pname}.features`, "a non-empty array of column names");
       continue;

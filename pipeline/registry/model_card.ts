@@ -9,7 +9,6 @@
 import type { ModelMetadata } from "./metadata.ts";
 import type { Calibration } from "../models/calibration.ts";
 import { boostingParams, forestParams } from "../models/trees/mod.ts";
-import { PUBLISHED_PCC } from "../train/cv.ts";
 import { blendMembers, type ModelParams, modelParams } from "../models/mlp.ts";
 import { logisticParams } from "../models/logistic.ts";
 import { specTexts } from "../data/spec_texts.ts";
@@ -312,7 +311,7 @@ function modelText(m: ModelMetadata): string[] {
  */
 function peersText(m: ModelMetadata): string[] {
   const record = m.spec.profiles[m.profile]?.peers;
-  const published = PUBLISHED_PCC[m.profile];
+  const published = m.spec.profiles[m.profile]?.published;
   if (!record && !published) return [];
   const lines = ["", "## Beside the peers", ""];
   if (record) {
@@ -333,7 +332,7 @@ function peersText(m: ModelMetadata): string[] {
   if (published) {
     lines.push(
       "",
-      `Cortez & Silva (2008), Table 3, setup ${published.setup}: best percent correct ${published.best}, ` +
+      `${published.source}, setup ${published.setup}: best percent correct ${published.best}, ` +
         `naive baseline ${published.naive} (20 runs of 10-fold cross-validation).`,
     );
   }

@@ -286,8 +286,13 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
   assert.equal(report.interval.resamples, 1000);
   assert.match(run.stdout, /ROC-AUC +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] {2}sd over runs 0\.000/);
   assert.ok(report.pcc.mean > 50 && report.pcc.mean <= 100, `PCC ${report.pcc.mean}`);
-  assert.deepEqual(report.published, { setup: "C", best: 85, naive: 84.6 });
-  assert.match(run.stdout, /Cortez & Silva 2008, setup C: best PCC 85, naive 84.6/);
+  assert.deepEqual(report.published, {
+    source: "Cortez & Silva 2008, Table 3",
+    setup: "C",
+    best: 85,
+    naive: 84.6,
+  });
+  assert.match(run.stdout, /Cortez & Silva 2008, Table 3, setup C: best PCC 85, naive 84.6/);
 });
 
 Deno.test("deno task split writes the manifest of stratifiedSplit() for the seed", async () => {

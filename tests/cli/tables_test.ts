@@ -150,6 +150,18 @@ Deno.test("tables as they come: profile columns only, ids carried, row-by-row sc
         assert.ok(!metadata.features.includes("student_code"));
         assert.ok(!metadata.features.includes("enrolment_no"));
         assert.ok(metadata.features.includes("course"));
+        // The model card and the task's output speak of this table, not of the Portuguese class.
+        const card = await Deno.readTextFile(`${models}/${metadata.id}/MODEL_CARD.md`);
+        assert.match(
+          card,
+          /risk of target = Dropout \(the data's `target` label: target is Dropout\)/,
+        );
+        for (
+          const text of ["the year", "Portuguese", "Cortez", "Final_Grade", "Dropped_Out", "Gender"]
+        ) {
+          assert.ok(!card.includes(text), `the card says "${text}"`);
+          assert.ok(!trained.stdout.includes(text), `train says "${text}"`);
+        }
         const out = `${dir}/coded_scored.csv`;
         const scored = await task(
           "score",
