@@ -6,11 +6,13 @@
  * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
  *
  * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
- * 2 bad options, an unreadable file or a header without the model's columns; 1 anything else.
+ * 2 bad options, an unreadable file or a header naming none of the model's inputs; 1 anything
+ * else. A column of the model absent from the file is a missing value in every row (imputed and
+ * listed, as a missing JSON field is), with a warning.
  *
  * @module
  */
-import { csvLine, formatIssue, InputError, syncDir } from "../core/mod.ts";
+import { csvLine, formatIssue, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
 import { parseDatasetChunks } from "../data/mod.ts";
 import { Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
@@ -38,6 +40,7 @@ await runMain(async () => {
   const tmp = `${out}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
+  const features = predictor.features.map((f) => f.name);
   let rows = 0;
   let flagged = 0;
   let failed = 0;
@@ -47,12 +50,28 @@ await runMain(async () => {
     for await (
       const chunk of parseDatasetChunks(bytes, predictor.spec, {
         source: opts.data,
-        required: predictor.features.map((f) => f.name),
+        // An absent column is a missing value in every row, as in the batch route and JSON.
+        required: [],
         allowExtra: true,
         requireTarget: false,
         rowErrors: true,
       })
     ) {
+      const absent = features.filter((f) => !chunk.cells[f]);
+      if (chunk.offset === 0 && absent.length === features.length) {
+        throw new SchemaError(
+          `Invalid data in ${opts.data}: the header names none of the model's inputs; missing ${
+            shownNames(absent)
+          }`,
+          absent.map((column) => ({ row: 0, column, expected: "this column in the header" })),
+        );
+      }
+      if (chunk.offset === 0 && absent.length > 0) {
+        console.error(
+          `Warning: ${opts.data} has no column ${shownNames(absent)}: imputed in every row`,
+        );
+      }
+      for (const f of absent) chunk.cells[f] = new Array(chunk.rows).fill(null);
       const extras = Object.keys(chunk.extra);
       header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed", "error"];
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));

@@ -106,6 +106,24 @@ Deno.test("tables as they come: profile columns only, ids carried, row-by-row sc
           assert.match(line, /column ""?Age""?: ""?(99|abc)""?, expected an integer 15–22/);
         } else assert.match(cells[2], /^\d\.\d{6}$/);
       }
+      // An absent column is imputed in every row (with a warning); a file of none is refused.
+      const noFailures = `${dir}/no_failures.csv`;
+      await Deno.writeTextFile(noFailures, await without(["Number_of_Failures"]));
+      const partial = await task(
+        ...["score", "--profile", "early-C", "--data", noFailures, "--out", out],
+        ...["--models-dir", models],
+      );
+      assert.equal(partial.code, 0, partial.stderr);
+      assert.match(partial.stderr, /has no column Number_of_Failures: imputed in every row/);
+      const second = (await Deno.readTextFile(out)).split("\n")[1];
+      assert.match(second, /,Number_of_Failures,$/);
+      const junk = `${dir}/junk.csv`;
+      await Deno.writeTextFile(junk, "a,b\n1,2\n");
+      const refused = await task(
+        ...["score", "--profile", "early-C", "--data", junk, "--out", out, "--models-dir", models],
+      );
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /names none of the model's inputs; missing School/);
       const clean = await task(
         "score",
         "--model",
