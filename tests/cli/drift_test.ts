@@ -125,6 +125,20 @@ Deno.test("deno task drift flags exactly Age and absences on the shifted copy, a
       assert.equal(report(run.stdout).threshold, 100);
     });
 
+    await t.step(
+      "train on the shifted copy warns that it drifted from the active model's data",
+      async () => {
+        const run = await task("train", "--data", shifted, "--models-dir", models, "--no-activate");
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(
+          run.stderr,
+          /Warning: \S+shifted\.csv differs from the data the active model early-A-\S+ learned from: 2 of 32 inputs drifted \(PSI >= 0\.2\): (Age|Number_of_Absences) \d/,
+        );
+        const again = await task("train", "--data", DATA, "--models-dir", models, "--no-activate");
+        assert.doesNotMatch(again.stderr, /differs from the data/);
+      },
+    );
+
     await t.step("a model saved before drift statistics exits 2 saying so", async () => {
       const active = JSON.parse(await Deno.readTextFile(`${models}/active.json`))["early-A"];
       const file = `${models}/${active}/metadata.json`;
