@@ -12,6 +12,7 @@ import { type Polars, polars } from "./_polars.ts";
 import { InputError } from "../core/errors.ts";
 import { type ColumnSpec, type DatasetSpec, parseSpec } from "./spec.ts";
 import { scanCsv } from "./_csv_shape.ts";
+import { specTexts } from "./spec_texts.ts";
 
 /** Options of {@linkcode inferSpec}. */
 export interface InferSpecOptions {
@@ -236,6 +237,15 @@ export async function inferSpecWithReasons(
     },
     default_profile: "all",
   };
+  // The words the page and the model card use, drafted plainly, to be reworded by people.
+  const texts = specTexts(spec);
+  spec.outcome = {
+    event: texts.event,
+    positive: texts.positive,
+    negative: texts.negative,
+    definition: texts.definition,
+  };
+  if (leak.length > 0) spec.leak_note = texts.leakNote;
   return { spec: parseSpec(spec, `inferred from ${path}`), decisions };
 }
 

@@ -401,6 +401,13 @@ Deno.test("inferSpecWithReasons() tells codes, ids, flags, scales and quantities
       assert.deepEqual(col.course.values, COURSE_CODES.map(String));
       assert.deepEqual(col.region_code.values, ["01", "02", "05", "07", "11", "13", "16"]);
       assert.deepEqual(spec.ids, ["student_code", "enrolment_no"]);
+      // The outcome's words are drafted plainly, for people to reword.
+      assert.deepEqual(spec.outcome, {
+        event: "target = Dropout",
+        positive: "had target = Dropout",
+        negative: "had another target",
+        definition: "target is Dropout",
+      });
       assert.ok(!spec.profiles.all.features.includes("student_code"));
       assert.ok(!spec.columns.some((c) => c.name === "enrolment_no"));
       assert.match(spec.profiles.all.description ?? "", /the ids student_code, enrolment_no/);
