@@ -211,6 +211,17 @@ Deno.test("drifted data is charted in the Data section, flagged after a batch an
         );
         await page.waitForSelector("#drift-chart svg.main-svg");
         assert.equal(await page.locator("#drift-chart .bars .point").count(), 32);
+        assert.deepEqual(
+          (await page.$$eval(
+            "#drift-table tbody tr",
+            (rows) => rows.map((r) => r.getAttribute("data-feature")),
+          )).sort(),
+          ["Age", "Number_of_Absences"],
+        );
+        assert.match(
+          await page.textContent("#drift-table tbody tr") ?? "",
+          /0\.0 % \(0\.0 %\)none$/,
+        );
         await page.locator("#data-title").scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${OUT}/page_drift.png`, fullPage: true });
       },

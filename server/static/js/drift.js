@@ -89,6 +89,59 @@ export function driftFigure(report) {
 }
 
 /**
+ * The drifted inputs as a table: PSI, missing rate beside the training one, unseen values.
+ *
+ * @param {DriftReport} report The report.
+ * @returns {HTMLElement | ""} The table, or nothing when no input drifted.
+ */
+export function driftTable(report) {
+  const drifted = report.features.filter((f) => f.drifted).sort((a, b) => b.psi - a.psi);
+  if (drifted.length === 0) return "";
+  const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)} %`;
+  return h(
+    "div",
+    { class: "table-wrap", tabindex: 0, role: "region", "aria-labelledby": "drift-caption" },
+    h(
+      "table",
+      { id: "drift-table" },
+      h("caption", { id: "drift-caption" }, "Drifted inputs"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Input"),
+          h("th", { scope: "col", class: "num" }, "PSI"),
+          h("th", { scope: "col", class: "num" }, "Missing (training)"),
+          h("th", { scope: "col" }, "Values training never saw"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        drifted.map((f) =>
+          h(
+            "tr",
+            { "data-feature": f.feature },
+            h("th", { scope: "row" }, label(f.feature)),
+            h("td", { class: "num" }, f.psi.toFixed(3)),
+            h("td", { class: "num" }, `${pct(f.missing_rate)} (${pct(f.training_missing_rate)})`),
+            h(
+              "td",
+              {},
+              f.unseen.length === 0 ? "none" : f.unseen.slice(0, 5)
+                .map((u) => `${u.value} (${count(u.rows)} rows)`).join(", ") +
+                (f.unseen.length > 5 ? `, … ${f.unseen.length} in all` : ""),
+            ),
+          )
+        ),
+      ),
+    ),
+  );
+}
+
+/**
  * Wires the model view's Data section.
  *
  * @param {{ profile: string }} state The page's state.
@@ -101,6 +154,7 @@ export function dataSection(state) {
   const summary = byId("drift-summary");
   const errorBox = byId("drift-error");
   const chart = byId("drift-chart");
+  const table = byId("drift-details");
 
   /**
    * @param {DriftReport} report
@@ -114,6 +168,7 @@ export function dataSection(state) {
     );
     summary.className = report.drifted.length ? "warning" : "";
     summary.dataset.drifted = report.drifted.join(",");
+    table.replaceChildren(driftTable(report));
     chart.hidden = false;
     await draw(chart, driftFigure(report), `PSI per input: ${driftSentence(report)}`);
   }
@@ -121,6 +176,7 @@ export function dataSection(state) {
   function clear() {
     summary.replaceChildren();
     summary.className = "";
+    table.replaceChildren();
     chart.hidden = true;
   }
 
