@@ -320,7 +320,8 @@ export function openApiDocument(spec: DatasetSpec): Json {
     },
     "/v1/jobs/{id}": {
       get: {
-        summary: "A job's state and progress",
+        summary:
+          "A job's state, progress and warnings (such as training data that drifted from the active model's)",
         ...admin,
         parameters: [pathParam("id")],
         responses: { "200": json({}), ...adminErrors, "404": error("Unknown job") },
