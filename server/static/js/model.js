@@ -286,6 +286,11 @@ export function modelView(state) {
         force: byId("train-force", HTMLInputElement).checked,
       });
       const done = await follow(job);
+      // The job's own check (it also covers training on the server's data set, not uploaded here).
+      if (done.warnings?.length && trainDrift.hidden) {
+        trainDrift.textContent = done.warnings.join(" ");
+        trainDrift.hidden = false;
+      }
       trainProgress.max = 1;
       trainProgress.value = 1;
       if (done.state === "activated") {
