@@ -11,6 +11,7 @@
  * | `data/` | the dataset spec, cell rules, loading, spec inference, split, manifest |
  * | `evaluate/` | metrics, thresholds and bands, intervals, fairness, importance |
  * | `features/` | the preprocessor |
+ * | `drift/` | training distributions and drift reports |
  * | `models/` | the model families, their backend and calibration |
  * | `explain/` | explanations of single predictions |
  * | `train/` | training a profile, cross-validation, nested tuning |
@@ -43,6 +44,7 @@ export * from "./core/mod.ts";
 export * from "./data/mod.ts";
 export * from "./evaluate/mod.ts";
 export * from "./features/mod.ts";
+export * from "./drift/mod.ts";
 export * from "./models/mod.ts";
 export * from "./explain/mod.ts";
 export * from "./train/mod.ts";

@@ -25,6 +25,7 @@ import { methodLabel } from "./prometheus.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { compatRoutes } from "./routes/compat.ts";
+import { driftRoutes } from "./routes/drift.ts";
 import { predictRoutes } from "./routes/predict.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { visualizeRoutes } from "./routes/visualize.ts";
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", predictRoutes(deps, batcher));
   app.route("/", adminRoutes(deps));
+  app.route("/", driftRoutes(deps));
   app.route("/", compatRoutes(deps, batcher));
   app.route("/", visualizeRoutes(deps));
   if (deps.config.benchEcho) app.route("/", benchRoutes(deps));

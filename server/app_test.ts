@@ -225,14 +225,25 @@ Deno.test("POST /v1/predict/batch reads NDJSON and answers NDJSON", async () => 
   assert.match(out[2].error, /Row 3, column "School"/);
 });
 
-Deno.test("POST /v1/predict/batch refuses a CSV lacking feature columns and other types", async () => {
+Deno.test("POST /v1/predict/batch imputes absent columns, refuses a CSV of none and other types", async () => {
   let res = await app.request("/v1/predict/batch", {
     method: "POST",
     headers: { "content-type": "text/csv" },
     body: "Age,School\n17,GP\n",
   });
+  assert.equal(res.status, 200);
+  const [, row] = (await res.text()).split("\n");
+  // The 30 absent inputs are imputed and listed, as for a JSON student with only two fields.
+  assert.match(row, /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/);
+  res = await app.request("/v1/predict/batch", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Shoe_Size\n42\n",
+  });
   assert.equal(res.status, 422);
-  assert.ok((await res.json()).issues.some((i: { field: string }) => i.field === "Grade_1"));
+  const body = await res.json();
+  assert.match(body.error, /none of the model's inputs/);
+  assert.ok(body.issues.some((i: { field: string }) => i.field === "Grade_1"));
   res = await app.request("/v1/predict/batch", { method: "POST", body: "x" });
   assert.equal(res.status, 415);
   await res.body?.cancel();

@@ -181,11 +181,13 @@ async function csvItems(
   const first = await records.next();
   if (first.done) throw new HttpError(400, "Empty CSV: expected a header and data rows");
   const header = first.value.map((h) => h.trim());
+  // One rule with NDJSON and JSON: an absent column is a missing value in every row, imputed and
+  // listed; only a header naming none of the model's inputs is refused, as the wrong file.
   const present = new Set(header);
   const missing = predictor.features.map((f) => f.name).filter((f) => !present.has(f));
-  if (missing.length > 0) {
+  if (missing.length === predictor.features.length) {
     throw new SchemaError(
-      `Invalid CSV header: missing ${shownNames(missing)}`,
+      `Invalid CSV header: none of the model's inputs; missing ${shownNames(missing)}`,
       missing.map((column) => ({ row: 0, column, expected: "this column in the header" })),
     );
   }

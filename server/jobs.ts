@@ -50,6 +50,8 @@ export interface Job {
   gate?: GateResult;
   /** Why it failed. */
   error?: string;
+  /** What to know about the run, such as data that drifted from the active model's (absent when none). */
+  warnings?: string[];
 }
 
 /** What a caller asks to train. */
@@ -163,6 +165,9 @@ export class JobRunner {
           lastWrite = this.#clock();
           this.#persist(job).catch(() => {});
         }
+      } else if (m.type === "drift") {
+        (job.warnings ??= []).push(m.message);
+        this.#persist(job).catch(() => {});
       } else if (m.type === "saved") this.#finish(job, () => this.#gate(job, m.id));
       else this.#finish(job, () => this.#fail(job, m.message));
     };

@@ -80,3 +80,34 @@ Deno.test("JobRunner.sweep() marks jobs a crash left running as failed and drops
   await assert.rejects(Deno.stat(`${jobsDir}/seed.lock`), Deno.errors.NotFound);
   models.close();
 });
+
+Deno.test("JobRunner warns in the job when the training data drifted from the active model's", async () => {
+  const { models, jobs } = await runner(0.02);
+  const [header, ...lines] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
+  const age = header.split(",").indexOf("Age");
+  const shifted = `${dir}/shifted.csv`;
+  await Deno.writeTextFile(
+    shifted,
+    [
+      header,
+      ...lines.map((line) => {
+        const cells = line.split(",");
+        cells[age] = String(Math.min(Number(cells[age]) + 3, 22));
+        return cells.join(",");
+      }),
+    ].join("\n") + "\n",
+  );
+  const job = await jobs.start({ profile: "early-A", dataPath: shifted, dataset: "x", seed: 2 });
+  const done = await jobs.wait(job.id);
+  assert.equal(done.warnings?.length, 1, JSON.stringify(done));
+  assert.match(
+    done.warnings![0],
+    /active model early-A-\S+ learned from: 1 of 32 inputs drifted \(PSI >= 0\.2\): Age /,
+  );
+  const same = await jobs.wait(
+    (await jobs.start({ profile: "early-A", dataPath: DATA_PATH, dataset: "default", seed: 2 })).id,
+  );
+  // Compared with the active model: the shifted one, if the gate let it in.
+  assert.equal(same.warnings !== undefined, done.state === "activated", JSON.stringify(same));
+  models.close();
+});

@@ -66,6 +66,27 @@ const reasonsParam = {
   description:
     "How many top reasons each prediction carries (exact TreeSHAP or linear shares for trees and logistic models, Integrated Gradients for a network; they add up to the probability minus the baseline's); 0 for none",
 };
+const driftParams = [
+  profileParam,
+  {
+    name: "model",
+    in: "query",
+    required: false,
+    schema: { type: "string" },
+    description: "A model id instead of the profile's active model",
+  },
+  {
+    name: "threshold",
+    in: "query",
+    required: false,
+    schema: { type: "number", exclusiveMinimum: 0, default: 0.2 },
+    description: "The PSI from which an input counts as drifted",
+  },
+];
+const driftErrors = {
+  "404": error("Unknown model or dataset"),
+  "409": error("The model predates drift statistics (retrain it)"),
+};
 const pathParam = (name: string) => ({
   name,
   in: "path",
@@ -261,6 +282,36 @@ export function openApiDocument(spec: DatasetSpec): Json {
         },
       },
     },
+    "/v1/datasets/{id}/drift": {
+      get: {
+        summary:
+          "A stored dataset against a model's training data: PSI, unseen values and missing rates per input",
+        ...admin,
+        parameters: [pathParam("id"), ...driftParams],
+        responses: { "200": json({}), ...adminErrors, ...driftErrors },
+      },
+    },
+    "/v1/drift": {
+      post: {
+        summary:
+          "Rows (CSV, NDJSON or a multipart file, as the batch route reads them) against a model's training data",
+        parameters: driftParams,
+        requestBody: {
+          required: true,
+          content: {
+            "text/csv": { schema: { type: "string" } },
+            "application/x-ndjson": { schema: { type: "string" } },
+            "multipart/form-data": upload.content["multipart/form-data"],
+          },
+        },
+        responses: {
+          "200": json({}, "The report; `skipped` counts rows that could not be read"),
+          ...driftErrors,
+          "415": error("Unsupported content type"),
+          "422": error("No row the model could read"),
+        },
+      },
+    },
     "/v1/models/train": {
       post: {
         summary: "Start a training job",
@@ -280,7 +331,8 @@ export function openApiDocument(spec: DatasetSpec): Json {
     },
     "/v1/jobs/{id}": {
       get: {
-        summary: "A job's state and progress",
+        summary:
+          "A job's state, progress and warnings (such as training data that drifted from the active model's)",
         ...admin,
         parameters: [pathParam("id")],
         responses: { "200": json({}), ...adminErrors, "404": error("Unknown job") },

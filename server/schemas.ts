@@ -86,3 +86,13 @@ export const PruneQuery = z.object({
   dry_run: z.enum(["0", "1", "true", "false"], { error: "expected 0, 1, true or false" })
     .optional(),
 });
+
+/** The query of the drift routes: the model (a profile's active one, or an id) and the PSI threshold. */
+export const DriftQuery = z.object({
+  profile: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  threshold: z.coerce.number().positive().max(1000).optional(),
+}).refine((q) => !(q.profile && q.model), {
+  message: "give profile or model, not both",
+  path: ["model"],
+});

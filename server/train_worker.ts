@@ -8,8 +8,11 @@
  */
 /// <reference lib="deno.worker" />
 import {
+  type Dataset,
+  datasetDrift,
   type DatasetSpec,
   DEFAULT_MODEL_PARAMS,
+  driftSummary,
   loadDataset,
   PipelineError,
   Registry,
@@ -40,13 +43,32 @@ export interface TrainRequest {
 export type TrainMessage =
   | { type: "epoch"; epoch: number; epochs: number; loss: number; val_loss: number }
   | { type: "saved"; id: string }
+  | { type: "drift"; message: string }
   | { type: "failed"; name: string; message: string; issues?: SchemaError["issues"] };
+
+/** Before training: how the data differs from what the profile's active model learned from. */
+async function driftWarning(request: TrainRequest, data: Dataset): Promise<string | undefined> {
+  const registry = new Registry(request.modelsDir);
+  const id = (await registry.active().catch(() => ({})) as Record<string, string>)[request.profile];
+  const active = id ? await registry.metadata(id).catch(() => undefined) : undefined;
+  // No active model, or one saved before drift statistics: nothing to compare with.
+  if (!active?.distributions) return undefined;
+  const report = datasetDrift(active, data);
+  if (report.drifted.length === 0) return undefined;
+  return `The training data differs from the data the active model ${id} learned from: ${
+    driftSummary(report)
+  }`;
+}
 
 self.onmessage = async (event: MessageEvent<TrainRequest>) => {
   const request = event.data;
   const post = (message: TrainMessage) => self.postMessage(message);
   try {
-    const data = await loadDataset(request.dataPath, request.spec);
+    const data = await loadDataset(request.dataPath, request.spec, {
+      required: request.spec.profiles[request.profile]?.features,
+    });
+    const drift = await driftWarning(request, data);
+    if (drift) post({ type: "drift", message: drift });
     const epochs = request.epochs ??
       (request.spec.profiles[request.profile]?.model?.epochs as number | undefined) ??
       DEFAULT_MODEL_PARAMS.epochs;

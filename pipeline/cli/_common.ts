@@ -14,6 +14,41 @@ import {
 } from "../evaluate/mod.ts";
 import type { ModelParams } from "../models/mod.ts";
 import { COMPARED_METRICS } from "../figures/mod.ts";
+import { loadSpec } from "../data/mod.ts";
+import type { Registry } from "../registry/mod.ts";
+import { DEFAULT_SPEC } from "./commands.ts";
+
+/**
+ * The model a task uses: `--model ID`, else the active model of `--profile` (or of the spec's
+ * default profile).
+ *
+ * @param registry The registry.
+ * @param opts The options given.
+ * @returns The model id.
+ * @throws InputError for an unknown profile or a profile without an active model.
+ */
+export async function modelOption(
+  registry: Registry,
+  opts: { model?: string; profile?: string; spec?: string },
+): Promise<string> {
+  if (opts.model) return opts.model;
+  const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  const profile = opts.profile ?? spec.default_profile ?? Object.keys(spec.profiles)[0];
+  if (!Object.hasOwn(spec.profiles, profile)) {
+    throw new InputError(
+      `Invalid option --profile: "${profile}", expected one of ${
+        Object.keys(spec.profiles).join(", ")
+      }`,
+    );
+  }
+  const id = (await registry.active())[profile];
+  if (!id) {
+    throw new InputError(
+      `No active model for profile "${profile}" in ${registry.dir}: run deno task train --profile ${profile} first`,
+    );
+  }
+  return id;
+}
 
 /**
  * Formats validation and test metrics as an aligned text table.

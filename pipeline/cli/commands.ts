@@ -7,6 +7,7 @@
  */
 import { DEFAULT_SEED } from "../core/mod.ts";
 import { DEFAULT_MAX_CATEGORIES } from "../data/mod.ts";
+import { DEFAULT_DRIFT_THRESHOLD } from "../drift/mod.ts";
 import { POLICY_FORMS } from "../evaluate/mod.ts";
 import { DEFAULT_KEEP } from "../registry/mod.ts";
 import type { Command } from "./kit.ts";
@@ -111,7 +112,8 @@ export const TUNE = {
 /** `deno task spec`. */
 export const SPEC_COMMAND = {
   task: "spec",
-  summary: "Infer a dataset spec from any CSV and print it as JSON",
+  summary:
+    "Infer a dataset spec from any CSV and print it as JSON (--review: each column's decision and why)",
   options: {
     data: { value: "CSV", help: "The table (required)" },
     target: { value: "COLUMN", help: "The outcome column (required)" },
@@ -121,7 +123,10 @@ export const SPEC_COMMAND = {
     "max-categories": {
       value: "K",
       help:
-        `Most distinct values of a text column read as a category (default ${DEFAULT_MAX_CATEGORIES})`,
+        `Most distinct values of a text column, or of integer codes with no telling name, read as a category (default ${DEFAULT_MAX_CATEGORIES})`,
+    },
+    review: {
+      help: "Print each column's type, role and the reason for it as a table, instead of the JSON",
     },
   },
 } as const satisfies Command;
@@ -169,5 +174,33 @@ export const PRUNE = {
   },
 } as const satisfies Command;
 
+/** `deno task drift`. */
+export const DRIFT = {
+  task: "drift",
+  summary:
+    "Compare a CSV with a model's training data: PSI, unseen values and missing rates per input",
+  options: {
+    data: { value: "CSV", help: "The new rows (required; the label column may be absent)" },
+    profile: { value: "P", help: "Use this profile's active model", conflicts: ["model"] },
+    model: { value: "ID", help: "Use this model", conflicts: ["profile"] },
+    "models-dir": MODELS_DIR,
+    spec: { value: "JSON", help: "Spec whose default profile picks the model" },
+    threshold: {
+      value: "X",
+      help: `PSI from which an input counts as drifted (default ${DEFAULT_DRIFT_THRESHOLD})`,
+    },
+    json: { help: 'End with the report as one JSON line {"model","rows","features":[…]}' },
+  },
+} as const satisfies Command;
+
 /** Every pipeline task, in the README's order. */
-export const PIPELINE_COMMANDS: Command[] = [TRAIN, CV, TUNE, SPEC_COMMAND, SPLIT, SCORE, PRUNE];
+export const PIPELINE_COMMANDS: Command[] = [
+  TRAIN,
+  CV,
+  TUNE,
+  SPEC_COMMAND,
+  SPLIT,
+  SCORE,
+  DRIFT,
+  PRUNE,
+];

@@ -8,7 +8,7 @@
  * @module
  */
 import { DEFAULT_SEED } from "../core/mod.ts";
-import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { loadDataset, loadSpec, profileOf, resolveDataPath } from "../data/mod.ts";
 import { type CvMetric, policyText, type Summary } from "../evaluate/mod.ts";
 import { crossValidate, DEFAULT_CV_POLICY } from "../train/mod.ts";
 import { modelParams } from "../models/mod.ts";
@@ -19,7 +19,10 @@ import { intOption, parseCommand, runMain } from "./kit.ts";
 await runMain(async () => {
   const opts = parseCommand(CV, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
-  const data = await loadDataset(resolveDataPath(opts.data), spec);
+  // Only the profile's columns (and the label) need be in the file: early-C reads no grades.
+  const data = await loadDataset(resolveDataPath(opts.data), spec, {
+    required: profileOf(spec, opts.profile).profile.features,
+  });
   const folds = intOption("folds", opts.folds, 10);
   const runs = intOption("runs", opts.runs, 1);
   const report = await crossValidate(data, spec, {
@@ -62,7 +65,7 @@ await runMain(async () => {
   console.log(`  recall at top 20 % ${interval(report.recall_at_20, 3)}`);
   if (report.published) {
     const p = report.published;
-    console.log(`  Cortez & Silva 2008, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
+    console.log(`  ${p.source}, setup ${p.setup}: best PCC ${p.best}, naive ${p.naive}`);
   }
   for (const f of report.fairness) {
     console.log(

@@ -66,6 +66,18 @@ export const EXIT_USAGE = 2;
 /** Exit code of a model that was saved but refused activation by a gate (e.g. `--max-eod`). */
 export const EXIT_GATE = 3;
 
+/** Exit code of a run that wrote its output but could not process some rows (each row says why). */
+export const EXIT_ROWS_FAILED = 4;
+
+/** Thrown by a task that finished with some rows failed: {@linkcode runMain} prints it and exits 4. */
+export class RowsFailed extends Error {
+  /** @param message How many rows failed, and where their errors are. */
+  constructor(message: string) {
+    super(message);
+    this.name = "RowsFailed";
+  }
+}
+
 /** Thrown by {@linkcode parseCommand} for `--help`: {@linkcode runMain} prints it and exits 0. */
 export class HelpRequested extends Error {
   /** @param text The help text. */
@@ -283,6 +295,10 @@ export async function runMain(main: () => Promise<void>): Promise<never> {
     if (error instanceof HelpRequested) {
       console.log(error.text);
       Deno.exit(EXIT_OK);
+    }
+    if (error instanceof RowsFailed) {
+      console.error(`warning: ${error.message}`);
+      Deno.exit(EXIT_ROWS_FAILED);
     }
     if (error instanceof GateError) {
       console.error(`refused: ${error.message}`);

@@ -10,6 +10,7 @@ export {
   EXIT_FAILURE,
   EXIT_GATE,
   EXIT_OK,
+  EXIT_ROWS_FAILED,
   EXIT_USAGE,
   HelpRequested,
   helpText,
@@ -20,6 +21,7 @@ export {
   outputOption,
   parseCommand,
   portOption,
+  RowsFailed,
   runMain,
   usageLine,
 } from "./kit.ts";
@@ -27,6 +29,7 @@ export {
   CV,
   DEFAULT_MODELS,
   DEFAULT_SPEC,
+  DRIFT,
   PIPELINE_COMMANDS,
   PRUNE,
   SCORE,

@@ -1,16 +1,23 @@
 /**
  * `deno task score`: scores every row of a CSV with a saved model and writes
- * a CSV of `row`, any columns the spec does not know (such as a student id),
- * `probability`, `at_risk`, `band` and `imputed`. The output appears whole or
- * not at all (temporary file, fsync, rename).
+ * a CSV of `row`, any columns the spec does not know (its ids, such as a student number),
+ * `probability`, `at_risk`, `band`, `imputed` and `error`, as the batch route does. A row with
+ * an invalid cell is not scored: its `error` names the column and what was expected, and the
+ * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
+ *
+ * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
+ * 2 bad options, an unreadable file or a header naming none of the model's inputs; 1 anything
+ * else. A column of the model absent from the file is a missing value in every row (imputed and
+ * listed, as a missing JSON field is), with a warning.
  *
  * @module
  */
-import { csvLine, InputError, syncDir } from "../core/mod.ts";
-import { loadSpec, parseDatasetChunks } from "../data/mod.ts";
+import { csvLine, formatIssue, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
+import { parseDatasetChunks } from "../data/mod.ts";
 import { Registry } from "../registry/mod.ts";
-import { DEFAULT_MODELS, DEFAULT_SPEC, SCORE } from "./commands.ts";
-import { outputOption, parseCommand, runMain } from "./kit.ts";
+import { modelOption } from "./_common.ts";
+import { DEFAULT_MODELS, SCORE } from "./commands.ts";
+import { outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
 
 await runMain(async () => {
   const opts = parseCommand(SCORE, Deno.args);
@@ -19,24 +26,7 @@ await runMain(async () => {
   }
   const out = await outputOption("out", opts.out);
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
-  let id = opts.model;
-  if (!id) {
-    const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
-    const profile = opts.profile ?? spec.default_profile ?? Object.keys(spec.profiles)[0];
-    if (!Object.hasOwn(spec.profiles, profile)) {
-      throw new InputError(
-        `Invalid option --profile: "${profile}", expected one of ${
-          Object.keys(spec.profiles).join(", ")
-        }`,
-      );
-    }
-    id = (await registry.active())[profile];
-    if (!id) {
-      throw new InputError(
-        `No active model for profile "${profile}" in ${registry.dir}: run deno task train --profile ${profile} first`,
-      );
-    }
-  }
+  const id = await modelOption(registry, opts);
   const predictor = await registry.load(id);
   let bytes: Uint8Array;
   try {
@@ -50,32 +40,62 @@ await runMain(async () => {
   const tmp = `${out}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
+  const features = predictor.features.map((f) => f.name);
   let rows = 0;
   let flagged = 0;
+  let failed = 0;
+  let firstError = "";
   try {
     let header: string[] | undefined;
     for await (
       const chunk of parseDatasetChunks(bytes, predictor.spec, {
         source: opts.data,
-        required: predictor.features.map((f) => f.name),
+        // An absent column is a missing value in every row, as in the batch route and JSON.
+        required: [],
         allowExtra: true,
         requireTarget: false,
+        rowErrors: true,
       })
     ) {
+      const absent = features.filter((f) => !chunk.cells[f]);
+      if (chunk.offset === 0 && absent.length === features.length) {
+        throw new SchemaError(
+          `Invalid data in ${opts.data}: the header names none of the model's inputs; missing ${
+            shownNames(absent)
+          }`,
+          absent.map((column) => ({ row: 0, column, expected: "this column in the header" })),
+        );
+      }
+      if (chunk.offset === 0 && absent.length > 0) {
+        console.error(
+          `Warning: ${opts.data} has no column ${shownNames(absent)}: imputed in every row`,
+        );
+      }
+      for (const f of absent) chunk.cells[f] = new Array(chunk.rows).fill(null);
       const extras = Object.keys(chunk.extra);
-      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed"];
+      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed", "error"];
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
       const predictions = predictor.predictDataset(chunk);
       let text = "";
+      const errors = chunk.rowErrors!;
       predictions.forEach((p, i) => {
+        const ids = extras.map((e) => chunk.extra[e][i]);
+        const issues = errors.get(i);
+        if (issues) {
+          const error = issues.map(formatIssue).join("; ");
+          if (failed++ === 0) firstError = error;
+          text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", error]);
+          return;
+        }
         if (p.at_risk) flagged++;
         text += csvLine([
           chunk.offset + i + 1,
-          ...extras.map((e) => chunk.extra[e][i]),
+          ...ids,
           p.probability.toFixed(6),
           p.at_risk,
           p.band,
           p.imputed.join(" "),
+          "",
         ]);
       });
       const out = encoder.encode(text);
@@ -98,8 +118,13 @@ await runMain(async () => {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `Scored ${rows} rows with ${id} in ${seconds.toFixed(2)} s (${
+    `Scored ${rows - failed} rows with ${id} in ${seconds.toFixed(2)} s (${
       Math.round(rows / seconds)
     } rows/s); ${flagged} at risk; wrote ${opts.out}`,
   );
+  if (failed > 0) {
+    throw new RowsFailed(
+      `${failed} of ${rows} rows could not be scored (their error column says why); the first: ${firstError}`,
+    );
+  }
 });

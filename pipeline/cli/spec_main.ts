@@ -6,12 +6,15 @@
  *   --data other_school.csv --target withdrew --positive true > data/specs/other_school.json
  * ```
  *
+ * `--review` prints, instead, one line per column: its type, its role (feature, target, leak or
+ * id) and the reason, to check before editing the JSON.
+ *
  * Exit codes: 0 printed, 2 bad options or data (message on stderr), 1 anything else.
  *
  * @module
  */
 import { InputError } from "../core/mod.ts";
-import { DEFAULT_MAX_CATEGORIES, inferSpec } from "../data/mod.ts";
+import { DEFAULT_MAX_CATEGORIES, inferSpecWithReasons, reviewTable } from "../data/mod.ts";
 import { SPEC_COMMAND } from "./commands.ts";
 import { intOption, parseCommand, runMain } from "./kit.ts";
 
@@ -34,14 +37,14 @@ export async function main(args: string[]): Promise<void> {
   const maxCategories = values["max-categories"] === undefined
     ? undefined
     : intOption("max-categories", values["max-categories"], DEFAULT_MAX_CATEGORIES, { min: 1 });
-  const spec = await inferSpec(values.data!, {
+  const { spec, decisions } = await inferSpecWithReasons(values.data!, {
     target: values.target!,
     positive: values.positive!,
     leak: values.leak,
     name: values.name,
     maxCategories,
   });
-  console.log(JSON.stringify(spec, null, 2));
+  console.log(values.review ? reviewTable(decisions) : JSON.stringify(spec, null, 2));
 }
 
 if (import.meta.main) await runMain(() => main(Deno.args));

@@ -6,7 +6,8 @@
  * @module
  */
 import { DEFAULT_SEED, GateError } from "../core/mod.ts";
-import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { type Dataset, loadDataset, loadSpec, profileOf, resolveDataPath } from "../data/mod.ts";
+import { datasetDrift, driftSummary } from "../drift/mod.ts";
 import { policyText } from "../evaluate/mod.ts";
 import { trainProfile } from "../train/mod.ts";
 import { Registry } from "../registry/mod.ts";
@@ -14,10 +15,31 @@ import { fairnessTable, metricsTable, paramsOption, policyOption } from "./_comm
 import { DEFAULT_MODELS, DEFAULT_SPEC, TRAIN } from "./commands.ts";
 import { intOption, numberOption, parseCommand, runMain } from "./kit.ts";
 
+/**
+ * Before a retrain: says so when the data differs from what the profile's active model learned
+ * from, since the new model will learn that population. Silent without an active model, or with
+ * one saved before drift statistics.
+ */
+async function warnOfDrift(registry: Registry, profile: string, data: Dataset): Promise<void> {
+  const id = (await registry.active())[profile];
+  const active = id ? await registry.metadata(id).catch(() => undefined) : undefined;
+  if (!active?.distributions) return;
+  const report = datasetDrift(active, data);
+  if (report.drifted.length === 0) return;
+  console.error(
+    `Warning: ${data.source} differs from the data the active model ${id} learned from: ${
+      driftSummary(report)
+    }`,
+  );
+}
+
 await runMain(async () => {
   const opts = parseCommand(TRAIN, Deno.args);
   const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
-  const data = await loadDataset(resolveDataPath(opts.data), spec);
+  // Only the profile's columns (and the label) need be in the file: early-C reads no grades.
+  const data = await loadDataset(resolveDataPath(opts.data), spec, {
+    required: profileOf(spec, opts.profile).profile.features,
+  });
   const minRecall = numberOption("min-recall", opts["min-recall"]);
   const policy = policyOption(
     opts.policy,
@@ -25,6 +47,8 @@ await runMain(async () => {
   );
   const maxEod = numberOption("max-eod", opts["max-eod"]);
   const seed = intOption("seed", opts.seed, DEFAULT_SEED);
+  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
+  await warnOfDrift(registry, profileOf(spec, opts.profile).name, data);
   console.error(
     `Training profile ${
       opts.profile ?? spec.default_profile
@@ -45,7 +69,6 @@ await runMain(async () => {
       }
     },
   });
-  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   const metadata = await registry.save(trained, { data, spec });
   trained.classifier.dispose();
   const unfair = maxEod === undefined

@@ -7,7 +7,7 @@
  * @module
  */
 import { DEFAULT_SEED, writeFileAtomic } from "../core/mod.ts";
-import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
+import { loadDataset, loadSpec, profileOf, resolveDataPath } from "../data/mod.ts";
 import { policyText } from "../evaluate/mod.ts";
 import { DEFAULT_CV_POLICY, tune, type TuneCriterion } from "../train/mod.ts";
 import { policyOption } from "./_common.ts";
@@ -18,7 +18,10 @@ await runMain(async () => {
   const opts = parseCommand(TUNE, Deno.args);
   const specPath = opts.spec ?? DEFAULT_SPEC;
   const spec = await loadSpec(specPath);
-  const data = await loadDataset(resolveDataPath(opts.data), spec);
+  // Only the profile's columns (and the label) need be in the file: early-C reads no grades.
+  const data = await loadDataset(resolveDataPath(opts.data), spec, {
+    required: profileOf(spec, opts.profile).profile.features,
+  });
   const policy = policyOption(opts.policy, DEFAULT_CV_POLICY);
   const report = await tune(data, spec, {
     profile: opts.profile,
@@ -52,7 +55,7 @@ await runMain(async () => {
   );
   if (report.published) {
     console.log(
-      `  Cortez & Silva 2008, setup ${report.published.setup}: best PCC ${report.published.best}`,
+      `  ${report.published.source}, setup ${report.published.setup}: best PCC ${report.published.best}`,
     );
   }
   console.log("  candidates on all rows (inner CV; * chosen, + least log loss):");

@@ -97,8 +97,11 @@ function readNumber(col: ColumnSpec, x: number): CellResult {
   const fail = (): CellResult => ({ ok: false, expected: expectation(col) });
   if (!Number.isFinite(x)) return fail();
   switch (col.type) {
-    case "category":
-      return fail();
+    case "category": {
+      // A JSON number for a category of integer codes (course 9003): the code as the file spells it.
+      const text = String(x);
+      return col.values!.includes(text) ? { ok: true, value: text } : fail();
+    }
     case "boolean":
       return x === 1 || x === 0 ? { ok: true, value: x } : fail();
     case "ordinal":

@@ -35,6 +35,11 @@ export interface Dataset {
   labels: Uint8Array;
   /** Columns of the file that are not in the spec, kept as text (e.g. a student id). */
   extra: Record<string, (string | null)[]>;
+  /**
+   * With `rowErrors`: each invalid row's problems, by 0-based row of this dataset (its cells read
+   * as missing). Absent otherwise, as an invalid cell then throws.
+   */
+  rowErrors?: Map<number, SchemaIssue[]>;
 }
 
 /** Options of {@linkcode loadDataset} and {@linkcode parseDataset}. */
@@ -45,6 +50,11 @@ export interface LoadOptions {
   allowExtra?: boolean;
   /** Require the target column and forbid missing labels (training data). Default true. */
   requireTarget?: boolean;
+  /**
+   * Report invalid cells per row in `rowErrors` instead of throwing (scoring row by row, as the
+   * batch route does); header problems still throw.
+   */
+  rowErrors?: boolean;
 }
 
 /**
@@ -166,6 +176,7 @@ interface Frame {
   spec: DatasetSpec;
   source: string;
   requireTarget: boolean;
+  rowErrors: boolean;
   fail: (what: string, issues?: SchemaIssue[], total?: number) => SchemaError;
 }
 
@@ -214,8 +225,10 @@ function prepareFrame(
     }
   }
   if (!options.allowExtra) {
+    // The spec's id columns are expected extras: carried as text, never features.
+    const ids = new Set(spec.ids ?? []);
     for (const name of header) {
-      if (!known.has(name)) {
+      if (!known.has(name) && !ids.has(name)) {
         headerIssues.push({ row: 0, column: name, expected: "no such column in the spec" });
       }
     }
@@ -253,7 +266,7 @@ function prepareFrame(
   } catch (cause) {
     throw new SchemaError(`Invalid data in ${source}: ${(cause as Error).message}`, [], { cause });
   }
-  return { df, header, spec, source, requireTarget, fail };
+  return { df, header, spec, source, requireTarget, rowErrors: options.rowErrors ?? false, fail };
 }
 
 function validateFrame(
@@ -271,6 +284,7 @@ function validateFrame(
   // whichever columns they are in.
   const issues: SchemaIssue[] = [];
   let total = 0;
+  const rowErrors = frame.rowErrors ? new Map<number, SchemaIssue[]>() : undefined;
   const columns = spec.columns.filter((c) => present.has(c.name));
   const cells: Record<string, Cell[]> = {};
   for (const col of columns) {
@@ -292,6 +306,18 @@ function validateFrame(
       }
       out[i] = null;
       total++;
+      if (rowErrors) {
+        const issue = {
+          row: offset + i + 1,
+          column: col.name,
+          value: result.ok ? "" : values[code],
+          expected: result.ok ? expectation(col) : result.expected,
+        };
+        const list = rowErrors.get(i);
+        if (list) list.push(issue);
+        else rowErrors.set(i, [issue]);
+        continue;
+      }
       if (kept++ < SchemaError.MAX_ISSUES) {
         issues.push({
           row: offset + i + 1,
@@ -313,7 +339,7 @@ function validateFrame(
       labels[i] = positive.ok && targetCells[i] === positive.value ? 1 : 0;
     }
   }
-  if (total > 0) {
+  if (total > 0 && !rowErrors) {
     // A stable sort: within a row, issues stay in spec column order.
     issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     throw frame.fail(`${total} invalid cell(s)`, issues, total);
@@ -323,7 +349,16 @@ function validateFrame(
   for (const name of header) {
     if (!known.has(name)) extra[name] = df.getColumn(name).toArray() as (string | null)[];
   }
-  return { source: frame.source, sha256, rows: height, columns, cells, labels, extra };
+  return {
+    source: frame.source,
+    sha256,
+    rows: height,
+    columns,
+    cells,
+    labels,
+    extra,
+    ...(rowErrors ? { rowErrors } : {}),
+  };
 }
 
 /**
@@ -355,7 +390,9 @@ export function takeRows(data: Dataset, indices: ArrayLike<number>): Dataset {
   const labels = data.labels.length > 0
     ? Uint8Array.from(indices, (i) => data.labels[i])
     : new Uint8Array(0);
-  return { ...data, rows: indices.length, cells, labels, extra };
+  // Row errors are by position: they do not survive a reordering.
+  const { rowErrors: _, ...rest } = data;
+  return { ...rest, rows: indices.length, cells, labels, extra };
 }
 
 /**

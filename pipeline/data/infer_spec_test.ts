@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { parseDataset } from "./dataset.ts";
 import { InputError } from "../core/errors.ts";
-import { inferSpec } from "./infer_spec.ts";
+import { inferSpec, inferSpecWithReasons, reviewTable } from "./infer_spec.ts";
 import { parseSpec } from "./spec.ts";
 import { makeOtherSchool } from "../testdata/make_fixture.ts";
+import { COURSE_CODES, makeCodedUniversity } from "../testdata/make_coded_fixture.ts";
 
 const FIXTURE = new URL("../testdata/other_school.csv", import.meta.url).pathname;
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -292,6 +293,19 @@ Deno.test("spec_main.ts prints the inferred spec and maps errors to exit codes",
     assert.equal(stdout, JSON.stringify(spec, null, 2) + "\n");
   });
 
+  await t.step("--review prints the decisions as a table instead of the JSON", async () => {
+    const coded = new URL("../testdata/coded_university.csv", import.meta.url).pathname;
+    const { code, stdout, stderr } = await runCli(
+      ...["--data", coded, "--target", "target", "--positive", "Dropout", "--review"],
+    );
+    assert.equal(code, 0, stderr);
+    const { decisions } = await inferSpecWithReasons(coded, {
+      target: "target",
+      positive: "Dropout",
+    });
+    assert.equal(stdout, reviewTable(decisions) + "\n");
+  });
+
   await t.step("exits 2 naming the column on stderr when the target is absent", async () => {
     const { code, stdout, stderr } = await runCli(
       "--data",
@@ -327,4 +341,104 @@ Deno.test("spec_main.ts prints the inferred spec and maps errors to exit codes",
     assert.equal(code, 2);
     assert.match(stderr, /--max-categories: "many"/);
   });
+});
+
+const CODED = new URL("../testdata/coded_university.csv", import.meta.url).pathname;
+
+Deno.test("make_coded_fixture.ts reproduces the committed coded_university.csv byte for byte", async () => {
+  assert.equal(makeCodedUniversity(), await Deno.readTextFile(CODED));
+});
+
+Deno.test("inferSpecWithReasons() tells codes, ids, flags, scales and quantities apart on the coded table", async (t) => {
+  const { spec, decisions } = await inferSpecWithReasons(CODED, {
+    target: "target",
+    positive: "Dropout",
+  });
+  const decided = Object.fromEntries(decisions.map((d) => [d.column, d]));
+  const col = Object.fromEntries(spec.columns.map((c) => [c.name, c]));
+
+  await t.step("every column gets its type and role", () => {
+    assert.deepEqual(
+      decisions.map((d) => [d.column, d.type, d.role]),
+      [
+        ["student_code", "id", "id"],
+        ["enrolment_no", "id", "id"],
+        ["course", "category", "feature"],
+        ["application_mode", "category", "feature"],
+        ["mothers_occupation", "category", "feature"],
+        ["marital_status", "category", "feature"],
+        ["entry_path", "category", "feature"],
+        ["region_code", "category", "feature"],
+        ["scholarship_holder", "boolean", "feature"],
+        ["age_at_enrolment", "integer", "feature"],
+        ["study_load", "ordinal", "feature"],
+        ["units_approved", "integer", "feature"],
+        ["admission_grade", "number", "feature"],
+        ["target", "category", "target"],
+      ],
+    );
+  });
+
+  await t.step("each decision says why", () => {
+    assert.match(decided.student_code.reason, /^unique per row: 160 distinct text values/);
+    assert.match(decided.enrolment_no.reason, /named like an identifier \("no"\)/);
+    assert.match(decided.course.reason, /^named like a code \("course"\): 14 codes/);
+    assert.match(decided.mothers_occupation.reason, /\("occupation"\)/);
+    assert.match(
+      decided.entry_path.reason,
+      /^6 values spread over 1–51 \(12 % .*codes, not a scale/,
+    );
+    assert.match(decided.region_code.reason, /leading zeros/);
+    assert.match(decided.scholarship_holder.reason, /yes\/no flag/);
+    assert.match(decided.age_at_enrolment.reason, /a quantity$/);
+    assert.match(decided.study_load.reason, /an ordered scale$/);
+    for (const d of decisions) assert.ok(d.reason.length > 10, d.column);
+  });
+
+  await t.step(
+    "codes keep the file's spelling, in numeric order; ids are listed, never features",
+    () => {
+      assert.deepEqual(col.course.values, COURSE_CODES.map(String));
+      assert.deepEqual(col.region_code.values, ["01", "02", "05", "07", "11", "13", "16"]);
+      assert.deepEqual(spec.ids, ["student_code", "enrolment_no"]);
+      // The outcome's words are drafted plainly, for people to reword.
+      assert.deepEqual(spec.outcome, {
+        event: "target = Dropout",
+        positive: "had target = Dropout",
+        negative: "had another target",
+        definition: "target is Dropout",
+      });
+      assert.ok(!spec.profiles.all.features.includes("student_code"));
+      assert.ok(!spec.columns.some((c) => c.name === "enrolment_no"));
+      assert.match(spec.profiles.all.description ?? "", /the ids student_code, enrolment_no/);
+    },
+  );
+
+  await t.step("the drafted spec loads its own file, ids carried as text", async () => {
+    const data = await parseDataset(await Deno.readFile(CODED), parseSpec(spec));
+    assert.equal(data.rows, 160);
+    assert.equal(data.extra.student_code[0], "S001000");
+    assert.equal(typeof data.cells.course[0], "string");
+  });
+
+  await t.step("reviewTable() prints one aligned line per column", () => {
+    const lines = reviewTable(decisions).split("\n");
+    assert.equal(lines.length, 15);
+    assert.match(lines[0], /^column\s+type\s+role\s+values\s+reason$/);
+    assert.match(lines[3], /^course\s+category\s+feature\s+14 values: 33, 171, 8014, …\s+named/);
+    const at = lines[0].indexOf("reason");
+    for (const line of lines.slice(1)) assert.ok(line.length > at && line[at - 1] === " ");
+  });
+});
+
+Deno.test("inferSpecWithReasons() keeps a few unnamed consecutive integers a scale, and a unique quantity a number", async () => {
+  const rows = Array.from(
+    { length: 12 },
+    (_, i) => `${i % 4},${1000 + 37 * i},${i % 2 ? "y" : "n"}`,
+  );
+  const { decisions } = await withCsv(
+    ["level,income,left", ...rows].join("\n") + "\n",
+    (path) => inferSpecWithReasons(path, { target: "left", positive: "y" }),
+  );
+  assert.deepEqual(decisions.map((d) => d.type), ["ordinal", "integer", "boolean"]);
 });

@@ -11,12 +11,15 @@ export {
   type DatasetSpec,
   leaksOf,
   loadSpec,
+  type OutcomeWords,
   parseSpec,
   type PeerFigures,
   type PeersRecord,
   type Profile,
   profileOf,
+  type PublishedFigures,
 } from "./spec.ts";
+export { type SpecTexts, specTexts } from "./spec_texts.ts";
 export {
   type Cell,
   type CellResult,
@@ -38,7 +41,16 @@ export {
   takeRows,
 } from "./dataset.ts";
 export { checkHeader, INPUT_LIMITS, type InputLimits } from "./input_limits.ts";
-export { DEFAULT_MAX_CATEGORIES, inferSpec, type InferSpecOptions } from "./infer_spec.ts";
+export {
+  type ColumnDecision,
+  DEFAULT_MAX_CATEGORIES,
+  type InferredSpec,
+  inferSpec,
+  type InferSpecOptions,
+  inferSpecWithReasons,
+  MAX_CODES,
+  reviewTable,
+} from "./infer_spec.ts";
 export {
   type Fold,
   repeatedStratifiedKFold,

@@ -42,6 +42,20 @@ export interface Profile {
   tuning?: Record<string, unknown>;
   /** Ours beside untuned peers on the same folds (written by `deno task peers --write`). */
   peers?: PeersRecord;
+  /** A published result for this setup, shown beside the cross-validated percent correct. */
+  published?: PublishedFigures;
+}
+
+/** A publication's percent correct (PCC, %) for a profile's setup. */
+export interface PublishedFigures {
+  /** Who published it, as a label: `Cortez & Silva 2008`. */
+  source: string;
+  /** The publication's name for the setup. */
+  setup: string;
+  /** Its best model's PCC. */
+  best: number;
+  /** Its naive baseline's PCC. */
+  naive: number;
 }
 
 /** One model's out-of-fold figures in a {@linkcode PeersRecord}. */
@@ -71,12 +85,39 @@ export interface PeersRecord {
   models: PeerFigures[];
 }
 
+/** How people are told about the outcome: the page, the model card and the tasks word it so. */
+export interface OutcomeWords {
+  /** The positive outcome after "the chance of": `failing the year`. */
+  event: string;
+  /** Students with it, after a count or "who": `failed the year`. */
+  positive: string;
+  /** Students without it, after a count or "who": `passed the year`. */
+  negative: string;
+  /** How the label is defined, one phrase: `a final grade below 10 of 20`. */
+  definition?: string;
+}
+
 /** The whole dataset spec. */
 export interface DatasetSpec {
   /** A short identifier of the data set. */
   name: string;
+  /** The data set's name for people (the page's subtitle); `name` when absent. */
+  title?: string;
   /** One paragraph on where the data comes from. */
   description?: string;
+  /** The outcome's wording; a plain `target = positive` when absent. */
+  outcome?: OutcomeWords;
+  /** Why the leak columns must not warn early, one sentence shown beside them. */
+  leak_note?: string;
+  /** What a model of this data cannot tell, one sentence each (the model card's limits). */
+  limits?: string[];
+  /** Columns whose groups the fairness audit compares; those of Gender, Address, School present when absent. */
+  sensitive?: string[];
+  /**
+   * Columns that identify a row (a student number): read as text, carried through scoring into
+   * its output, never a feature. They are not listed in `columns`.
+   */
+  ids?: string[];
   /** The label column and the value that counts as positive (at risk). */
   target: { column: string; positive: string };
   /** Columns that reveal the label and must not be used for early warning. */
@@ -172,6 +213,14 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
     bad("profiles", "an object of named profiles");
   }
   for (const [pname, profile] of Object.entries(spec.profiles ?? {})) {
+    const p = profile?.published;
+    if (
+      p !== undefined &&
+      !(typeof p?.source === "string" && typeof p.setup === "string" &&
+        Number.isFinite(p.best) && Number.isFinite(p.naive))
+    ) {
+      bad(`profiles.${pname}.published`, "{source, setup: string; best, naive: number}", p);
+    }
     if (!nonEmptyArray(profile?.features)) {
       bad(`profiles.${pname}.features`, "a non-empty array of column names");
       continue;
@@ -182,6 +231,43 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
       if (f === target?.column) bad(`profiles.${pname}.features`, "not the target", f);
       if (used.has(f)) bad(`profiles.${pname}.features`, "each column once", f);
       used.add(f);
+    }
+  }
+  for (const key of ["title", "description", "leak_note"] as const) {
+    if (spec[key] !== undefined && typeof spec[key] !== "string") bad(key, "a string", spec[key]);
+  }
+  if (spec.outcome !== undefined) {
+    const o = spec.outcome as Partial<OutcomeWords> | null;
+    for (const key of ["event", "positive", "negative"] as const) {
+      if (typeof o?.[key] !== "string" || o[key] === "") {
+        bad(`outcome.${key}`, "a non-empty string", o?.[key]);
+      }
+    }
+    if (o?.definition !== undefined && typeof o.definition !== "string") {
+      bad("outcome.definition", "a string", o.definition);
+    }
+  }
+  if (spec.limits !== undefined && !(Array.isArray(spec.limits) && spec.limits.every(isString))) {
+    bad("limits", "an array of sentences", spec.limits);
+  }
+  if (spec.sensitive !== undefined) {
+    if (!Array.isArray(spec.sensitive)) bad("sensitive", "an array of column names");
+    else {
+      for (const name of spec.sensitive) {
+        if (!names.has(name)) bad("sensitive", "a column of the spec", name);
+      }
+    }
+  }
+  if (spec.ids !== undefined) {
+    if (!Array.isArray(spec.ids) || !spec.ids.every((n) => isString(n) && n !== "")) {
+      bad("ids", "an array of column names", spec.ids);
+    } else {
+      const seen = new Set<string>();
+      for (const name of spec.ids) {
+        if (names.has(name)) bad("ids", "a column not in columns (ids are never features)", name);
+        if (seen.has(name)) bad("ids", "each column once", name);
+        seen.add(name);
+      }
     }
   }
   if (spec.default_profile !== undefined && !(spec.default_profile in (spec.profiles ?? {}))) {

@@ -126,6 +126,7 @@ export function cvFigure(
   const x = reports.map((r) => r.profile);
   const published = (key: "best" | "naive") => reports.map((r) => r.published?.[key] ?? null);
   const runs = [...new Set(reports.map((r) => `${r.runs} × ${r.folds}-fold`))].join(", ");
+  const source = reports.find((r) => r.published)?.published?.source ?? "published";
   return {
     data: [
       {
@@ -140,7 +141,7 @@ export function cvFigure(
       {
         type: "scatter",
         mode: "markers",
-        name: "Cortez & Silva 2008, best model",
+        name: `${source}, best model`,
         x,
         y: published("best"),
         marker: { color: PALETTE[1], size: 12, symbol: "diamond" },
@@ -148,7 +149,7 @@ export function cvFigure(
       {
         type: "scatter",
         mode: "markers",
-        name: "Cortez & Silva 2008, naive baseline",
+        name: `${source}, naive baseline`,
         x,
         y: published("naive"),
         marker: { color: COLOR.reference, size: 11, symbol: "x" },

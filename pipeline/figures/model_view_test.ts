@@ -39,7 +39,7 @@ Deno.test("cvFigure() puts the cross-validated PCC beside the published figures"
     folds: 10,
     runs: 2,
     pcc: { mean: 90, ci95: 1.5, sd: 1, n: 2 },
-    published: { setup: "A", best: 93.0, naive: 89.7 },
+    published: { source: "Cortez & Silva 2008", setup: "A", best: 93.0, naive: 89.7 },
   };
   const [ours, best, naive] = cvFigure([report, {
     ...report,

@@ -18,6 +18,7 @@ import type { Interval } from "../evaluate/intervals.ts";
 import type { Importance } from "../evaluate/importance.ts";
 import { IG_STEPS } from "../explain/integrated_gradients.ts";
 import type { FeatureGain } from "../features/preprocessor.ts";
+import { type TrainingDistributions, trainingDistributions } from "../drift/distributions.ts";
 
 /** The content of `metadata.json`. */
 export interface ModelMetadata {
@@ -37,6 +38,11 @@ export interface ModelMetadata {
    * feature's Gini gain on the training rows, highest first. The others are accepted but unused.
    */
   selection?: { read: string[]; ranking: FeatureGain[] };
+  /**
+   * Each input's distribution over every row of the training file (bins and counts), for drift
+   * reports; absent in models saved before drift reports existed.
+   */
+  distributions?: TrainingDistributions;
   /** Leak columns among the features (non-empty only for the compatibility `seed` profile). */
   leaks: string[];
   hyperparameters: ModelParams;
@@ -103,6 +109,7 @@ export function buildMetadata(
       read: trained.preprocessor.state.features.map((f) => f.name),
       ranking: trained.preprocessor.state.ranking,
     },
+    distributions: trainingDistributions(data, trained.preprocessor.params.features),
     leaks: trained.leaks,
     hyperparameters: trained.params,
     calibration: trained.calibration,

@@ -9,9 +9,9 @@
 import type { ModelMetadata } from "./metadata.ts";
 import type { Calibration } from "../models/calibration.ts";
 import { boostingParams, forestParams } from "../models/trees/mod.ts";
-import { PUBLISHED_PCC } from "../train/cv.ts";
 import { blendMembers, type ModelParams, modelParams } from "../models/mlp.ts";
 import { logisticParams } from "../models/logistic.ts";
+import { specTexts } from "../data/spec_texts.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
@@ -24,6 +24,7 @@ const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
  */
 export function modelCard(m: ModelMetadata): string {
   const t = m.metrics.test;
+  const texts = specTexts(m.spec);
   const lines: string[] = [
     `# Model card: ${m.id}`,
     "",
@@ -32,14 +33,16 @@ export function modelCard(m: ModelMetadata): string {
     "",
     "## Intended use",
     "",
-    "Flags students whose risk of failing the year (the data's `Dropped_Out` label) is high, so that an " +
+    `Flags students whose risk of ${texts.event} (the data's \`${m.spec.target.column}\` label: ` +
+    `${texts.definition}) is high, so that an ` +
     "adviser can look at the case early and offer help. It is a prompt for a conversation, not a decision " +
     "about a student: every flag should be read with its reasons and with what the adviser knows.",
     "",
     "## Data",
     "",
     `- Source file \`${m.data.source}\`, sha256 \`${m.data.sha256}\``,
-    `- ${m.data.rows} rows, ${m.data.positives} positive (${pct(m.data.prevalence)})`,
+    `- Data set: ${texts.title}${texts.description ? `: ${texts.description}` : ""}`,
+    `- ${m.data.rows} rows, ${m.data.positives} ${texts.positive} (${pct(m.data.prevalence)})`,
     `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test`,
     `- Features (${m.features.length}): ${m.features.join(", ")}`,
   ];
@@ -58,9 +61,10 @@ export function modelCard(m: ModelMetadata): string {
       "",
       `**Leak warning:** this profile uses ${
         m.leaks.map((l) => `\`${l}\``).join(", ")
-      }, which reveals the ` +
-        "label (in the student data, `Dropped_Out` is exactly `Final_Grade < 10`). Its scores are right by " +
-        "construction and it cannot warn early. It exists only for the original system's clients.",
+      }: ${texts.leakNote}.` +
+        (m.spec.profiles[m.profile]?.description
+          ? ` The profile: ${m.spec.profiles[m.profile].description}.`
+          : ""),
     );
   } else {
     lines.push(
@@ -178,11 +182,12 @@ export function modelCard(m: ModelMetadata): string {
     "",
     "## Limits",
     "",
-    "- Trained on one year of two Portuguese secondary schools (649 students): other schools, years or " +
-      "grading scales need their own data and a retrained model.",
-    "- The label is failing the year (final grade below 10 of 20), used as the data set's stand-in for dropping out.",
+    ...texts.limits.map((l) => `- ${l}`),
+    `- The label is ${texts.event}: ${texts.definition}.`,
     "- Probabilities are estimates with the uncertainty shown above; a low score does not mean a student is fine.",
-    sensitiveRead.length > 0
+    audited.length === 0
+      ? "- No fairness audit: the spec names no sensitive column present in the data (`sensitive`)."
+      : sensitiveRead.length > 0
       ? `- Sensitive attributes (${
         sensitiveRead.join(", ")
       }) are inputs of this model; the fairness table shows how decisions differ by group.`
@@ -306,7 +311,7 @@ function modelText(m: ModelMetadata): string[] {
  */
 function peersText(m: ModelMetadata): string[] {
   const record = m.spec.profiles[m.profile]?.peers;
-  const published = PUBLISHED_PCC[m.profile];
+  const published = m.spec.profiles[m.profile]?.published;
   if (!record && !published) return [];
   const lines = ["", "## Beside the peers", ""];
   if (record) {
@@ -327,7 +332,7 @@ function peersText(m: ModelMetadata): string[] {
   if (published) {
     lines.push(
       "",
-      `Cortez & Silva (2008), Table 3, setup ${published.setup}: best percent correct ${published.best}, ` +
+      `${published.source}, setup ${published.setup}: best percent correct ${published.best}, ` +
         `naive baseline ${published.naive} (20 runs of 10-fold cross-validation).`,
     );
   }

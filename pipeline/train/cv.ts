@@ -11,7 +11,7 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
-import { type DatasetSpec, profileOf } from "../data/spec.ts";
+import { type DatasetSpec, profileOf, type PublishedFigures } from "../data/spec.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
 import { repeatedStratifiedKFold, stratifiedHoldout } from "../data/split.ts";
 import { summarize, type Summary } from "../evaluate/metrics.ts";
@@ -20,18 +20,6 @@ import { bootstrapOof, type CvMetric } from "../evaluate/oof.ts";
 import { fitOnRows, scoreRows } from "./fit.ts";
 import { deriveSeed } from "../core/random.ts";
 import { DEFAULT_SENSITIVE, fairnessReport } from "../evaluate/fairness.ts";
-
-/**
- * Cortez & Silva (2008), Table 3: Portuguese class, binary pass/fail, PCC (%)
- * over 20 runs of 10-fold cross-validation. `best` is the best model of the
- * setup (A: decision tree; B and C: random forest), `naive` the paper's naive
- * predictor: pass/fail of Grade_2 (A) or Grade_1 (B), the majority class (C).
- */
-export const PUBLISHED_PCC: Record<string, { setup: string; best: number; naive: number }> = {
-  "early-A": { setup: "A", best: 93.0, naive: 89.7 },
-  "early-B": { setup: "B", best: 90.1, naive: 87.5 },
-  "early-C": { setup: "C", best: 85.0, naive: 84.6 },
-};
 
 /**
  * Cross-validation reports PCC, the share of correct decisions. On calibrated probabilities, flagging
@@ -141,7 +129,8 @@ export interface CvReport {
   policy: ThresholdPolicy;
   /** The model parameters every fold used. */
   params: ModelParams;
-  published?: { setup: string; best: number; naive: number };
+  /** The profile's published figures, from the spec. */
+  published?: PublishedFigures;
   /** Present when asked for with `predictions: true`. */
   predictions?: CvPredictions;
   seconds: number;
@@ -173,7 +162,8 @@ export async function crossValidate(
     modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
   const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
   const labels = new Uint8Array(data.rows);
-  const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => data.cells[c]);
+  const sensitive = (options.sensitive ?? spec.sensitive ?? DEFAULT_SENSITIVE)
+    .filter((c) => data.cells[c]);
   const gaps = sensitive.map(() => ({ eod: [] as number[], dpd: [] as number[] }));
   const oof: CvPredictions = {
     fold_of: [],
@@ -264,7 +254,7 @@ export async function crossValidate(
     })),
     policy,
     params,
-    published: PUBLISHED_PCC[name],
+    published: profile.published,
     ...(options.predictions ? { predictions: oof } : {}),
     seconds: (performance.now() - started) / 1000,
   };

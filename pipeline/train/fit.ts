@@ -126,7 +126,8 @@ export async function trainProfile(
   const test = scoreRows(fitted, data, split.test);
   const testData = takeRows(data, split.test);
   const decisions = Array.from(test.scores, (p) => (p >= threshold ? 1 : 0));
-  const sensitive = (options.sensitive ?? DEFAULT_SENSITIVE).filter((c) => testData.cells[c]);
+  const sensitive = (options.sensitive ?? spec.sensitive ?? DEFAULT_SENSITIVE)
+    .filter((c) => testData.cells[c]);
   const trainMatrix = fitted.preprocessor.transform(takeRows(data, split.train));
   return {
     profile: name,

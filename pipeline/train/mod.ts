@@ -22,7 +22,6 @@ export {
   type CvPredictions,
   type CvReport,
   DEFAULT_CV_POLICY,
-  PUBLISHED_PCC,
 } from "./cv.ts";
 export {
   BASELINE_RULE,

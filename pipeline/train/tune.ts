@@ -11,9 +11,9 @@
  * @module
  */
 import { type Dataset, takeRows } from "../data/dataset.ts";
-import { type DatasetSpec, profileOf } from "../data/spec.ts";
+import { type DatasetSpec, profileOf, type PublishedFigures } from "../data/spec.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
-import { crossValidate, DEFAULT_CV_POLICY, PUBLISHED_PCC } from "./cv.ts";
+import { crossValidate, DEFAULT_CV_POLICY } from "./cv.ts";
 import { repeatedStratifiedKFold, stratifiedHoldout } from "../data/split.ts";
 import { evaluate, summarize, type Summary } from "../evaluate/metrics.ts";
 import { type ThresholdPolicy } from "../evaluate/thresholds.ts";
@@ -146,7 +146,8 @@ export interface TuneReport {
   /** Why the chosen candidate was chosen, in one sentence. */
   reason: string;
   params: ModelParams;
-  published?: { setup: string; best: number; naive: number };
+  /** The profile's published figures, from the spec. */
+  published?: PublishedFigures;
   seconds: number;
 }
 
@@ -306,7 +307,7 @@ export async function tune(
     best: final.best,
     reason,
     params: modelParams({ ...space[final.chosen] }),
-    published: PUBLISHED_PCC[name],
+    published: spec.profiles[name].published,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -42,7 +42,12 @@ Deno.test("tune() estimates by nested CV and chooses by log loss with the one-st
   assert.match(report.reason, /log loss/);
   assert.ok(report.nested.pooled.log_loss > 0 && report.nested.pooled.roc_auc > 0.5);
   assert.ok(report.nested.pcc.mean > 50 && report.nested.pcc.mean <= 100);
-  assert.deepEqual(report.published, { setup: "C", best: 85.0, naive: 84.6 });
+  assert.deepEqual(report.published, {
+    source: "Cortez & Silva 2008, Table 3",
+    setup: "C",
+    best: 85.0,
+    naive: 84.6,
+  });
 });
 
 Deno.test("tune() rejects a bad candidate before any training", async () => {

@@ -8,6 +8,7 @@
  */
 import { Hono } from "hono";
 import getAbsoluteFSPath from "swagger-ui-dist/absolute-path.js";
+import { specTexts } from "../../pipeline/mod.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { openApiDocument } from "../openapi.ts";
 
@@ -94,6 +95,7 @@ export function systemRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/v1/spec", (c) =>
     c.json({
       spec: deps.spec,
+      texts: specTexts(deps.spec),
       default_profile: defaultProfile,
       profiles: Object.fromEntries(
         Object.entries(deps.spec.profiles).map(([name, p]) => [name, {

@@ -123,7 +123,7 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         const options = await page.$$eval("#profile option", (os) => os.map((o) => o.textContent));
         assert.equal(options[0], "early-A (default)");
         assert.ok(
-          options.includes("seed: uses Final_Grade (a leak), old clients only"),
+          options.includes("seed: uses Final_Grade (a leak), not for early warning"),
           `${options}`,
         );
         assert.match(

@@ -207,7 +207,7 @@ Deno.test("deno task spec, train and score work on another school's table", asyn
     assert.match(scored.stdout, new RegExp(`^Scored 240 rows with ${metadata.id} `));
 
     const [header, ...rows] = (await Deno.readTextFile(out)).trimEnd().split("\n");
-    assert.equal(header, "row,probability,at_risk,band,imputed");
+    assert.equal(header, "row,probability,at_risk,band,imputed,error");
     assert.equal(rows.length, 240);
     const fixture = (await Deno.readTextFile(FIXTURE)).trimEnd().split("\n").slice(1);
     rows.forEach((line, i) => {
@@ -222,7 +222,7 @@ Deno.test("deno task spec, train and score work on another school's table", asyn
       const missing = [cells[2] === "" ? "gpa" : "", cells[5] === "" ? "commute_minutes" : ""];
       assert.equal(imputed, missing.filter(Boolean).join(" "), `row ${i + 1}`);
     });
-    assert.ok(rows.some((l) => l.endsWith(",gpa")), "no row had gpa imputed");
+    assert.ok(rows.some((l) => l.endsWith(",gpa,")), "no row had gpa imputed");
   });
 });
 
@@ -286,8 +286,13 @@ Deno.test("deno task cv --json ends with the documented report line", async () =
   assert.equal(report.interval.resamples, 1000);
   assert.match(run.stdout, /ROC-AUC +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] {2}sd over runs 0\.000/);
   assert.ok(report.pcc.mean > 50 && report.pcc.mean <= 100, `PCC ${report.pcc.mean}`);
-  assert.deepEqual(report.published, { setup: "C", best: 85, naive: 84.6 });
-  assert.match(run.stdout, /Cortez & Silva 2008, setup C: best PCC 85, naive 84.6/);
+  assert.deepEqual(report.published, {
+    source: "Cortez & Silva 2008, Table 3",
+    setup: "C",
+    best: 85,
+    naive: 84.6,
+  });
+  assert.match(run.stdout, /Cortez & Silva 2008, Table 3, setup C: best PCC 85, naive 84.6/);
 });
 
 Deno.test("deno task split writes the manifest of stratifiedSplit() for the seed", async () => {

@@ -579,6 +579,55 @@ export function corpus(ctx: CorpusContext): Case[] {
     { name: "a NUL", headers: ADMIN, expect: 404, match: /Unknown job/ },
   ], "/v1/jobs/%00");
 
+  // The drift routes: a stored dataset (admin) and a posted body, against a model.
+  for (
+    const [name, id, expect, match] of [
+      ["an unknown dataset", "0".repeat(64), 404, /Unknown dataset/],
+      ["a path traversal", "..%2F..%2Factive.json", 404, /Unknown dataset|Not found/],
+      ["a 10 kB id", "a".repeat(10_000), 404, /Unknown dataset/],
+    ] as const
+  ) {
+    add(
+      "GET /v1/datasets/{id}/drift",
+      [{ name, headers: ADMIN, expect, match }],
+      `/v1/datasets/${id}/drift`,
+    );
+  }
+  add("GET /v1/datasets/{id}/drift", [
+    { name: "a negative threshold", headers: ADMIN, expect: 400, match: field("threshold") },
+  ], `/v1/datasets/${"0".repeat(64)}/drift?threshold=-1`);
+  add("GET /v1/datasets/{id}/drift", [
+    { name: "profile and model together", headers: ADMIN, expect: 400, match: field("model") },
+  ], `/v1/datasets/${"0".repeat(64)}/drift?profile=early-A&model=x`);
+  const drift = (
+    name: string,
+    body: string,
+    headers: Record<string, string>,
+    expect: Expect,
+    match: RegExp,
+    query = "",
+  ) => add("POST /v1/drift", [{ name, body, headers, expect, match }], `/v1/drift${query}`);
+  const csv = { "content-type": "text/csv" };
+  drift(
+    "a text/plain body",
+    "Age\n17\n",
+    { "content-type": "text/plain" },
+    415,
+    /Unsupported content type/,
+  );
+  drift("no readable row", "Age\nabc\n", csv, 422, /No row to compare/);
+  drift("an unknown profile", "Age\n17\n", csv, 400, /Unknown profile/, "?profile=nope");
+  drift("an unknown model", "Age\n17\n", csv, 404, /Unknown model/, "?model=nope");
+  drift("a zero threshold", "Age\n17\n", csv, 400, field("threshold"), "?threshold=0");
+  drift(
+    "a line past the bound",
+    "Age\n" + "1".repeat(3 * MB) + "\n",
+    csv,
+    413,
+    /Line too long/,
+  );
+  drift("one student", "Age\n17\n", csv, 200, /"rows":1,/);
+
   add("GET /v1/models", [
     { name: "with a junk query", expect: 200, match: /"models":\[/ },
   ], "/v1/models?profile=%ff%fe");

@@ -16,6 +16,12 @@ const ADMIN_ROUTES: { route: string; method: string; path: string; authorized: n
   { route: "POST /v1/models/train", method: "POST", path: "/v1/models/train", authorized: 400 },
   { route: "GET /v1/jobs/{id}", method: "GET", path: `/v1/jobs/${JOB}`, authorized: 404 },
   {
+    route: "GET /v1/datasets/{id}/drift",
+    method: "GET",
+    path: `/v1/datasets/${"0".repeat(64)}/drift`,
+    authorized: 404,
+  },
+  {
     route: "POST /v1/models/{id}/activate",
     method: "POST",
     path: `/v1/models/${ids[0]}/activate`,

@@ -24,6 +24,7 @@
  * @typedef {import("../../http_errors.ts").FieldIssue} FieldIssue
  * @typedef {import("../../jobs.ts").Job} Job
  * @typedef {import("../../uploads.ts").DatasetInfo} DatasetInfo
+ * @typedef {import("../../../pipeline/mod.ts").DriftReport} DriftReport
  */
 
 /**
@@ -33,7 +34,8 @@
 
 /**
  * The answer of `GET /v1/spec`.
- * @typedef {{ spec: DatasetSpec; default_profile: string; profiles: Record<string, ProfileInfo> }} SpecAnswer
+ * @typedef {import("../../../pipeline/mod.ts").SpecTexts} SpecTexts
+ * @typedef {{ spec: DatasetSpec; texts: SpecTexts; default_profile: string; profiles: Record<string, ProfileInfo> }} SpecAnswer
  */
 
 /**
@@ -116,12 +118,12 @@ export async function checked(res) {
  *
  * @template T
  * @param {string} path The path and query.
- * @param {{ method?: string; json?: unknown; body?: BodyInit; admin?: boolean; signal?: AbortSignal }} [options]
+ * @param {{ method?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string>; admin?: boolean; signal?: AbortSignal }} [options]
  * @returns {Promise<T>} The parsed answer.
  */
 export async function call(path, options = {}) {
   /** @type {Record<string, string>} */
-  const headers = { accept: "application/json" };
+  const headers = { accept: "application/json", ...options.headers };
   let body = options.body;
   if (options.json !== undefined) {
     headers["content-type"] = "application/json";
@@ -170,6 +172,27 @@ export const api = {
         signal,
       }),
     ),
+  /**
+   * Compares a CSV with the training data of the profile's active model.
+   *
+   * @param {string} profile
+   * @param {Blob} file
+   * @returns {Promise<DriftReport & { skipped: number }>}
+   */
+  drift: (profile, file) =>
+    call(`/v1/drift?profile=${enc(profile)}`, {
+      body: file,
+      headers: { "content-type": "text/csv" },
+    }),
+  /**
+   * Compares an uploaded dataset with the training data of the profile's active model.
+   *
+   * @param {string} dataset
+   * @param {string} profile
+   * @returns {Promise<DriftReport & { dataset: string }>}
+   */
+  datasetDrift: (dataset, profile) =>
+    call(`/v1/datasets/${enc(dataset)}/drift?profile=${enc(profile)}`, { admin: true }),
   /**
    * @param {string} feature
    * @returns {Promise<FigureAnswer>}

@@ -13,6 +13,7 @@
 import { api, ApiError } from "./api.js";
 import { countLines, CsvParser, safeCsv } from "./csv.js";
 import { bandBadge, byId, count, h, label, showError } from "./dom.js";
+import { driftSentence } from "./drift.js";
 
 /**
  * One row of the server's scored CSV.
@@ -68,9 +69,11 @@ export function ranked(rows, band, limit = SHOWN) {
  * Wires the batch view.
  *
  * @param {{ profile: string }} state The page's state.
+ * @param {{ show(report: import("./drift.js").DriftReport, source: string): Promise<void> }} data
+ *   The model view's Data section, which charts the drift of each scored class list.
  * @returns {{ profileChanged(): void }} What the page calls when the profile changes.
  */
-export function batchView(state) {
+export function batchView(state, data) {
   const form = byId("batch-form", HTMLFormElement);
   const input = byId("batch-file", HTMLInputElement);
   const cancel = byId("batch-cancel", HTMLButtonElement);
@@ -84,6 +87,7 @@ export function batchView(state) {
   const shownText = byId("batch-shown");
   const table = byId("batch-table", HTMLTableElement);
   const errorsBox = byId("batch-errors");
+  const driftBox = byId("batch-drift");
 
   /** @type {Scored[]} */
   let rows = [];
@@ -173,7 +177,31 @@ export function batchView(state) {
     header = [];
     results.hidden = true;
     status.hidden = true;
+    driftBox.hidden = true;
     showError(errorBox);
+  }
+
+  /**
+   * After the batch, off the scoring stream: the scored rows against the model's training data.
+   *
+   * @param {File} file The class list.
+   * @param {AbortController} controller The batch's controller (a new batch drops this report).
+   */
+  async function checkDrift(file, controller) {
+    try {
+      const report = await api.drift(state.profile, file);
+      if (running !== undefined && running !== controller) return;
+      await data.show(report, `Class list ${file.name}`);
+      if (report.drifted.length === 0) return;
+      driftBox.replaceChildren(
+        `${driftSentence(report)} Their scores deserve less trust; see the Data section of the `,
+        h("a", { href: "#model" }, "Model"),
+        " view.",
+      );
+      driftBox.hidden = false;
+    } catch {
+      // A model saved before drift statistics, or no readable row: the scores stand alone.
+    }
   }
 
   form.addEventListener("submit", async (event) => {
@@ -223,6 +251,7 @@ export function batchView(state) {
       progress.max = 1;
       progress.value = 1;
       counter.textContent = summary();
+      checkDrift(file, controller);
     } catch (error) {
       if (controller.signal.aborted) {
         counter.textContent = `Cancelled after ${count(rows.length)} rows`;

@@ -9,7 +9,8 @@
  */
 import { api } from "./api.js";
 import { batchView } from "./batch.js";
-import { byId, setOptions, showError } from "./dom.js";
+import { byId, h, setOptions, showError } from "./dom.js";
+import { dataSection } from "./drift.js";
 import { exploreView } from "./explore.js";
 import { modelView } from "./model.js";
 import { resizeCharts } from "./plotly.js";
@@ -23,11 +24,41 @@ const VIEWS = ["predict", "batch", "explore", "model"];
  * @param {string} name The profile.
  * @param {import("./api.js").ProfileInfo} info Its description from `/v1/spec`.
  * @param {string} fallback The default profile.
- * @returns {string} For example "seed: uses Final_Grade (a leak), old clients only".
+ * @returns {string} For example "seed: uses Final_Grade (a leak), not for early warning".
  */
 export function profileText(name, info, fallback) {
-  if (info.leaks.length) return `${name}: uses ${info.leaks.join(", ")} (a leak), old clients only`;
+  if (info.leaks.length) {
+    return `${name}: uses ${info.leaks.join(", ")} (a leak), not for early warning`;
+  }
   return name === fallback ? `${name} (default)` : name;
+}
+
+/**
+ * Writes the spec's own words into the page: the data set, the outcome, the default profile and
+ * the leak note. Nothing about one data set is written into the page itself.
+ *
+ * @param {import("./api.js").SpecAnswer} answer The answer of `/v1/spec`.
+ */
+export function showTexts(answer) {
+  const { texts } = answer;
+  byId("dataset-note").replaceChildren(
+    h("strong", {}, texts.title),
+    texts.description ? `: ${texts.description}.` : "",
+  );
+  for (const el of document.querySelectorAll("[data-text=event]")) el.textContent = texts.event;
+  const fallback = answer.profiles[answer.default_profile];
+  const leaky = Object.entries(answer.profiles).filter(([, p]) => p.leaks.length > 0);
+  byId("profile-help").replaceChildren(
+    h("code", {}, answer.default_profile),
+    ` is the default${fallback.description ? `: ${fallback.description}` : ""}.`,
+    ...leaky.flatMap(([name, p]) => [
+      " The ",
+      h("code", {}, name),
+      " profile uses ",
+      h("code", {}, p.leaks.join(", ")),
+      `: ${texts.leakNote}. It must not be used to warn early.`,
+    ]),
+  );
 }
 
 async function start() {
@@ -49,9 +80,11 @@ async function start() {
     answer.default_profile,
   );
   const state = { spec: answer, profile: answer.default_profile };
+  showTexts(answer);
 
   const predict = predictView(state);
-  const batch = batchView(state);
+  const data = dataSection(state);
+  const batch = batchView(state, data);
   const explore = exploreView(state);
   const model = modelView(state);
 
@@ -78,12 +111,12 @@ async function start() {
     const info = answer.profiles[state.profile];
     warning.hidden = info.leaks.length === 0;
     warning.textContent = info.leaks.length
-      ? `The ${state.profile} profile uses ${info.leaks.join(", ")}, known only at the end of ` +
-        "the year and the definition of the outcome: it cannot warn early. Use it only for the " +
-        "old clients."
+      ? `The ${state.profile} profile uses ${info.leaks.join(", ")}: ` +
+        `${answer.texts.leakNote}.${info.description ? ` ${info.description}.` : ""}`
       : "";
     predict.profileChanged();
     batch.profileChanged();
+    data.clear();
     if (current === "model") model.show();
   });
   addEventListener("hashchange", route);

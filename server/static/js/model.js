@@ -12,6 +12,7 @@ import { adminToken, api, setAdminToken } from "./api.js";
 import { byId, count, h, label, pct, showError } from "./dom.js";
 import { confusionTable, fairnessTables, fixed, metricsTable, rocFigure } from "./model_tables.js";
 import { draw } from "./plotly.js";
+import { driftSentence } from "./drift.js";
 
 /**
  * @typedef {import("./api.js").ModelSummary} ModelSummary
@@ -21,7 +22,7 @@ import { draw } from "./plotly.js";
 /**
  * Wires the model view.
  *
- * @param {{ profile: string }} state The page's state.
+ * @param {{ profile: string; spec: import("./api.js").SpecAnswer }} state The page's state.
  * @returns {{ show(): Promise<void> }} What the page calls when the view is opened or the profile changes.
  */
 export function modelView(state) {
@@ -37,7 +38,34 @@ export function modelView(state) {
   const trainProgress = byId("train-progress", HTMLProgressElement);
   const trainText = byId("train-text");
   const trainError = byId("train-error");
+  const trainDrift = byId("train-drift");
   let loaded = 0;
+  /** The upload whose drift warning was shown: submitting it again trains on it anyway. */
+  let warnedDataset = "";
+
+  /**
+   * Before training on an upload: does it differ from what the active model learned from?
+   *
+   * @param {string} dataset The uploaded dataset's id.
+   * @returns {Promise<boolean>} True when it drifted and the adviser has not yet been told.
+   */
+  async function driftStops(dataset) {
+    trainDrift.hidden = true;
+    if (dataset === warnedDataset) return false;
+    let report;
+    try {
+      report = await api.datasetDrift(dataset, state.profile);
+    } catch {
+      // No active model, or one saved before drift statistics: nothing to compare with.
+      return false;
+    }
+    if (report.drifted.length === 0) return false;
+    warnedDataset = dataset;
+    trainDrift.textContent = `${driftSentence(report)} A model trained on it learns that ` +
+      "population; check the file is the one you meant. Start retraining again to train on it anyway.";
+    trainDrift.hidden = false;
+    return true;
+  }
 
   /**
    * @param {ModelSummary[]} models
@@ -110,9 +138,8 @@ export function modelView(state) {
         meta.leaks.length === 0 ? "" : h(
           "p",
           { class: "warning" },
-          `This model uses ${meta.leaks.join(", ")}, which leaks the outcome: its metrics are ` +
-            "right by construction and say nothing about early warning. It exists only for the " +
-            "old clients.",
+          `This model uses ${meta.leaks.join(", ")}, a leak: ${state.spec.texts.leakNote}. ` +
+            "Its metrics say nothing about early warning.",
         ),
         h(
           "dl",
@@ -126,7 +153,7 @@ export function modelView(state) {
             `${new Date(meta.created).toLocaleString("en-GB")} on ${
               count(meta.data.rows)
             } students ` +
-              `(${count(meta.data.positives)} failed the year), seed ${meta.seed}`,
+              `(${count(meta.data.positives)} ${state.spec.texts.positive}), seed ${meta.seed}`,
           ),
           h("dt", {}, "Threshold"),
           h("dd", {}, `${pct(meta.threshold)}; watch band from ${pct(meta.bands.medium)}`),
@@ -141,15 +168,22 @@ export function modelView(state) {
               : `all ${meta.features.length} inputs of the profile`,
           ),
         ),
-        metricsTable(meta.metrics.test, meta.intervals),
-        h("div", { class: "grid-2" }, roc, confusionTable(ev)),
+        metricsTable(meta.metrics.test, meta.intervals, state.spec.texts),
+        h("div", { class: "grid-2" }, roc, confusionTable(ev, state.spec.texts)),
         h("h4", {}, "Fairness on the test split"),
         h(
           "p",
           { class: "help" },
           "Decision rates by group. Small groups give noisy rates; large gaps deserve a look.",
         ),
-        ...fairnessTables(meta.fairness),
+        ...(meta.fairness?.length ? fairnessTables(meta.fairness, state.spec.texts) : [
+          h(
+            "p",
+            { id: "fairness-none" },
+            "No audit: the spec names no sensitive column (such as sex or address) present in " +
+              "the data.",
+          ),
+        ]),
       );
       await draw(
         roc,
@@ -256,7 +290,11 @@ export function modelView(state) {
       if (file) {
         trainText.textContent = `Uploading ${file.name}…`;
         dataset = (await api.upload(file)).dataset.id;
-      }
+        if (await driftStops(dataset)) {
+          trainStatus.hidden = true;
+          return;
+        }
+      } else trainDrift.hidden = true;
       const epochs = byId("train-epochs", HTMLInputElement).valueAsNumber;
       const seed = byId("train-seed", HTMLInputElement).valueAsNumber;
       const { job } = await api.train({
@@ -267,6 +305,11 @@ export function modelView(state) {
         force: byId("train-force", HTMLInputElement).checked,
       });
       const done = await follow(job);
+      // The job's own check (it also covers training on the server's data set, not uploaded here).
+      if (done.warnings?.length && trainDrift.hidden) {
+        trainDrift.textContent = done.warnings.join(" ");
+        trainDrift.hidden = false;
+      }
       trainProgress.max = 1;
       trainProgress.value = 1;
       if (done.state === "activated") {

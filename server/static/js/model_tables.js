@@ -14,11 +14,18 @@ import { count, h, label, pct } from "./dom.js";
  * @typedef {import("./api.js").Metrics} Metrics
  */
 
-/** Metric names as people read them, in the order shown. */
-const METRICS = /** @type {const} */ ([
+/** A phrase as a row label: `passed the year` → `Passed the year`. @param {string} s */
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Metric names as people read them, in the order shown, in the spec's words for the outcome.
+ *
+ * @param {{ positive: string }} texts The spec's texts.
+ */
+const metricNames = (texts) => /** @type {const} */ ([
   ["roc_auc", "ROC-AUC"],
-  ["recall", "Recall: failing students who are flagged"],
-  ["precision", "Precision: flagged students who fail"],
+  ["recall", `Recall: share of those who ${texts.positive} that are flagged`],
+  ["precision", `Precision: share of flagged students who ${texts.positive}`],
   ["f1", "F1"],
   ["balanced_accuracy", "Balanced accuracy"],
   ["accuracy", "Accuracy"],
@@ -39,9 +46,10 @@ export const fixed = (x) => x.toFixed(3);
  *
  * @param {Metrics} test The test metrics.
  * @param {ModelMetadata["intervals"]} intervals The bootstrap intervals.
+ * @param {{ positive: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement} The table.
  */
-export function metricsTable(test, intervals) {
+export function metricsTable(test, intervals, texts) {
   return h(
     "div",
     { class: "table-wrap", tabindex: 0, role: "region", "aria-label": "Metrics" },
@@ -51,7 +59,7 @@ export function metricsTable(test, intervals) {
       h(
         "caption",
         {},
-        `Test split (${count(test.n)} students, ${count(test.positives)} failed the year), ` +
+        `Test split (${count(test.n)} students, ${count(test.positives)} ${texts.positive}), ` +
           "with 95 % bootstrap intervals",
       ),
       h(
@@ -68,7 +76,7 @@ export function metricsTable(test, intervals) {
       h(
         "tbody",
         {},
-        METRICS.map(([key, name]) => {
+        metricNames(texts).map(([key, name]) => {
           const iv = intervals?.[key];
           return h(
             "tr",
@@ -87,9 +95,10 @@ export function metricsTable(test, intervals) {
  * The confusion matrix as a table.
  *
  * @param {EvaluationAnswer} ev The evaluation.
+ * @param {{ positive: string; negative: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement} The table.
  */
-export function confusionTable(ev) {
+export function confusionTable(ev, texts) {
   const [[tn, fp], [fn, tp]] = ev.confusion_matrix.matrix;
   const cell = (/** @type {number} */ n) => h("td", { class: "num" }, count(n));
   return h(
@@ -113,8 +122,8 @@ export function confusionTable(ev) {
       h(
         "tbody",
         {},
-        h("tr", {}, h("th", { scope: "row" }, "Passed the year"), cell(tn), cell(fp)),
-        h("tr", {}, h("th", { scope: "row" }, "Failed the year"), cell(fn), cell(tp)),
+        h("tr", {}, h("th", { scope: "row" }, capital(texts.negative)), cell(tn), cell(fp)),
+        h("tr", {}, h("th", { scope: "row" }, capital(texts.positive)), cell(fn), cell(tp)),
       ),
     ),
   );
@@ -124,9 +133,10 @@ export function confusionTable(ev) {
  * The fairness tables: decision rates per group of each audited column.
  *
  * @param {ModelMetadata["fairness"]} reports The audits.
+ * @param {{ positive: string }} texts The spec's words for the outcome.
  * @returns {HTMLElement[]} One table per column.
  */
-export function fairnessTables(reports) {
+export function fairnessTables(reports, texts) {
   return (reports ?? []).map((f) =>
     h(
       "div",
@@ -154,7 +164,7 @@ export function fairnessTables(reports) {
             [
               "Group",
               "Students",
-              "Failed",
+              capital(texts.positive),
               "Flagged",
               "Recall (TPR)",
               "False flags (FPR)",

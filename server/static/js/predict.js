@@ -24,7 +24,7 @@ import { bandBadge, byId, h, label, pct, showError } from "./dom.js";
  * The help line of a column: its description, and its range when numeric.
  *
  * @param {ColumnSpec} col The column.
- * @param {boolean} leak Whether the column leaks the label.
+ * @param {string} leak The spec's leak note when the column leaks the label, else "".
  * @returns {string} One line.
  */
 export function helpText(col, leak) {
@@ -32,7 +32,7 @@ export function helpText(col, leak) {
   if ((col.type === "integer" || col.type === "number") && col.min !== undefined) {
     parts.push(`${col.type === "integer" ? "A whole number" : "A number"} ${col.min}–${col.max}`);
   }
-  if (leak) parts.push("Leak: known only at the end of the year, and it defines the outcome");
+  if (leak) parts.push(`Leak: ${leak}`);
   return parts.filter(Boolean).join(". ").replace(/\.\./g, ".");
 }
 
@@ -52,7 +52,7 @@ export function choices(col) {
  * One form field.
  *
  * @param {ColumnSpec} col The column.
- * @param {boolean} leak Whether it leaks the label.
+ * @param {string} leak The leak note when it leaks the label, else "".
  * @returns {HTMLElement} The field.
  */
 function field(col, leak) {
@@ -128,9 +128,10 @@ export function reasonList(reasons) {
  * The answer for one student.
  *
  * @param {PredictionOut} p The prediction.
+ * @param {string} event The outcome, as the spec words it after "the chance of".
  * @returns {HTMLElement} The result panel.
  */
-function resultPanel(p) {
+function resultPanel(p, event) {
   const list = (/** @type {string[]} */ names) =>
     names.length ? names.map(label).join(", ") : h("span", {}, "none");
   return h(
@@ -141,7 +142,7 @@ function resultPanel(p) {
       "p",
       { class: "probability", "data-probability": p.probability },
       pct(p.probability),
-      h("span", { class: "help" }, " estimated chance of failing the year"),
+      h("span", { class: "help" }, ` estimated chance of ${event}`),
     ),
     h("p", {}, bandBadge(p.band), " ", p.at_risk ? "Worth a conversation with an adviser." : ""),
     h(
@@ -239,7 +240,10 @@ export function predictView(state) {
     const leaks = state.spec.profiles[state.profile].leaks;
     fields.replaceChildren(
       ...features().map((name) =>
-        field(/** @type {ColumnSpec} */ (cols.get(name)), leaks.includes(name))
+        field(
+          /** @type {ColumnSpec} */ (cols.get(name)),
+          leaks.includes(name) ? state.spec.texts.leakNote : "",
+        )
       ),
     );
     clearErrors();
@@ -279,7 +283,9 @@ export function predictView(state) {
     button.disabled = true;
     result.replaceChildren(h("p", { role: "status" }, "Scoring…"));
     try {
-      result.replaceChildren(resultPanel(await api.predict(state.profile, student)));
+      result.replaceChildren(
+        resultPanel(await api.predict(state.profile, student), state.spec.texts.event),
+      );
       showReads(); // a retrain may have changed the active model
     } catch (error) {
       result.replaceChildren();
