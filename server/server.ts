@@ -75,6 +75,21 @@ export async function buildDeps(
 }
 
 /**
+ * Clears what a crash left in the registry, job and upload folders. While another process (a
+ * replica on the same registry) runs a training job, the registry's temporary folders may be the
+ * model it is saving, so they are left for a later start.
+ */
+async function sweepLeftovers(
+  registry: Registry,
+  jobs: JobRunner,
+  datasets: DatasetStore,
+): Promise<void> {
+  const busy = await jobs.sweep();
+  if (!busy) await registry.sweep();
+  await datasets.sweep();
+}
+
+/**
  * Serves the app on the configured port (one thread).
  *
  * @param config The configuration.
@@ -91,11 +106,7 @@ export async function serveApp(
     ...await buildDeps(config, { logger: options.logger, metrics: options.metrics }),
     drain: new Drain(),
   };
-  if (options.sweep ?? true) {
-    await deps.models.registry.sweep();
-    await deps.jobs.sweep();
-    await deps.datasets.sweep();
-  }
+  if (options.sweep ?? true) await sweepLeftovers(deps.models.registry, deps.jobs, deps.datasets);
   const stopWatch = deps.models.watch(config.watchMs);
   const stopLag = watchEventLoop(deps.metrics);
   const app = createApp(deps);
@@ -160,15 +171,17 @@ export async function serveUntilSignal(
       return;
     }
     const registry = new Registry(config.modelsDir);
-    await registry.sweep();
     const spec = await loadSpec(toPath(config.specPath));
-    await new JobRunner(new ModelStore(registry), {
-      spec,
-      tolerance: config.gateTolerance,
-      clock: Date.now,
-      logger,
-    }).sweep();
-    await new DatasetStore(config.uploadsDir, spec).sweep();
+    await sweepLeftovers(
+      registry,
+      new JobRunner(new ModelStore(registry), {
+        spec,
+        tolerance: config.gateTolerance,
+        clock: Date.now,
+        logger,
+      }),
+      new DatasetStore(config.uploadsDir, spec),
+    );
     const workers = Array.from(
       { length: config.workers },
       () => new Worker(new URL("./serve_worker.ts", import.meta.url), { type: "module" }),

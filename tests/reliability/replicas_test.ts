@@ -2,8 +2,8 @@
  * Scale-out: three server processes on one registry folder behind a real nginx (see `_nginx.ts`),
  * as replicas on a shared volume run. Under 64 connections through nginx, a training job started
  * on one replica activates a model that every replica serves within 1 s of its activation (each
- * follows `active.json`), with no failed request; then one replica is SIGKILLed under the same
- * load and nginx routes around it.
+ * follows `active.json`), with no failed request, and a fourth replica started while the job runs
+ * leaves it alone; then one replica is SIGKILLed under the same load and nginx routes around it.
  *
  * @module
  */
@@ -41,14 +41,19 @@ function watchReplica(replica: ServerProcess, old: string) {
     const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
     try {
       while (!stopped && switchedAt === undefined) {
-        const res = await fetch(`${replica.url}/v1/predict?reasons=0`, {
-          method: "POST",
-          headers,
-          body,
-          client,
-        });
-        const { model } = await res.json();
-        if (res.status === 200 && model !== old) switchedAt = Date.now();
+        try {
+          const res = await fetch(`${replica.url}/v1/predict?reasons=0`, {
+            method: "POST",
+            headers,
+            body,
+            client,
+          });
+          const { model } = await res.json();
+          if (res.status === 200 && model !== old) switchedAt = Date.now();
+        } catch {
+          // a replica that stopped (the test failed): nothing to watch
+          await sleep(50);
+        }
       }
     } finally {
       client.close();
@@ -95,13 +100,16 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
   let beforeKill = { requests: 0, failed: 0 };
   let killRequests = 0;
   let routedAround = 0;
+  let late: ServerProcess | undefined;
+  const watchers: ReturnType<typeof watchReplica>[] = [];
+  let lateSawJob = "";
   try {
     await until(() => load.stats.every((s) => s.ok >= 3), 60_000, "every connection to answer");
     for (const r of replicas) {
       assert.ok((await predictions(r.url)) > 0, `${r.url} takes a share of the load`);
     }
 
-    const watchers = replicas.map((r) => watchReplica(r, ids[0]));
+    watchers.push(...replicas.map((r) => watchReplica(r, ids[0])));
     const t0 = performance.now();
     const res = await fetch(`${replicas[0].url}/v1/models/train`, {
       method: "POST",
@@ -110,6 +118,13 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
     });
     assert.equal(res.status, 202);
     const { job } = await res.json();
+    // A replica starting meanwhile (an autoscaler adding one) sweeps the shared registry at start:
+    // it must leave the running job, its lock and the model being saved alone.
+    late = await serve(dir);
+    lateSawJob = (await (await fetch(`${late.url}/v1/jobs/${job.id}`, { headers: ADMIN })).json())
+      .state;
+    assert.notEqual(lateSawJob, "failed", "the late replica's sweep failed the running job");
+    watchers.push(watchReplica(late, ids[0]));
     const done = await awaitJob(replicas[0].url, job.id, 120_000);
     trainingMs = performance.now() - t0;
     assert.equal(done.state, "activated", JSON.stringify(done));
@@ -134,9 +149,11 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
       /\b(connect\(\) failed|upstream prematurely closed|recv\(\) failed)\b/.test(l)
     ).length;
   } finally {
+    await Promise.all(watchers.map((w) => w.stop()));
     stats = await load.stop();
     await nginx.stop();
     for (const r of survivors) await r.stop();
+    await late?.stop();
     await killed.stop("SIGKILL");
   }
   const elapsed = performance.now() - started;
@@ -147,7 +164,10 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
     `replicas behind nginx: ${REPLICAS} servers on one registry, ${CONNECTIONS} connections for ${
       (elapsed / 1000).toFixed(1)
     } s, ${total.requests} requests, ${total.failed} failed (${beforeKill.failed} before the kill); ` +
-      `training job ${(trainingMs / 1000).toFixed(1)} s; switch to ${model} after activation: ${
+      `training job ${
+        (trainingMs / 1000).toFixed(1)
+      } s (a 4th replica started meanwhile saw it ${lateSawJob}); ` +
+      `switch to ${model} after activation (replicas 1-3, then the 4th): ${
         switches.map((ms) => `${ms} ms`).join(", ")
       }; kill trial: ${killRequests} requests after SIGKILL of one replica, ${killFailures} failed, ` +
       `${routedAround} upstream errors nginx routed around; p50 ${total.p50.toFixed(1)} ms, p99 ${
