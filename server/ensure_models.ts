@@ -41,7 +41,8 @@ export async function ensureActiveModels(
   spec: DatasetSpec,
   options: EnsureOptions,
 ): Promise<{ active: Record<string, string>; trained: string[] }> {
-  await registry.sweep();
+  // No sweep here: on a registry shared by replicas, another process's model may be half-saved.
+  // The server's start-up sweep clears a crash's leftovers when no training job is live.
   const active = await registry.active();
   const missing = options.profiles.filter((p) => !active[p]);
   const trained: string[] = [];

@@ -127,15 +127,6 @@ export function methodLabel(method: string): string {
   return METHOD_LABELS.has(method) ? method : "other";
 }
 
-/** A map of maps: the series of one label set, made on first use. */
-function leaf<K1, K2, V>(outer: Map<K1, Map<K2, V>>, a: K1, b: K2, make: () => V): V {
-  let inner = outer.get(a);
-  if (!inner) outer.set(a, inner = new Map());
-  let v = inner.get(b);
-  if (v === undefined) inner.set(b, v = make());
-  return v;
-}
-
 /** Gives back what a worker needs to render every worker's sum: their snapshots, its own included. */
 export type PeerSnapshots = () => Promise<MetricsSnapshot[]>;
 
@@ -164,10 +155,15 @@ export class Metrics {
    * @param seconds How long it took.
    */
   request(labels: { route: string; method: string; status: number }, seconds: number): void {
+    // Plain lookups, no closures or strings: this runs on every request.
     let byMethod = this.#requests.get(labels.route);
     if (!byMethod) this.#requests.set(labels.route, byMethod = new Map());
-    leaf(byMethod, methodLabel(labels.method), labels.status, () => new Histogram(LATENCY_BUCKETS))
-      .observe(seconds);
+    const method = methodLabel(labels.method);
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, byStatus = new Map());
+    let h = byStatus.get(labels.status);
+    if (!h) byStatus.set(labels.status, h = new Histogram(LATENCY_BUCKETS));
+    h.observe(seconds);
   }
 
   /**
@@ -178,7 +174,11 @@ export class Metrics {
    * @param n How many.
    */
   prediction(profile: string, band: string, n = 1): void {
-    leaf(this.#predictions, profile, band, () => ({ n: 0 })).n += n;
+    let byBand = this.#predictions.get(profile);
+    if (!byBand) this.#predictions.set(profile, byBand = new Map());
+    const series = byBand.get(band);
+    if (series) series.n += n;
+    else byBand.set(band, { n });
   }
 
   /**
