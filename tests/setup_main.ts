@@ -46,7 +46,7 @@ if (missing.length > 0) {
   const root = Deno.uid?.() === 0;
   if (!root || !(await run("apt-get", ["--version"])).ok) {
     console.error(
-      `setup: the browser and notebook tests need Debian packages that are missing: ${
+      `setup: the browser, notebook, replica (nginx) and metrics (Prometheus) tests need Debian packages that are missing: ${
         missing.join(" ")
       }\n` +
         `setup: install them (sudo apt-get install -y ${
