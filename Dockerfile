@@ -1,6 +1,7 @@
 # The prediction server as one compiled binary on a slim, non-root runtime image.
 #   docker build -t dropout-server .
-#   docker run -p 8000:8000 -e ADMIN_TOKEN=... -v "$PWD/models:/app/models" dropout-server
+#   docker compose up        (server + Prometheus; see docker-compose.yml and the README)
+# The first stage compiles: no `deno task compile` is needed before `docker build`.
 
 # Build: the official Deno image fetches the npm packages and compiles with the
 # least-privilege `server` permission set of deno.json (spec, page and workers
@@ -20,12 +21,20 @@ FROM gcr.io/distroless/cc-debian12:nonroot
 WORKDIR /app
 COPY --from=build /app/dist/dropout-server /app/dropout-server
 # The registry and uploads folders: the only places the binary may write (the set's "write").
+# Named volumes start as copies of these folders, so they are the nonroot user's (uid 65532) too;
+# a bind-mounted host folder keeps its owner: run with --user "$(id -u):$(id -g)" or chown it.
 COPY --from=build --chown=nonroot:nonroot /state/ /app/
 USER nonroot
 # The server listens on 127.0.0.1 by default; in a container it must take outside connections.
 ENV PORT=8000 HOST=0.0.0.0
 EXPOSE 8000
 VOLUME ["/app/models", "/app/data/uploads"]
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+# Healthy means ready: /ready answers 200 once the default profile's model is loaded, so a
+# container that cannot predict is reported unhealthy. The start period covers loading, and a
+# first start with --train-missing (seconds of training).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["/app/dropout-server", "--healthcheck"]
 ENTRYPOINT ["/app/dropout-server"]
+# Serve the active models. With the training CSV mounted (DROPOUT_DATA), `--train-missing` first
+# trains the missing ones; `--train-only` trains them and exits (a training job).
+CMD []

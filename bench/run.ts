@@ -219,7 +219,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
       await gauge(server!.url, "process_resident_memory_bytes");
-    pipeline.tfjs_tensors_before = await gauge(server!.url, "tfjs_tensors");
+    pipeline.tfjs_tensors_before = await gauge(server!.url, "dropout_tfjs_tensors");
     for (const s of scenarios) {
       log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
       const result = await runScenario(found.path, server!, s, bodies, options.seconds);
@@ -235,7 +235,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       // Let the server's garbage collector and timers settle between scenarios.
       await new Promise((r) => setTimeout(r, 1000));
     }
-    pipeline.tfjs_tensors_after = await gauge(server!.url, "tfjs_tensors");
+    pipeline.tfjs_tensors_after = await gauge(server!.url, "dropout_tfjs_tensors");
   } finally {
     const code = await server!.stop();
     if (code !== 0) log(`The server exited with ${code}:\n${server!.stderr.slice(-20).join("\n")}`);

@@ -32,6 +32,9 @@ import { visualizeRoutes } from "./routes/visualize.ts";
 
 export type { AppDeps, AppEnv } from "./deps.ts";
 
+/** The routes that load balancers, orchestrators and Prometheus poll; logged at `debug`. */
+const PROBES: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
+
 /**
  * Builds the app.
  *
@@ -68,7 +71,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const status = c.res.status;
     const route = matched.endsWith("*") ? (status === 404 ? "unmatched" : "static") : matched;
     deps.metrics.request({ route, method: c.req.method, status }, seconds);
-    deps.logger.log(status >= 500 ? "error" : "info", "Request", {
+    // Probes come every few seconds from each orchestrator and scraper: routine, so debug, and
+    // /ready's 503 while no model is loaded is a state, not a fault. A crash (500) is an error.
+    const level = PROBES.has(route) && status !== 500 ? "debug" : status >= 500 ? "error" : "info";
+    deps.logger.log(level, "Request", {
       request_id: c.get("requestId"),
       client_request_id: c.get("clientRequestId"),
       method: methodLabel(c.req.method),

@@ -320,10 +320,13 @@ Deno.test("system routes: health, ready, spec, OpenAPI, docs, page and metrics",
   const metrics = await (await app.request("/metrics")).text();
   assert.match(
     metrics,
-    /http_requests_total\{route="\/v1\/predict",method="POST",status="200"\} \d+/,
+    /dropout_http_requests_total\{route="\/v1\/predict",method="POST",status="200"\} \d+/,
   );
-  assert.match(metrics, /predictions_total\{profile="early-A",band="(low|medium|high)"\} \d+/);
-  assert.match(metrics, new RegExp(`active_model\\{profile="seed",model="${ids[1]}"\\} 1`));
+  assert.match(
+    metrics,
+    /dropout_predictions_total\{profile="early-A",band="(low|medium|high)"\} \d+/,
+  );
+  assert.match(metrics, new RegExp(`dropout_active_model\\{profile="seed",model="${ids[1]}"\\} 1`));
   assert.ok(logger.lines.some((l) => l.msg === "Request" && typeof l.request_id === "string"));
 });
 

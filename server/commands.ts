@@ -31,7 +31,17 @@ export const SERVE = {
     "body-timeout": { value: "S", help: "Seconds of silence allowed mid-body (30)" },
     "request-timeout": { value: "S", help: "Seconds one request may wait on its client (300)" },
     "keepalive-timeout": { value: "S", help: "Seconds an idle connection stays open (30)" },
-    healthcheck: { help: "Probe /health on the configured port and exit 0 or 1" },
+    "train-missing": {
+      help:
+        "First train the default and seed models that have none active (on --data), as start does",
+    },
+    "train-only": {
+      help: "Train the missing models as --train-missing does, then exit instead of serving",
+    },
+    healthcheck: {
+      help: "Probe /ready on the configured port and exit 0 (models loaded) or 1",
+      conflicts: ["train-missing", "train-only"],
+    },
   },
 } as const satisfies Command;
 

@@ -9,6 +9,7 @@ import { InputError, parseCommand, portOption } from "../pipeline/mod.ts";
 import { SERVE } from "./commands.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 import { DEFAULT_TIMEOUTS, type Timeouts } from "./guard.ts";
+import { type Level, LEVELS } from "./log.ts";
 
 /** Request and body size limits. */
 export interface Limits {
@@ -76,6 +77,8 @@ export interface Config {
   behindTls: boolean;
   /** Time limits on each connection, held by the TCP front (`server/guard.ts`). */
   timeouts: Timeouts;
+  /** The least severe log level written (`LOG_LEVEL`; probes and other routine lines are `debug`). */
+  logLevel: Level;
 }
 
 /**
@@ -117,6 +120,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     watchMs: 250,
     benchEcho: false,
     behindTls: false,
+    logLevel: "info",
     ...overrides,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     timeouts: { ...DEFAULT_TIMEOUTS, ...overrides.timeouts },
@@ -129,13 +133,14 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
  *
  * @param args The command-line arguments.
  * @param env Reads one environment variable.
- * @returns The configuration and whether `--healthcheck` was given.
+ * @returns The configuration, whether `--healthcheck` was given, and what to train first
+ *   (`--train-missing`: then serve; `--train-only`: then exit).
  * @throws InputError naming the bad flag or variable.
  */
 export function readConfig(
   args: string[],
   env: (name: string) => string | undefined,
-): { config: Config; healthcheck: boolean } {
+): { config: Config; healthcheck: boolean; train?: "missing" | "only" } {
   const flags = parseCommand(SERVE, args);
   const int = (name: string, text: string | undefined, fallback: number, min = 0) => {
     if (text === undefined || text === "") return fallback;
@@ -164,6 +169,12 @@ export function readConfig(
   if (!["", "0", "1"].includes(behindTls)) {
     throw new InputError(`Invalid BEHIND_TLS: "${behindTls}", expected 1 (yes) or 0 (no)`);
   }
+  const logLevel = (env("LOG_LEVEL") || "info") as Level;
+  if (!LEVELS.includes(logLevel)) {
+    throw new InputError(
+      `Invalid LOG_LEVEL: "${env("LOG_LEVEL")}", expected one of ${LEVELS.join(", ")}`,
+    );
+  }
   const seconds = (name: string, text: string | undefined, fallbackMs: number) => {
     if (text === undefined || text === "") return fallbackMs;
     const n = Number(text);
@@ -189,6 +200,7 @@ export function readConfig(
     gateTolerance: tolerance,
     benchEcho: benchEcho === "1",
     behindTls: behindTls === "1",
+    logLevel,
     timeouts: {
       headersMs: seconds("headers-timeout", flags["headers-timeout"], DEFAULT_TIMEOUTS.headersMs),
       bodyIdleMs: seconds("body-timeout", flags["body-timeout"], DEFAULT_TIMEOUTS.bodyIdleMs),
@@ -205,5 +217,6 @@ export function readConfig(
       maxRows: int("MICROBATCH_MAX_ROWS", env("MICROBATCH_MAX_ROWS"), 256, 1),
     },
   });
-  return { config, healthcheck: flags.healthcheck ?? false };
+  const train = flags["train-only"] ? "only" : flags["train-missing"] ? "missing" : undefined;
+  return { config, healthcheck: flags.healthcheck ?? false, train };
 }

@@ -50,3 +50,19 @@ Deno.test("readConfig() listens on 127.0.0.1 and sends no HSTS unless told other
     /Invalid --body-timeout/,
   );
 });
+
+Deno.test("readConfig() reads LOG_LEVEL and what to train before serving", () => {
+  assert.equal(readConfig([], () => undefined).config.logLevel, "info");
+  assert.equal(
+    readConfig([], (n) => (n === "LOG_LEVEL" ? "debug" : undefined)).config.logLevel,
+    "debug",
+  );
+  assert.throws(
+    () => readConfig([], (n) => (n === "LOG_LEVEL" ? "verbose" : undefined)),
+    /Invalid LOG_LEVEL: "verbose", expected one of debug, info, warn, error/,
+  );
+  assert.equal(readConfig([], () => undefined).train, undefined);
+  assert.equal(readConfig(["--train-missing"], () => undefined).train, "missing");
+  assert.equal(readConfig(["--train-only"], () => undefined).train, "only");
+  assert.throws(() => readConfig(["--healthcheck", "--train-only"], () => undefined), InputError);
+});

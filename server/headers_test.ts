@@ -52,10 +52,10 @@ Deno.test("a long method or path comes back cut, and does not grow /metrics", as
   }
   const metrics = await (await app.request("/metrics")).text();
   const series = metrics.split("\n").filter((l) =>
-    l.startsWith("http_requests_total{") && l.includes('method="other"')
+    l.startsWith("dropout_http_requests_total{") && l.includes('method="other"')
   );
   assert.deepEqual(series, [
-    'http_requests_total{route="unmatched",method="other",status="404"} 50',
+    'dropout_http_requests_total{route="unmatched",method="other",status="404"} 50',
   ]);
   assert.ok(metrics.length < 20_000, `${metrics.length} characters`);
 });

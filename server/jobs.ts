@@ -3,8 +3,14 @@
  * (`train_worker.ts`), so prediction requests keep flowing; the main thread
  * then applies the gate and, if it passes, activates the model and hot-swaps
  * it in. One job per profile at a time: a lock file in the registry's `.jobs/`
- * folder holds the profile, so the rule also holds across serving workers, and
- * each job's state is mirrored there so any worker can answer `GET /v1/jobs/{id}`.
+ * folder holds the profile, so the rule also holds across serving workers and
+ * replicas on a shared volume, and each job's state is mirrored there so any
+ * worker can answer `GET /v1/jobs/{id}`.
+ *
+ * The process running a job keeps an exclusive advisory lock (`flock`) on its
+ * lock file, which the kernel releases when that process dies. A start-up sweep
+ * therefore tells a live job of another replica (lock held: left alone) from
+ * what a crash left (lock free: removed, job marked failed).
  *
  * @module
  */
@@ -85,6 +91,8 @@ export class JobRunner {
   readonly #jobs = new Map<string, Job>();
   readonly #done = new Map<string, PromiseWithResolvers<Job>>();
   readonly #workers = new Map<string, Worker>();
+  /** The lock file of each profile training here, held open and locked while its job runs. */
+  readonly #locks = new Map<string, Deno.FsFile>();
 
   /**
    * Makes a runner; nothing starts until {@linkcode JobRunner.start}.
@@ -124,7 +132,10 @@ export class JobRunner {
     const id = crypto.randomUUID();
     const lock = this.#lockPath(request.profile);
     try {
-      await Deno.writeTextFile(lock, id, { createNew: true });
+      const file = await Deno.open(lock, { write: true, createNew: true });
+      await file.lock(true);
+      await file.write(new TextEncoder().encode(id));
+      this.#locks.set(request.profile, file);
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       const holder = await Deno.readTextFile(lock).catch(() => "?");
@@ -219,30 +230,66 @@ export class JobRunner {
   }
 
   /**
-   * Clears what a crashed process left: locks and half-written job files are
-   * removed, and jobs still marked running are marked failed. Call once at
+   * Clears what a crashed process left: locks no live process holds and half-written job files
+   * are removed, and jobs still marked running without a live lock are marked failed. A job that
+   * another process (a replica on the same registry) is running is left alone. Call once at
    * start-up, before serving.
+   *
+   * @returns Whether a live job of another process holds a lock (its model may be being saved).
    */
-  async sweep(): Promise<void> {
+  async sweep(): Promise<boolean> {
+    const names: string[] = [];
     try {
-      for await (const entry of Deno.readDir(this.#dir)) {
-        const path = `${this.#dir}/${entry.name}`;
-        // A ".tmp" is a job file whose atomic write the crash cut short.
-        if (entry.name.endsWith(".lock") || entry.name.endsWith(".tmp")) {
-          await Deno.remove(path).catch(() => {});
-        } else if (entry.name.endsWith(".json")) {
-          const job = JSON.parse(await Deno.readTextFile(path)) as Job;
-          if (!FINAL.includes(job.state)) {
-            await this.#persist({
-              ...job,
-              state: "failed",
-              error: "Interrupted: server restarted",
-            });
-          }
-        }
-      }
+      for await (const entry of Deno.readDir(this.#dir)) names.push(entry.name);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    const live = new Set<string>();
+    for (const name of names.filter((n) => n.endsWith(".lock"))) {
+      const holder = await this.#liveHolder(`${this.#dir}/${name}`);
+      if (holder) live.add(holder);
+    }
+    for (const name of names) {
+      const path = `${this.#dir}/${name}`;
+      // A ".tmp" is a job file whose atomic write a crash cut short, unless a live job writes it.
+      if (name.endsWith(".tmp") && live.size === 0) {
+        await Deno.remove(path).catch(() => {});
+      } else if (name.endsWith(".json")) {
+        const job = JSON.parse(await Deno.readTextFile(path)) as Job;
+        if (!FINAL.includes(job.state) && !live.has(job.id)) {
+          await this.#persist({
+            ...job,
+            state: "failed",
+            error: "Interrupted: server restarted",
+          });
+        }
+      }
+    }
+    return live.size > 0;
+  }
+
+  /**
+   * The job id in a lock file a live process holds; a lock nobody holds is a crash's leftover
+   * and is removed (if the name still points at that file: its owner may just have released it
+   * and a new job taken the name).
+   */
+  async #liveHolder(path: string): Promise<string | undefined> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
+    try {
+      if (!(await file.tryLock(true))) {
+        return new TextDecoder().decode(await Deno.readFile(path)).trim() || "?";
+      }
+      const [opened, named] = [await file.stat(), await Deno.stat(path).catch(() => undefined)];
+      if (named && named.ino === opened.ino) await Deno.remove(path).catch(() => {});
+      return undefined;
+    } finally {
+      file.close();
     }
   }
 
@@ -292,7 +339,10 @@ export class JobRunner {
     } catch (error) {
       final = { state: "failed", error: `Activation failed: ${(error as Error).message}` };
     }
+    // Removed while still held, then released: a sweep never takes a lock it sees for a leftover.
     await Deno.remove(this.#lockPath(job.profile)).catch(() => {});
+    this.#locks.get(job.profile)?.close();
+    this.#locks.delete(job.profile);
     const ended = { ...job, ...final };
     await this.#persist(ended).catch(() => {});
     Object.assign(job, ended);

@@ -111,3 +111,35 @@ Deno.test("JobRunner warns in the job when the training data drifted from the ac
   assert.equal(same.warnings !== undefined, done.state === "activated", JSON.stringify(same));
   models.close();
 });
+
+Deno.test("JobRunner.sweep() by another runner leaves a live job and its lock alone", async () => {
+  const { models, jobs } = await runner(0);
+  const other = await runner(0);
+  const job = await jobs.start({
+    profile: "seed",
+    dataPath: DATA_PATH,
+    dataset: "default",
+    seed: 3,
+    epochs: 3,
+    force: true,
+  });
+  // Another replica starting on the same registry while the job runs.
+  assert.equal(await other.jobs.sweep(), true, "it sees a live job");
+  assert.equal((await other.jobs.get(job.id))?.state, "running");
+  assert.equal(
+    await Deno.readTextFile(`${dir}/models/.jobs/seed.lock`),
+    job.id,
+    "the lock is kept",
+  );
+  await assert.rejects(
+    other.jobs.start({ profile: "seed", dataPath: DATA_PATH, dataset: "default", seed: 4 }),
+    (e) => e instanceof HttpError && e.status === 409,
+  );
+  const done = await jobs.wait(job.id);
+  assert.equal(done.state, "activated");
+  assert.equal(await other.jobs.sweep(), false, "the lock went with the job");
+  assert.equal((await other.jobs.get(job.id))?.state, "activated");
+  await new Registry(`${dir}/models`).activate(ids[1]);
+  models.close();
+  other.models.close();
+});

@@ -3,8 +3,9 @@
  * models), serve the app, watch `active.json`, and shut down gracefully on
  * SIGTERM or SIGINT (stop accepting, finish in-flight requests, exit 0 within
  * 10 s). With `workers > 1`, that many Web Workers serve the same port
- * (`reusePort`), each with its own models, and the main thread only
- * supervises them.
+ * (`reusePort`), each with its own models and metrics, and the main thread
+ * supervises them and relays `/metrics`: the worker answering it asks the main
+ * thread for every worker's snapshot and renders their sum.
  *
  * @module
  */
@@ -17,7 +18,7 @@ import { Drain } from "./drain.ts";
 import { startGuard } from "./guard.ts";
 import { JobRunner } from "./jobs.ts";
 import { jsonLogger, type Logger } from "./log.ts";
-import { Metrics } from "./prometheus.ts";
+import { Metrics, type MetricsSnapshot, watchEventLoop } from "./prometheus.ts";
 import { ModelStore } from "./model_pool.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM. */
@@ -54,10 +55,10 @@ export function toPath(pathOrUrl: string): string {
  */
 export async function buildDeps(
   config: Config,
-  options: { logger?: Logger; clock?: () => number } = {},
+  options: { logger?: Logger; clock?: () => number; metrics?: Metrics } = {},
 ): Promise<AppDeps> {
   const clock = options.clock ?? Date.now;
-  const logger = options.logger ?? jsonLogger(clock);
+  const logger = options.logger ?? jsonLogger(clock, config.logLevel);
   const spec = await loadSpec(toPath(config.specPath));
   const models = new ModelStore(new Registry(config.modelsDir), { logger });
   await models.refresh();
@@ -67,10 +68,25 @@ export async function buildDeps(
     models,
     datasets: new DatasetStore(config.uploadsDir, spec, clock),
     jobs: new JobRunner(models, { spec, tolerance: config.gateTolerance, clock, logger }),
-    metrics: new Metrics(),
+    metrics: options.metrics ?? new Metrics(),
     logger,
     clock,
   };
+}
+
+/**
+ * Clears what a crash left in the registry, job and upload folders. While another process (a
+ * replica on the same registry) runs a training job, the registry's temporary folders may be the
+ * model it is saving, so they are left for a later start.
+ */
+async function sweepLeftovers(
+  registry: Registry,
+  jobs: JobRunner,
+  datasets: DatasetStore,
+): Promise<void> {
+  const busy = await jobs.sweep();
+  if (!busy) await registry.sweep();
+  await datasets.sweep();
 }
 
 /**
@@ -78,20 +94,21 @@ export async function buildDeps(
  *
  * @param config The configuration.
  * @param options `sweep`: clear leftovers of a crash first (only one process may);
- *   `reusePort`: share the port with other workers; `logger`.
+ *   `reusePort`: share the port with other workers; `logger`; `metrics` (a worker's, which
+ *   renders every worker's sum).
  * @returns The running server.
  */
 export async function serveApp(
   config: Config,
-  options: { sweep?: boolean; reusePort?: boolean; logger?: Logger } = {},
+  options: { sweep?: boolean; reusePort?: boolean; logger?: Logger; metrics?: Metrics } = {},
 ): Promise<Running> {
-  const deps = { ...await buildDeps(config, { logger: options.logger }), drain: new Drain() };
-  if (options.sweep ?? true) {
-    await deps.models.registry.sweep();
-    await deps.jobs.sweep();
-    await deps.datasets.sweep();
-  }
+  const deps = {
+    ...await buildDeps(config, { logger: options.logger, metrics: options.metrics }),
+    drain: new Drain(),
+  };
+  if (options.sweep ?? true) await sweepLeftovers(deps.models.registry, deps.jobs, deps.datasets);
   const stopWatch = deps.models.watch(config.watchMs);
+  const stopLag = watchEventLoop(deps.metrics);
   const app = createApp(deps);
   // The app listens on a private port; the TCP front on the public one holds clients to the
   // timeouts Deno.serve lacks (server/guard.ts).
@@ -116,6 +133,7 @@ export async function serveApp(
   const shutdown = () =>
     stopping ??= (async () => {
       stopWatch();
+      stopLag();
       guard.stop();
       const drained = await deps.drain.start(SHUTDOWN_MS);
       if (!drained) deps.logger.log("warn", "Shutdown timed out", { in_flight: deps.drain.active });
@@ -138,7 +156,7 @@ export async function serveApp(
  */
 export async function serveUntilSignal(
   config: Config,
-  logger: Logger = jsonLogger(),
+  logger: Logger = jsonLogger(Date.now, config.logLevel),
 ): Promise<void> {
   const stop = Promise.withResolvers<void>();
   const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
@@ -153,19 +171,22 @@ export async function serveUntilSignal(
       return;
     }
     const registry = new Registry(config.modelsDir);
-    await registry.sweep();
     const spec = await loadSpec(toPath(config.specPath));
-    await new JobRunner(new ModelStore(registry), {
-      spec,
-      tolerance: config.gateTolerance,
-      clock: Date.now,
-      logger,
-    }).sweep();
-    await new DatasetStore(config.uploadsDir, spec).sweep();
+    await sweepLeftovers(
+      registry,
+      new JobRunner(new ModelStore(registry), {
+        spec,
+        tolerance: config.gateTolerance,
+        clock: Date.now,
+        logger,
+      }),
+      new DatasetStore(config.uploadsDir, spec),
+    );
     const workers = Array.from(
       { length: config.workers },
       () => new Worker(new URL("./serve_worker.ts", import.meta.url), { type: "module" }),
     );
+    relayMetrics(workers);
     const started = workers.map((w) => waitFor(w, "listening"));
     for (const w of workers) w.postMessage({ type: "start", config });
     await Promise.all(started);
@@ -188,4 +209,43 @@ function waitFor(worker: Worker, type: string): Promise<void> {
     });
     worker.addEventListener("error", (e) => reject(new Error(`Worker failed: ${e.message}`)));
   });
+}
+
+/** How long the main thread waits for the workers' snapshots before rendering the ones it has. */
+const SNAPSHOT_WAIT_MS = 1000;
+
+/**
+ * Answers a worker's `metrics-collect` with every worker's snapshot: the main thread asks each
+ * worker (the asking one too, whose event loop is free while it awaits) and sends back what
+ * arrives within {@linkcode SNAPSHOT_WAIT_MS}.
+ */
+function relayMetrics(workers: Worker[]): void {
+  let next = 0;
+  const pending = new Map<number, { snapshots: MetricsSnapshot[]; done: () => void }>();
+  for (const worker of workers) {
+    worker.addEventListener("message", async (e) => {
+      const data = (e as MessageEvent).data;
+      if (data?.type === "metrics-snapshot") {
+        const p = pending.get(data.id);
+        if (!p) return;
+        p.snapshots.push(data.snapshot);
+        if (p.snapshots.length === workers.length) p.done();
+      } else if (data?.type === "metrics-collect") {
+        const id = next++;
+        const { promise, resolve } = Promise.withResolvers<void>();
+        const entry = { snapshots: [] as MetricsSnapshot[], done: resolve };
+        pending.set(id, entry);
+        for (const w of workers) w.postMessage({ type: "metrics-snapshot-request", id });
+        const timer = setTimeout(resolve, SNAPSHOT_WAIT_MS);
+        await promise;
+        clearTimeout(timer);
+        pending.delete(id);
+        worker.postMessage({
+          type: "metrics-collected",
+          ask: data.ask,
+          snapshots: entry.snapshots,
+        });
+      }
+    });
+  }
 }

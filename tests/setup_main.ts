@@ -1,7 +1,10 @@
 /**
  * Before the test suite: installs what the cross-module tests need and the
  * project cannot ship as packages of its own — Debian's Chromium (browser
- * tests) and Jupyter (notebook tests) — and registers Deno's Jupyter kernel.
+ * tests), Jupyter (notebook tests), nginx (the replicas behind a load balancer)
+ * and Prometheus (a real scrape of the metrics) — and registers Deno's Jupyter
+ * kernel. The tests run nginx and Prometheus as their own processes on free
+ * ports; the packages' system services are not used.
  * Each step is skipped when already done, so a second run costs a second.
  * Installing needs root and apt-get (as on CI); otherwise it says what to install.
  *
@@ -11,6 +14,8 @@
 const APT = {
   chromium: ["chromium"],
   jupyter: ["jupyter-nbconvert", "python3-nbclient", "jupyter-client", "python3-ipykernel"],
+  nginx: ["nginx"],
+  prometheus: ["prometheus"],
 };
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
@@ -34,12 +39,14 @@ async function exists(path: string): Promise<boolean> {
 const missing: string[] = [];
 if (!(await exists("/usr/bin/chromium"))) missing.push(...APT.chromium);
 if (!(await run("jupyter-nbconvert", ["--version"])).ok) missing.push(...APT.jupyter);
+if (!(await exists("/usr/sbin/nginx"))) missing.push(...APT.nginx);
+if (!(await exists("/usr/bin/prometheus"))) missing.push(...APT.prometheus);
 
 if (missing.length > 0) {
   const root = Deno.uid?.() === 0;
   if (!root || !(await run("apt-get", ["--version"])).ok) {
     console.error(
-      `setup: the browser and notebook tests need Debian packages that are missing: ${
+      `setup: the browser, notebook, replica (nginx) and metrics (Prometheus) tests need Debian packages that are missing: ${
         missing.join(" ")
       }\n` +
         `setup: install them (sudo apt-get install -y ${

@@ -38,8 +38,8 @@ Deno.test("POST /bench/echo exists only when the server starts with BENCH_ECHO=1
       assert.deepEqual(await res.json(), STUDENT);
       assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
       assert.match(
-        deps.metrics.render({}),
-        /^http_requests_total\{route="\/bench\/echo",method="POST",status="200"\} 1$/m,
+        await deps.metrics.render({}),
+        /^dropout_http_requests_total\{route="\/bench\/echo",method="POST",status="200"\} 1$/m,
       );
     },
   );

@@ -88,8 +88,8 @@ export function systemRoutes(deps: AppDeps): Hono<AppEnv> {
     }
     return c.json({ status: "ready", models: ids });
   });
-  app.get("/metrics", (c) =>
-    c.body(deps.metrics.render(deps.models.ids()), 200, {
+  app.get("/metrics", async (c) =>
+    c.body(await deps.metrics.render(deps.models.ids()), 200, {
       "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
     }));
   app.get("/v1/spec", (c) =>

@@ -158,7 +158,7 @@ export async function processGauges(url: string): Promise<{ rss: number; tensors
   const text = await (await fetch(`${url}/metrics`)).text();
   return {
     rss: metric(text, "process_resident_memory_bytes"),
-    tensors: metric(text, "tfjs_tensors"),
+    tensors: metric(text, "dropout_tfjs_tensors"),
   };
 }
 

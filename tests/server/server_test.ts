@@ -279,10 +279,13 @@ Deno.test("the server process answers every route end to end", async (t) => {
       const text = await (await fetch(`${url}/metrics`)).text();
       assert.match(
         text,
-        /http_requests_total\{route="\/v1\/models\/train",method="POST",status="409"\} 1/,
+        /dropout_http_requests_total\{route="\/v1\/models\/train",method="POST",status="409"\} 1/,
       );
-      assert.match(text, /predict_batch_rows_count \d+/);
-      assert.match(text, new RegExp(`active_model\\{profile="early-A",model="${ids[0]}"\\} 1`));
+      assert.match(text, /dropout_predict_batch_rows_count \d+/);
+      assert.match(
+        text,
+        new RegExp(`dropout_active_model\\{profile="early-A",model="${ids[0]}"\\} 1`),
+      );
     });
   } finally {
     const code = await server.stop();
