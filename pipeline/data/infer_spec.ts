@@ -229,7 +229,7 @@ export async function inferSpecWithReasons(
     columns,
     profiles: {
       all: {
-        description: `Every column except the target ${target}${
+        description: `Every column except the target (${target})${
           without.length ? ` and ${without.join(" and ")}` : ""
         }`,
         features,

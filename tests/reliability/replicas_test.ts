@@ -113,7 +113,7 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
     const t0 = performance.now();
     const res = await fetch(`${replicas[0].url}/v1/models/train`, {
       method: "POST",
-      headers: ADMIN,
+      headers: { ...ADMIN, ...headers },
       body: JSON.stringify({ profile: "early-A", seed: 5, epochs: FULL ? 40 : 8, force: true }),
     });
     assert.equal(res.status, 202);
