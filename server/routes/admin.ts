@@ -17,29 +17,47 @@ import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { TrainBody } from "../schemas.ts";
-import { limit, readForm, readJson } from "../request.ts";
+import { multipartField } from "../multipart.ts";
+import { limit, readJson } from "../request.ts";
 
 /**
- * Reads an uploaded CSV: a multipart field `file`, or the raw body.
+ * Reads an uploaded CSV: a multipart field `file` (read as a stream: only the file's bytes are
+ * kept, once), or the raw body. The dataset is validated whole, so its bytes are held.
  *
  * @param c The request context.
  * @returns The bytes and a file name.
- * @throws HttpError 400 when a multipart body has no file.
+ * @throws HttpError 400 when a multipart body is malformed or has no file.
  */
 export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name: string }> {
-  const type = (c.req.header("content-type") ?? "").toLowerCase();
-  if (type.startsWith("multipart/form-data")) {
-    const form = await readForm(() => c.req.formData());
-    const file = form.get("file");
-    if (!(file instanceof File)) {
+  const type = c.req.header("content-type") ?? "";
+  if (type.toLowerCase().startsWith("multipart/form-data")) {
+    const part = await multipartField(c.req.raw.body ?? new Response("").body!, type, "file");
+    if (!part) {
       throw new HttpError(400, 'Invalid multipart body: expected a CSV file in field "file"');
     }
-    return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || "upload.csv" };
+    return { bytes: await readAll(part.body), name: part.filename || "upload.csv" };
   }
   return {
     bytes: new Uint8Array(await c.req.arrayBuffer()),
     name: c.req.query("name") ?? "upload.csv",
   };
+}
+
+/** A stream's bytes in one array; the stream's own error (an HttpError) is thrown as it is. */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /**
