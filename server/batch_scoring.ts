@@ -93,7 +93,7 @@ async function* chunks(
   extras: string[],
   options: BatchOptions,
 ): AsyncGenerator<string> {
-  const size = options.chunkRows ?? 256;
+  const size = options.chunkRows ?? 64;
   if (options.output === "csv") {
     yield csvLine(["row", ...extras, "probability", "at_risk", "band", "imputed", "error"]);
   }

@@ -94,7 +94,9 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         maxRows: limits.batchRows,
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);
-          for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
+          const bands = new Map<string, number>();
+          for (const p of predictions) bands.set(p.band, (bands.get(p.band) ?? 0) + 1);
+          for (const [band, n] of bands) deps.metrics.prediction(predictor.profile, band, n);
         },
         onClose: release,
       });
