@@ -2,15 +2,28 @@
  * One benchmark run: make sure models exist, measure cold starts, start the
  * server with its production flags, warm it up, run the oha scenarios (the
  * ceiling first, so every ratio has its baseline from the same run), watch the
- * server's memory and tensors, stop it, then time the pipeline's tasks.
+ * server's memory and tensors, score a large CSV on the batch route in both
+ * body formats, stop the server, then time the pipeline's tasks. The 1-minute
+ * load is recorded at the start of every scenario and figure: above 1.0 the run
+ * counts for no target (`results.ts`).
  *
  * @module
  */
 import { loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
 import { ensureActiveModels } from "../server/ensure_models.ts";
-import { gauge, residentBytes, ROOT, type ServerProcess, startServer } from "./_server.ts";
+import {
+  gauge,
+  memoryStatus,
+  resetPeak,
+  residentBytes,
+  ROOT,
+  type ServerProcess,
+  startServer,
+} from "./_server.ts";
+import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScore, benchTrain } from "./pipeline.ts";
+import { resampleCsv } from "./resample.ts";
 import type { BenchResult, Machine, PipelineResult, ScenarioResult } from "./results.ts";
 import {
   type Bodies,
@@ -29,11 +42,13 @@ export interface BenchOptions {
   scenarios: string[];
   /** Time the pipeline's tasks too. */
   pipeline: boolean;
+  /** Score a `rows`-row CSV on `/v1/predict/batch` as multipart and as text/csv, and read the server's memory. */
+  batchMemory: boolean;
   /** The model registry the server reads (`models`). */
   modelsDir: string;
   /** The training CSV; the default place when absent. */
   data?: string;
-  /** Rows of the scoring input. */
+  /** Rows of the scoring input (deno task score and the batch memory runs). */
   rows: number;
   /** Seed of the request bodies and the scoring input. */
   seed: number;
@@ -106,6 +121,7 @@ async function runScenario(
   bodies: Bodies,
   seconds: number,
 ): Promise<Omit<ScenarioResult, "ratio_to_ceiling">> {
+  const load = Deno.loadavg()[0];
   const run: OhaRun = {
     url: `${server.url}${scenario.path}`,
     body: bodies[scenario.body],
@@ -114,6 +130,8 @@ async function runScenario(
     seconds,
   };
   let peakRss: number | undefined;
+  // VmHWM covers the moments between samples; the samples stay for systems without /proc.
+  const hwm = await resetPeak(server.pid);
   let sampling = true;
   // Sampled every 200 ms from outside the server (ps), so the sampling does not load it.
   const sampler = (async () => {
@@ -130,6 +148,8 @@ async function runScenario(
     sampling = false;
     await sampler;
   }
+  const status = hwm ? await memoryStatus(server.pid) : undefined;
+  if (status) peakRss = Math.max(peakRss ?? 0, status.peak);
   return {
     name: scenario.name,
     description: scenario.description,
@@ -148,7 +168,47 @@ async function runScenario(
     status_codes: r.status_codes,
     error_distribution: r.error_distribution,
     server_rss_peak_bytes: peakRss ?? null,
+    load_1m: load,
   };
+}
+
+/**
+ * How long the server idles after a large batch before its RSS is read: V8 gives the young
+ * generation and pooled pages back once allocation has been low for a while (15-20 s here).
+ */
+const SETTLE_MS = 30_000;
+
+async function batchMemory(
+  server: ServerProcess,
+  dataPath: string,
+  options: BenchOptions,
+): Promise<BatchMemoryFigure[]> {
+  const csv = `${options.workDir}/batch-${options.rows}-seed${options.seed}.csv`;
+  options.log(`Writing ${options.rows.toLocaleString("en")} resampled rows for /v1/predict/batch`);
+  await resampleCsv(dataPath, csv, { rows: options.rows, seed: options.seed });
+  const out: BatchMemoryFigure[] = [];
+  try {
+    for (const format of ["multipart", "csv"] as const) {
+      options.log(
+        `Scoring them on /v1/predict/batch as ${format}, then ${SETTLE_MS / 1000} s idle`,
+      );
+      const figure = await measureBatchMemory(server, csv, {
+        format,
+        rows: options.rows,
+        settleMs: SETTLE_MS,
+      });
+      const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MB`;
+      options.log(
+        `  ${figure.status}, ${figure.answered} rows in ${figure.seconds.toFixed(1)} s; RSS ${
+          mb(figure.rss_idle_bytes)
+        } idle, peak ${mb(figure.rss_peak_bytes)}, ${mb(figure.rss_after_bytes)} after`,
+      );
+      out.push(figure);
+    }
+  } finally {
+    await Deno.remove(csv).catch(() => {});
+  }
+  return out;
 }
 
 /**
@@ -180,7 +240,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const bodies = buildBodies(await Deno.readTextFile(dataPath), spec, options.seed);
   const probe = { path: "/v1/predict", body: bodies.student, contentType: CONTENT_TYPES.student };
 
-  const pipeline: PipelineResult = { cold_start_ms: [], cold_start_median_ms: NaN, models };
+  const pipeline: PipelineResult = {
+    cold_start_ms: [],
+    cold_start_median_ms: NaN,
+    models,
+    loads: { cold_start: Deno.loadavg()[0] },
+  };
+  const loads = pipeline.loads!;
   let server: ServerProcess | undefined;
   for (let i = 0; i < options.starts; i++) {
     await server?.stop();
@@ -217,6 +283,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
     }
+    loads.idle_rss = Deno.loadavg()[0];
     pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
       await gauge(server!.url, "process_resident_memory_bytes");
     pipeline.tfjs_tensors_before = await gauge(server!.url, "tfjs_tensors");
@@ -236,6 +303,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     pipeline.tfjs_tensors_after = await gauge(server!.url, "tfjs_tensors");
+    if (options.batchMemory && options.rows > 0) {
+      pipeline.batch_memory = await batchMemory(server!, dataPath, options);
+    }
   } finally {
     const code = await server!.stop();
     if (code !== 0) log(`The server exited with ${code}:\n${server!.stderr.slice(-20).join("\n")}`);
@@ -248,12 +318,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   if (options.pipeline) {
     log("Timing deno task train (early-A)");
+    loads.train = Deno.loadavg()[0];
     pipeline.train = await benchTrain({ data: options.data });
     log(`  ${pipeline.train.wall_s.toFixed(1)} s`);
     log("Timing deno task cv (1 run of 10 folds)");
+    loads.cv = Deno.loadavg()[0];
     pipeline.cv = await benchCv({ data: options.data });
     log(`  ${pipeline.cv.wall_s.toFixed(1)} s`);
     log(`Writing ${options.rows.toLocaleString("en")} resampled rows and timing deno task score`);
+    loads.score = Deno.loadavg()[0];
     pipeline.score = await benchScore(dataPath, {
       rows: options.rows,
       seed: options.seed,
