@@ -46,6 +46,7 @@ if (import.meta.main) {
     const scenarioOnly = (flags.scenario ?? []).length > 0;
     const result = await runBench({
       seconds: flags.quick ? 5 : 20,
+      settleSeconds: flags.quick ? 20 : 90,
       scenarios: flags.scenario ?? [],
       pipeline: !flags["no-pipeline"] && !scenarioOnly,
       batchMemory: !flags["no-batch"] && !scenarioOnly,

@@ -24,7 +24,13 @@ import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScore, benchTrain } from "./pipeline.ts";
 import { resampleCsv } from "./resample.ts";
-import type { BenchResult, Machine, PipelineResult, ScenarioResult } from "./results.ts";
+import {
+  type BenchResult,
+  BUSY_LOAD,
+  type Machine,
+  type PipelineResult,
+  type ScenarioResult,
+} from "./results.ts";
 import {
   type Bodies,
   buildBodies,
@@ -58,6 +64,32 @@ export interface BenchOptions {
   starts: number;
   /** Progress lines. */
   log: (line: string) => void;
+  /**
+   * The longest wait, in seconds, for the 1-minute load to fall to 1.0 before each scenario and
+   * figure (the run's own previous scenario raises it too); past it the figure is taken anyway
+   * and the run counts as busy.
+   */
+  settleSeconds?: number;
+}
+
+/**
+ * Waits until the 1-minute load is at most {@linkcode BUSY_LOAD}, or `seconds` have passed.
+ *
+ * @param seconds The longest wait.
+ * @param log Progress lines.
+ * @returns The 1-minute load when the wait ended.
+ */
+export async function quietLoad(seconds: number, log: (line: string) => void): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let load = Deno.loadavg()[0];
+  if (load > BUSY_LOAD && seconds > 0) {
+    log(`  waiting up to ${seconds} s for the 1-minute load (${load.toFixed(2)}) to fall to 1.0`);
+  }
+  while (load > BUSY_LOAD && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    load = Deno.loadavg()[0];
+  }
+  return load;
 }
 
 const DEFAULT_PROFILES = ["early-A", "seed"];
@@ -120,8 +152,8 @@ async function runScenario(
   scenario: Scenario,
   bodies: Bodies,
   seconds: number,
+  load: number,
 ): Promise<Omit<ScenarioResult, "ratio_to_ceiling">> {
-  const load = Deno.loadavg()[0];
   const run: OhaRun = {
     url: `${server.url}${scenario.path}`,
     body: bodies[scenario.body],
@@ -192,6 +224,7 @@ async function batchMemory(
       options.log(
         `Scoring them on /v1/predict/batch as ${format}, then ${SETTLE_MS / 1000} s idle`,
       );
+      await quietLoad(options.settleSeconds ?? 0, options.log);
       const figure = await measureBatchMemory(server, csv, {
         format,
         rows: options.rows,
@@ -228,6 +261,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const scenarios = selectScenarios(options.scenarios);
   const info = await machine(found.version, options);
   const log = options.log;
+  const settle = options.settleSeconds ?? 0;
   log(
     `oha ${found.version}; ${info.cores} cores; load ${
       info.load_start.map((x) => x.toFixed(2)).join(" ")
@@ -244,7 +278,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     cold_start_ms: [],
     cold_start_median_ms: NaN,
     models,
-    loads: { cold_start: Deno.loadavg()[0] },
+    loads: { cold_start: await quietLoad(settle, log) },
   };
   const loads = pipeline.loads!;
   let server: ServerProcess | undefined;
@@ -283,13 +317,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
     }
-    loads.idle_rss = Deno.loadavg()[0];
+    loads.idle_rss = await quietLoad(settle, log);
     pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
       await gauge(server!.url, "process_resident_memory_bytes");
     pipeline.tfjs_tensors_before = await gauge(server!.url, "tfjs_tensors");
     for (const s of scenarios) {
       log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
-      const result = await runScenario(found.path, server!, s, bodies, options.seconds);
+      const load = await quietLoad(settle, log);
+      const result = await runScenario(found.path, server!, s, bodies, options.seconds, load);
       if (s.name === "predict-c256") {
         pipeline.server_rss_peak_c256_bytes = result.server_rss_peak_bytes ?? undefined;
       }
@@ -334,15 +369,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   if (options.pipeline) {
     log("Timing deno task train (early-A)");
-    loads.train = Deno.loadavg()[0];
+    loads.train = await quietLoad(settle, log);
     pipeline.train = await benchTrain({ data: options.data });
     log(`  ${pipeline.train.wall_s.toFixed(1)} s`);
     log("Timing deno task cv (1 run of 10 folds)");
-    loads.cv = Deno.loadavg()[0];
+    loads.cv = await quietLoad(settle, log);
     pipeline.cv = await benchCv({ data: options.data });
     log(`  ${pipeline.cv.wall_s.toFixed(1)} s`);
     log(`Writing ${options.rows.toLocaleString("en")} resampled rows and timing deno task score`);
-    loads.score = Deno.loadavg()[0];
+    loads.score = await quietLoad(settle, log);
     pipeline.score = await benchScore(dataPath, {
       rows: options.rows,
       seed: options.seed,
