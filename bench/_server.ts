@@ -130,14 +130,67 @@ export async function startServer(options: {
   };
 }
 
+/** A process's memory, from `/proc/<pid>/status`. */
+export interface MemoryStatus {
+  /** Resident set size now (VmRSS), in bytes. */
+  rss: number;
+  /** Highest resident set size since start or the last {@linkcode resetPeak} (VmHWM), in bytes. */
+  peak: number;
+}
+
 /**
- * The resident set size of a process, from `ps` (Deno allows reading
- * `/proc/<pid>/status` only with `--allow-all`).
+ * A process's resident and peak memory, read by `cat` (Deno lets a script read
+ * `/proc/<pid>/status` itself only with `--allow-all`).
  *
  * @param pid The process id.
- * @returns Bytes, or undefined when `ps` is not available or the process is gone.
+ * @returns The figures, or undefined when there is no `/proc` (not Linux) or the process is gone.
+ */
+export async function memoryStatus(pid: number): Promise<MemoryStatus | undefined> {
+  try {
+    const out = await new Deno.Command("cat", {
+      args: [`/proc/${pid}/status`],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1]);
+    const rss = kb("VmRSS");
+    const peak = kb("VmHWM");
+    return out.success && rss > 0 && peak > 0 ? { rss: rss * 1024, peak: peak * 1024 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resets a process's peak (VmHWM) to its current resident size, so that the next
+ * {@linkcode memoryStatus} tells the peak of what runs in between (Linux `clear_refs`).
+ *
+ * @param pid The process id.
+ * @returns Whether the peak was reset.
+ */
+export async function resetPeak(pid: number): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `echo 5 > /proc/${pid}/clear_refs`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The resident set size of a process: `/proc/<pid>/status`, else `ps`.
+ *
+ * @param pid The process id.
+ * @returns Bytes, or undefined when neither is available or the process is gone.
  */
 export async function residentBytes(pid: number): Promise<number | undefined> {
+  const status = await memoryStatus(pid);
+  if (status) return status.rss;
   try {
     const out = await new Deno.Command("ps", {
       args: ["-o", "rss=", "-p", String(pid)],

@@ -27,9 +27,13 @@ export const BENCH = {
       help: "Only this scenario (the ceiling always runs)",
     },
     "no-pipeline": { help: "Skip the pipeline timings" },
+    "no-batch": { help: "Skip scoring the large CSV on /v1/predict/batch (memory figures)" },
     "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
     data: { value: "CSV", help: "Training data (DROPOUT_DATA)" },
-    rows: { value: "N", help: "Rows of the scoring input (default 1000000)" },
+    rows: {
+      value: "N",
+      help: "Rows of the scoring and batch inputs (default 1000000)",
+    },
     seed: { value: "N", help: "Seed of the scoring input (default 42)" },
     out: { value: "DIR", help: "Where results go (default bench/results)" },
   },
@@ -42,8 +46,10 @@ if (import.meta.main) {
     const scenarioOnly = (flags.scenario ?? []).length > 0;
     const result = await runBench({
       seconds: flags.quick ? 5 : 20,
+      settleSeconds: flags.quick ? 20 : 90,
       scenarios: flags.scenario ?? [],
       pipeline: !flags["no-pipeline"] && !scenarioOnly,
+      batchMemory: !flags["no-batch"] && !scenarioOnly,
       modelsDir: flags["models-dir"] ?? Deno.env.get("MODELS_DIR") ?? "models",
       data: flags.data,
       rows: intOption("rows", flags.rows, 1_000_000, { min: 0 }),

@@ -15,7 +15,14 @@ import {
   type PlotlyFigure,
   plotlyLoaderScript,
 } from "../pipeline/mod.ts";
-import { type BenchResult, targets } from "./results.ts";
+import {
+  type BenchResult,
+  BUSY_LOAD,
+  loadText,
+  machineBusy,
+  recordedLoads,
+  targets,
+} from "./results.ts";
 
 const PERCENTILES = [
   ["p50", "p50_ms"],
@@ -116,6 +123,7 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       "p99.9 ms",
       "errors",
       "of ceiling",
+      "load (1 min)",
     ],
     result.scenarios.map((s) => [
       s.name,
@@ -128,15 +136,29 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       s.p999_ms,
       s.errors,
       s.ratio_to_ceiling === null ? "–" : `${(100 * s.ratio_to_ceiling).toFixed(1)} %`,
+      loadText(s.load_1m),
     ]),
   );
+  const loads = p.loads ?? {};
   const pipelineRows: (string | number)[][] = [];
   if (p.train) {
-    pipelineRows.push(["deno task train (early-A), wall", `${p.train.wall_s.toFixed(1)} s`]);
+    pipelineRows.push([
+      "deno task train (early-A), wall",
+      `${p.train.wall_s.toFixed(1)} s`,
+      loadText(loads.train),
+    ]);
   }
   if (p.cv) {
-    pipelineRows.push(["deno task cv, 1 × 10-fold, wall", `${p.cv.wall_s.toFixed(1)} s`]);
-    pipelineRows.push(["20 × 10-fold CV, projected", `${p.cv.projected_20_runs_s.toFixed(0)} s`]);
+    pipelineRows.push([
+      "deno task cv, 1 × 10-fold, wall",
+      `${p.cv.wall_s.toFixed(1)} s`,
+      loadText(loads.cv),
+    ]);
+    pipelineRows.push([
+      "20 × 10-fold CV, projected",
+      `${p.cv.projected_20_runs_s.toFixed(0)} s`,
+      loadText(loads.cv),
+    ]);
   }
   if (p.score) {
     pipelineRows.push([
@@ -144,27 +166,59 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       `${Math.round(p.score.rows_per_sec).toLocaleString("en")} rows/s (${
         p.score.wall_s.toFixed(2)
       } s)`,
+      loadText(loads.score),
     ]);
   }
-  pipelineRows.push(["cold start (median)", `${p.cold_start_median_ms.toFixed(0)} ms`]);
+  pipelineRows.push([
+    "cold start (median)",
+    `${p.cold_start_median_ms.toFixed(0)} ms`,
+    loadText(loads.cold_start),
+  ]);
+  if (p.server_rss_idle_bytes !== undefined) {
+    pipelineRows.push([
+      "server RSS after warm-up",
+      `${(p.server_rss_idle_bytes / MB).toFixed(0)} MB`,
+      loadText(loads.idle_rss),
+    ]);
+  }
   if (p.server_rss_peak_c256_bytes !== undefined) {
     pipelineRows.push([
       "server RSS, peak during predict-c256",
       `${(p.server_rss_peak_c256_bytes / MB).toFixed(0)} MB`,
+      loadText(result.scenarios.find((s) => s.name === "predict-c256")?.load_1m),
     ]);
   }
   if (p.tfjs_tensors_before !== undefined) {
     pipelineRows.push([
       "tfjs tensors before → after",
       `${p.tfjs_tensors_before} → ${p.tfjs_tensors_after}`,
+      loadText(loads.idle_rss),
+    ]);
+  }
+  for (const b of p.batch_memory ?? []) {
+    pipelineRows.push([
+      `/v1/predict/batch, ${b.rows.toLocaleString("en")} rows as ${
+        b.format === "csv" ? "text/csv" : "multipart"
+      }`,
+      `${b.status}, ${b.answered.toLocaleString("en")} answered in ${b.seconds.toFixed(1)} s; RSS ${
+        (b.rss_idle_bytes / MB).toFixed(0)
+      } MB idle, peak ${(b.rss_peak_bytes / MB).toFixed(0)} MB, ${
+        (b.rss_after_bytes / MB).toFixed(0)
+      } MB ${(b.settle_ms / 1000).toFixed(0)} s after`,
+      loadText(b.load_1m),
     ]);
   }
   const targetTable = htmlTable(
-    ["figure", "target", "this run", ""],
-    targets(result).map((
-      t,
-    ) => [t.figure, t.target, t.value, t.met === undefined ? "" : t.met ? "met" : "missed"]),
+    ["figure", "target", "this run", "load (1 min)", ""],
+    targets(result).map((t) => [t.figure, t.target, t.value, loadText(t.load), t.verdict]),
   );
+  const busy = machineBusy(result)
+    ? `<p class="busy"><strong>Machine busy</strong>: a 1-minute load above ${
+      BUSY_LOAD.toFixed(1)
+    } (highest ${
+      Math.max(...recordedLoads(result)).toFixed(2)
+    }) while figures were taken, so no target counts as met.</p>`
+    : "";
   // "<" escaped so that no string in a figure can close the script element.
   const json = JSON.stringify(figures).replace(/</g, "\\u003c");
   return `<!doctype html>
@@ -178,6 +232,7 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .figure { width: 100%; min-height: 480px; }
+.busy { background: #fff3cd; padding: 0.5rem 0.8rem; border-left: 4px solid #d39e00; }
 </style>
 ${options.library ?? plotlyLoaderScript()}
 </head>
@@ -192,12 +247,13 @@ deno ${escape(m.deno)}, oha ${escape(m.oha)}; load average ${
 ${m.load_end.map((x) => x.toFixed(2)).join(" ")} at end; ${m.scenario_seconds} s per scenario${
     m.quick ? " (quick)" : ""
   }.</p>
+${busy}
 <h2>Load scenarios</h2>
 ${scenarioTable}
 <div id="figure-0" class="figure"></div>
 <div id="figure-1" class="figure"></div>
 <h2>Pipeline and server process</h2>
-${htmlTable(["figure", "value"], pipelineRows)}
+${htmlTable(["figure", "value", "load (1 min)"], pipelineRows)}
 <h2>Targets</h2>
 ${targetTable}
 <script>

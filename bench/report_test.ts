@@ -1,9 +1,22 @@
 import assert from "node:assert/strict";
 import { plotlyLoaderScript } from "../pipeline/mod.ts";
 import { latencyFigure, reportHtml, throughputFigure } from "./report.ts";
-import { type BenchResult, formatTable, type ScenarioResult, targets } from "./results.ts";
+import type { BatchMemoryFigure } from "./batch_memory.ts";
+import {
+  type BenchResult,
+  formatTable,
+  machineBusy,
+  type ScenarioResult,
+  targets,
+} from "./results.ts";
 
-function scenario(name: string, rps: number, p99: number, ceiling: number): ScenarioResult {
+function scenario(
+  name: string,
+  rps: number,
+  p99: number,
+  ceiling: number,
+  load = 0.4,
+): ScenarioResult {
   return {
     name,
     description: `${name} <test>`,
@@ -23,6 +36,27 @@ function scenario(name: string, rps: number, p99: number, ceiling: number): Scen
     error_distribution: {},
     server_rss_peak_bytes: 200 * 1024 * 1024,
     ratio_to_ceiling: rps / ceiling,
+    load_1m: load,
+  };
+}
+
+const MB = 1024 * 1024;
+
+function batch(format: "multipart" | "csv", peakMb: number, afterMb: number): BatchMemoryFigure {
+  return {
+    format,
+    rows: 1_000_000,
+    bytes: 111_000_000,
+    status: 200,
+    answered: 1_000_000,
+    errors: 0,
+    seconds: 10,
+    rows_per_sec: 100_000,
+    rss_idle_bytes: 130 * MB,
+    rss_peak_bytes: peakMb * MB,
+    rss_after_bytes: afterMb * MB,
+    settle_ms: 15_000,
+    load_1m: 0.5,
   };
 }
 
@@ -43,8 +77,9 @@ const RESULT: BenchResult = {
   },
   scenarios: [
     scenario("ceiling", 8000, 10, 8000),
-    scenario("predict-c30", 4400, 4, 8000),
+    scenario("predict-c30", 6000, 4, 8000),
     scenario("predict-c256", 3000, 90, 8000),
+    scenario("predict-batch100", 1000, 90, 8000, 0.7),
   ],
   pipeline: {
     train: { wall_s: 2.5, training_s: 1.5, epochs: 30 },
@@ -59,53 +94,141 @@ const RESULT: BenchResult = {
     },
     cold_start_ms: [900, 700, 800],
     cold_start_median_ms: 800,
-    server_rss_idle_bytes: 150 * 1024 * 1024,
-    server_rss_peak_c256_bytes: 260 * 1024 * 1024,
+    server_rss_idle_bytes: 150 * MB,
+    server_rss_peak_c256_bytes: 260 * MB,
     tfjs_tensors_before: 16,
     tfjs_tensors_after: 16,
     models: { "early-A": "a", seed: "s" },
+    batch_memory: [batch("multipart", 240, 150), batch("csv", 260, 140)],
+    loads: { cold_start: 0.2, idle_rss: 0.3, train: 0.5, cv: 0.6, score: 0.9 },
   },
 };
 
-Deno.test("targets() says which goals the run met", () => {
-  const met = Object.fromEntries(targets(RESULT).map((t) => [t.figure, t.met]));
-  assert.deepEqual(met, {
-    "predict-c30 / ceiling": true,
-    "predict-c30 p99": true,
-    "batch scoring (deno task score)": false,
-    "deno task train (early-A)": true,
-    "20 × 10-fold CV (projected)": true,
-    "cold start (median)": true,
-    "server RSS (peak, predict-c256)": false,
+/** The run with one figure taken at a 1-minute load of `load`. */
+function withLoad(where: "scenario" | "score" | "batch" | "start", load: number): BenchResult {
+  const r = structuredClone(RESULT);
+  if (where === "scenario") r.scenarios[2].load_1m = load;
+  if (where === "score") r.pipeline.loads!.score = load;
+  if (where === "batch") r.pipeline.batch_memory![1].load_1m = load;
+  if (where === "start") r.machine.load_start = [load, 0.2, 0.3];
+  return r;
+}
+
+Deno.test("targets() says which goals of issue #14 and the pipeline the run met", () => {
+  const verdicts = Object.fromEntries(targets(RESULT).map((t) => [t.figure, t.verdict]));
+  assert.deepEqual(verdicts, {
+    "predict-c30 / ceiling": "met",
+    "predict-c30 p99": "met",
+    "predict-batch100 students/s": "not met",
+    "server RSS (peak, predict-c256)": "not met",
+    "server RSS (idle, after warm-up)": "met",
+    "tfjs tensors, after - before": "met",
+    "batch 1,000,000 rows as multipart: peak RSS": "met",
+    "batch 1,000,000 rows as multipart: RSS after / idle": "met",
+    "batch 1,000,000 rows as text/csv: peak RSS": "not met",
+    "batch 1,000,000 rows as text/csv: RSS after / idle": "met",
+    "batch scoring (deno task score)": "not met",
+    "deno task train (early-A)": "met",
+    "20 × 10-fold CV (projected)": "met",
+    "cold start (median)": "met",
   });
   const partial = { ...RESULT, scenarios: [], pipeline: { ...RESULT.pipeline, score: undefined } };
   assert.equal(targets(partial)[0].value, "not measured");
+  assert.equal(targets(partial)[0].verdict, "not measured");
   assert.equal(targets(partial)[0].met, undefined);
 });
 
-Deno.test("formatTable() prints the cores, the load and each scenario's share of the ceiling", () => {
+Deno.test("targets() reads the edges of each goal as the issue words them", async (t) => {
+  const verdict = (r: BenchResult, figure: string) =>
+    targets(r).find((x) => x.figure === figure)!.verdict;
+  await t.step("70 % of the ceiling and 4 ms are met exactly at the bound", () => {
+    const r = structuredClone(RESULT);
+    r.scenarios[1] = scenario("predict-c30", 5600, 4, 8000);
+    assert.equal(verdict(r, "predict-c30 / ceiling"), "met");
+    r.scenarios[1] = scenario("predict-c30", 5599, 4.01, 8000);
+    assert.equal(verdict(r, "predict-c30 / ceiling"), "not met");
+    assert.equal(verdict(r, "predict-c30 p99"), "not met");
+  });
+  await t.step("tensors that changed are not met", () => {
+    const r = structuredClone(RESULT);
+    r.pipeline.tfjs_tensors_after = 17;
+    assert.equal(verdict(r, "tfjs tensors, after - before"), "not met");
+  });
+  await t.step("a batch answered in part misses its peak target whatever the memory", () => {
+    const r = structuredClone(RESULT);
+    r.pipeline.batch_memory![0].answered = 999_999;
+    assert.equal(verdict(r, "batch 1,000,000 rows as multipart: peak RSS"), "not met");
+  });
+  await t.step("RSS after within 20 % of idle is met; past it is not", () => {
+    const r = structuredClone(RESULT);
+    r.pipeline.batch_memory![0].rss_after_bytes = 156 * MB; // 120 % of 130 MB
+    assert.equal(verdict(r, "batch 1,000,000 rows as multipart: RSS after / idle"), "met");
+    r.pipeline.batch_memory![0].rss_after_bytes = 157 * MB;
+    assert.equal(verdict(r, "batch 1,000,000 rows as multipart: RSS after / idle"), "not met");
+  });
+});
+
+Deno.test("A load above 1.0 anywhere marks the run busy and no target counts as met", async (t) => {
+  assert.equal(machineBusy(RESULT), false);
+  for (const where of ["scenario", "score", "batch", "start"] as const) {
+    await t.step(`a busy ${where}`, () => {
+      const busy = withLoad(where, 1.01);
+      assert.equal(machineBusy(busy), true);
+      for (const row of targets(busy)) {
+        assert.ok(
+          row.verdict === "not counted (busy)" || row.verdict === "not measured",
+          `${row.figure}: ${row.verdict}`,
+        );
+      }
+      // The figure itself is still judged, so a quiet re-run knows what to expect.
+      assert.equal(targets(busy).find((x) => x.figure === "predict-c30 p99")!.met, true);
+    });
+  }
+  await t.step("a load of exactly 1.0 is not busy", () => {
+    assert.equal(machineBusy(withLoad("scenario", 1.0)), false);
+  });
+});
+
+Deno.test("formatTable() prints the cores, the load beside every figure and each scenario's share of the ceiling", () => {
   const text = formatTable(RESULT);
   assert.match(text, /^Machine: 2 cores, Test CPU/);
   assert.match(text, /0\.10 0\.20 0\.30 at start/);
-  assert.match(text, /^predict-c30\s+30\s+4,400\s+1\.00\s+2\.00\s+4\.00\s+8\.00\s+0\s+55\.0 %$/m);
+  assert.doesNotMatch(text, /MACHINE BUSY/);
   assert.match(
     text,
-    /^batch scoring \(deno task score\)\s+>= 150,000 rows\/s\s+125,000 rows\/s\s+MISSED$/m,
+    /^predict-c30\s+30\s+6,000\s+1\.00\s+2\.00\s+4\.00\s+8\.00\s+0\s+75\.0 %\s+0\.40$/m,
   );
+  assert.match(text, /^predict-batch100 .* 0\.70$/m);
+  assert.match(text, /^train \(early-A\): .*\(load 0\.50\)$/m);
+  assert.match(text, /^cold start: .*\(load 0\.20\)$/m);
+  assert.match(
+    text,
+    /^batch 1,000,000 rows \(text\/csv\): 200, 1,000,000 answered, 0 errors, .*peak 260 MB, 140 MB 15 s after \(load 0\.50\)$/m,
+  );
+  assert.match(
+    text,
+    /^batch scoring \(deno task score\)\s+>= 150,000 rows\/s\s+125,000 rows\/s\s+0\.90\s+not met$/m,
+  );
+  const busy = formatTable(withLoad("scenario", 2.5));
+  assert.match(
+    busy,
+    /^MACHINE BUSY: a 1-minute load above 1\.0 \(highest 2\.50\); no target counts as met$/m,
+  );
+  assert.match(busy, /^predict-c30 p99\s+<= 4 ms\s+4\.00 ms\s+0\.40\s+not counted \(busy\)$/m);
 });
 
 Deno.test("The report draws latency percentiles and requests/s with the pipeline's layout", async (t) => {
   await t.step("one latency line per scenario, p50 to p99.9, on a log axis", () => {
     const f = latencyFigure(RESULT);
-    assert.equal(f.data.length, 3);
+    assert.equal(f.data.length, 4);
     assert.deepEqual((f.data[1] as { y: number[] }).y, [1, 2, 4, 8]);
     assert.equal((f.layout as { yaxis: { type: string } }).yaxis.type, "log");
     assert.equal((f.layout as { template: string }).template, "plotly_white");
   });
   await t.step("one bar per scenario, labelled with its share of the ceiling", () => {
     const bars = throughputFigure(RESULT).data[0] as { y: number[]; text: string[] };
-    assert.deepEqual(bars.y, [8000, 4400, 3000]);
-    assert.equal(bars.text[1], "4400 (55 %)");
+    assert.deepEqual(bars.y, [8000, 6000, 3000, 1000]);
+    assert.equal(bars.text[1], "6000 (75 %)");
   });
   await t.step("the page escapes text and draws both figures", () => {
     const html = reportHtml(RESULT, { library: "" });
@@ -113,6 +236,11 @@ Deno.test("The report draws latency percentiles and requests/s with the pipeline
     assert.match(html, /id="figure-1"/);
     assert.ok(html.includes("predict-c30 &lt;test&gt;"));
     assert.ok(!html.includes("<test>"));
+    assert.ok(!html.includes("Machine busy"));
+    assert.match(
+      reportHtml(withLoad("batch", 1.5), { library: "" }),
+      /<strong>Machine busy<\/strong>/,
+    );
   });
   await t.step("plotly.js is embedded from the local package, not fetched", () => {
     const library = plotlyLoaderScript();

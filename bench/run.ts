@@ -2,16 +2,35 @@
  * One benchmark run: make sure models exist, measure cold starts, start the
  * server with its production flags, warm it up, run the oha scenarios (the
  * ceiling first, so every ratio has its baseline from the same run), watch the
- * server's memory and tensors, stop it, then time the pipeline's tasks.
+ * server's memory and tensors, stop it, score a large CSV on the batch route
+ * in both body formats on a fresh server, then time the pipeline's tasks. The 1-minute
+ * load is recorded at the start of every scenario and figure: above 1.0 the run
+ * counts for no target (`results.ts`).
  *
  * @module
  */
 import { loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
 import { ensureActiveModels } from "../server/ensure_models.ts";
-import { gauge, residentBytes, ROOT, type ServerProcess, startServer } from "./_server.ts";
+import {
+  gauge,
+  memoryStatus,
+  resetPeak,
+  residentBytes,
+  ROOT,
+  type ServerProcess,
+  startServer,
+} from "./_server.ts";
+import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScore, benchTrain } from "./pipeline.ts";
-import type { BenchResult, Machine, PipelineResult, ScenarioResult } from "./results.ts";
+import { resampleCsv } from "./resample.ts";
+import {
+  type BenchResult,
+  BUSY_LOAD,
+  type Machine,
+  type PipelineResult,
+  type ScenarioResult,
+} from "./results.ts";
 import {
   type Bodies,
   buildBodies,
@@ -29,11 +48,13 @@ export interface BenchOptions {
   scenarios: string[];
   /** Time the pipeline's tasks too. */
   pipeline: boolean;
+  /** Score a `rows`-row CSV on `/v1/predict/batch` as multipart and as text/csv, and read the server's memory. */
+  batchMemory: boolean;
   /** The model registry the server reads (`models`). */
   modelsDir: string;
   /** The training CSV; the default place when absent. */
   data?: string;
-  /** Rows of the scoring input. */
+  /** Rows of the scoring input (deno task score and the batch memory runs). */
   rows: number;
   /** Seed of the request bodies and the scoring input. */
   seed: number;
@@ -43,6 +64,32 @@ export interface BenchOptions {
   starts: number;
   /** Progress lines. */
   log: (line: string) => void;
+  /**
+   * The longest wait, in seconds, for the 1-minute load to fall to 1.0 before each scenario and
+   * figure (the run's own previous scenario raises it too); past it the figure is taken anyway
+   * and the run counts as busy.
+   */
+  settleSeconds?: number;
+}
+
+/**
+ * Waits until the 1-minute load is at most {@linkcode BUSY_LOAD}, or `seconds` have passed.
+ *
+ * @param seconds The longest wait.
+ * @param log Progress lines.
+ * @returns The 1-minute load when the wait ended.
+ */
+export async function quietLoad(seconds: number, log: (line: string) => void): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let load = Deno.loadavg()[0];
+  if (load > BUSY_LOAD && seconds > 0) {
+    log(`  waiting up to ${seconds} s for the 1-minute load (${load.toFixed(2)}) to fall to 1.0`);
+  }
+  while (load > BUSY_LOAD && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    load = Deno.loadavg()[0];
+  }
+  return load;
 }
 
 const DEFAULT_PROFILES = ["early-A", "seed"];
@@ -105,6 +152,7 @@ async function runScenario(
   scenario: Scenario,
   bodies: Bodies,
   seconds: number,
+  load: number,
 ): Promise<Omit<ScenarioResult, "ratio_to_ceiling">> {
   const run: OhaRun = {
     url: `${server.url}${scenario.path}`,
@@ -114,6 +162,8 @@ async function runScenario(
     seconds,
   };
   let peakRss: number | undefined;
+  // VmHWM covers the moments between samples; the samples stay for systems without /proc.
+  const hwm = await resetPeak(server.pid);
   let sampling = true;
   // Sampled every 200 ms from outside the server (ps), so the sampling does not load it.
   const sampler = (async () => {
@@ -130,6 +180,8 @@ async function runScenario(
     sampling = false;
     await sampler;
   }
+  const status = hwm ? await memoryStatus(server.pid) : undefined;
+  if (status) peakRss = Math.max(peakRss ?? 0, status.peak);
   return {
     name: scenario.name,
     description: scenario.description,
@@ -148,7 +200,48 @@ async function runScenario(
     status_codes: r.status_codes,
     error_distribution: r.error_distribution,
     server_rss_peak_bytes: peakRss ?? null,
+    load_1m: load,
   };
+}
+
+/**
+ * How long the server idles after a large batch before its RSS is read: V8 gives the young
+ * generation and pooled pages back once allocation has been low for a while (15-20 s here).
+ */
+const SETTLE_MS = 30_000;
+
+async function batchMemory(
+  server: ServerProcess,
+  dataPath: string,
+  options: BenchOptions,
+): Promise<BatchMemoryFigure[]> {
+  const csv = `${options.workDir}/batch-${options.rows}-seed${options.seed}.csv`;
+  options.log(`Writing ${options.rows.toLocaleString("en")} resampled rows for /v1/predict/batch`);
+  await resampleCsv(dataPath, csv, { rows: options.rows, seed: options.seed });
+  const out: BatchMemoryFigure[] = [];
+  try {
+    for (const format of ["multipart", "csv"] as const) {
+      options.log(
+        `Scoring them on /v1/predict/batch as ${format}, then ${SETTLE_MS / 1000} s idle`,
+      );
+      await quietLoad(options.settleSeconds ?? 0, options.log);
+      const figure = await measureBatchMemory(server, csv, {
+        format,
+        rows: options.rows,
+        settleMs: SETTLE_MS,
+      });
+      const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MB`;
+      options.log(
+        `  ${figure.status}, ${figure.answered} rows in ${figure.seconds.toFixed(1)} s; RSS ${
+          mb(figure.rss_idle_bytes)
+        } idle, peak ${mb(figure.rss_peak_bytes)}, ${mb(figure.rss_after_bytes)} after`,
+      );
+      out.push(figure);
+    }
+  } finally {
+    await Deno.remove(csv).catch(() => {});
+  }
+  return out;
 }
 
 /**
@@ -168,6 +261,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const scenarios = selectScenarios(options.scenarios);
   const info = await machine(found.version, options);
   const log = options.log;
+  const settle = options.settleSeconds ?? 0;
   log(
     `oha ${found.version}; ${info.cores} cores; load ${
       info.load_start.map((x) => x.toFixed(2)).join(" ")
@@ -180,7 +274,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const bodies = buildBodies(await Deno.readTextFile(dataPath), spec, options.seed);
   const probe = { path: "/v1/predict", body: bodies.student, contentType: CONTENT_TYPES.student };
 
-  const pipeline: PipelineResult = { cold_start_ms: [], cold_start_median_ms: NaN, models };
+  const pipeline: PipelineResult = {
+    cold_start_ms: [],
+    cold_start_median_ms: NaN,
+    models,
+    loads: { cold_start: await quietLoad(settle, log) },
+  };
+  const loads = pipeline.loads!;
   let server: ServerProcess | undefined;
   for (let i = 0; i < options.starts; i++) {
     await server?.stop();
@@ -217,12 +317,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
     }
+    loads.idle_rss = await quietLoad(settle, log);
     pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
       await gauge(server!.url, "process_resident_memory_bytes");
     pipeline.tfjs_tensors_before = await gauge(server!.url, "dropout_tfjs_tensors");
     for (const s of scenarios) {
       log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
-      const result = await runScenario(found.path, server!, s, bodies, options.seconds);
+      const load = await quietLoad(settle, log);
+      const result = await runScenario(found.path, server!, s, bodies, options.seconds, load);
       if (s.name === "predict-c256") {
         pipeline.server_rss_peak_c256_bytes = result.server_rss_peak_bytes ?? undefined;
       }
@@ -240,6 +342,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const code = await server!.stop();
     if (code !== 0) log(`The server exited with ${code}:\n${server!.stderr.slice(-20).join("\n")}`);
   }
+  if (options.batchMemory && options.rows > 0) {
+    // A server of its own: after c256 the first one holds memory that is not the batch's.
+    log("Starting a fresh server for the batch memory runs");
+    const fresh = await startServer({ modelsDir: options.modelsDir, probe });
+    try {
+      for (let i = 0; i < 200; i++) {
+        const res = await fetch(`${fresh.url}${probe.path}`, {
+          method: "POST",
+          headers: { "content-type": probe.contentType },
+          body: probe.body,
+        });
+        await res.body?.cancel();
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      pipeline.batch_memory = await batchMemory(fresh, dataPath, options);
+    } finally {
+      await fresh.stop();
+    }
+  }
   const ceiling = results.find((r) => r.name === CEILING)?.requests_per_sec;
   const scenarioResults: ScenarioResult[] = results.map((r) => ({
     ...r,
@@ -248,12 +369,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   if (options.pipeline) {
     log("Timing deno task train (early-A)");
+    loads.train = await quietLoad(settle, log);
     pipeline.train = await benchTrain({ data: options.data });
     log(`  ${pipeline.train.wall_s.toFixed(1)} s`);
     log("Timing deno task cv (1 run of 10 folds)");
+    loads.cv = await quietLoad(settle, log);
     pipeline.cv = await benchCv({ data: options.data });
     log(`  ${pipeline.cv.wall_s.toFixed(1)} s`);
     log(`Writing ${options.rows.toLocaleString("en")} resampled rows and timing deno task score`);
+    loads.score = await quietLoad(settle, log);
     pipeline.score = await benchScore(dataPath, {
       rows: options.rows,
       seed: options.seed,

@@ -93,7 +93,7 @@ async function* chunks(
   extras: string[],
   options: BatchOptions,
 ): AsyncGenerator<string> {
-  const size = options.chunkRows ?? 2000;
+  const size = options.chunkRows ?? 64;
   if (options.output === "csv") {
     yield csvLine(["row", ...extras, "probability", "at_risk", "band", "imputed", "error"]);
   }
@@ -220,7 +220,9 @@ async function csvItems(
         yield { row, error: `Row ${row}: ${fields.length} fields, expected ${header.length}` };
         continue;
       }
-      yield { row, record: Object.fromEntries(header.map((h, i) => [h, fields[i]])) };
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) record[header[i]] = fields[i];
+      yield { row, record };
     }
   }
   return { iterator: iterate(), extras };

@@ -48,7 +48,6 @@ export async function* csvRecords(
   for await (let text of chunks) {
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;
-    const out: string[][] = [];
     let start = 0;
     recordStart = 0;
     for (let i = 0; i < text.length; i++) {
@@ -100,7 +99,9 @@ export async function* csvRecords(
         const value = cell + text.slice(start, i);
         if (content || value !== "") {
           fields.push(value);
-          out.push(fields);
+          // Yielded at once, not gathered per chunk: a chunk's records alive together would
+          // outlive V8's young generation and be moved to the old one, to be freed much later.
+          yield fields;
         }
         fields = [];
         cell = "";
@@ -111,7 +112,6 @@ export async function* csvRecords(
     cell += text.slice(start);
     if (cell !== "") content = true;
     carried += text.length - recordStart;
-    yield* out;
     if (carried > lineChars) throw lineTooLong(lineChars);
   }
   if (content || cell !== "") {

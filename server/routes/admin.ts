@@ -18,7 +18,8 @@ import { adminOnly } from "../auth.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { PruneQuery, TrainBody } from "../schemas.ts";
-import { limit, readForm, readJson, requireJsonType } from "../request.ts";
+import { multipartField } from "../multipart.ts";
+import { limit, readJson, requireJsonType } from "../request.ts";
 
 /** The content types a CSV upload may carry (browsers label a CSV file variously). */
 const CSV_TYPES = [
@@ -30,11 +31,13 @@ const CSV_TYPES = [
 ];
 
 /**
- * Reads an uploaded CSV: a multipart field `file`, or the raw body.
+ * Reads an uploaded CSV: a multipart field `file` (read as a stream: only the file's bytes are
+ * kept, once), or the raw body. The dataset is validated whole, so its bytes are held.
  *
  * @param c The request context.
  * @returns The bytes and a file name.
- * @throws HttpError 400 when a multipart body has no file, 415 for a type that is not a CSV's.
+ * @throws HttpError 400 when a multipart body is malformed or has no file, 415 for a type that is
+ *   not a CSV's.
  */
 export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name: string }> {
   const header = c.req.header("content-type") ?? "";
@@ -47,17 +50,33 @@ export async function readUpload(c: Context): Promise<{ bytes: Uint8Array; name:
     );
   }
   if (type.startsWith("multipart/form-data")) {
-    const form = await readForm(() => c.req.formData());
-    const file = form.get("file");
-    if (!(file instanceof File)) {
+    const part = await multipartField(c.req.raw.body ?? new Response("").body!, header, "file");
+    if (!part) {
       throw new HttpError(400, 'Invalid multipart body: expected a CSV file in field "file"');
     }
-    return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || "upload.csv" };
+    return { bytes: await readAll(part.body), name: part.filename || "upload.csv" };
   }
   return {
     bytes: new Uint8Array(await c.req.arrayBuffer()),
     name: c.req.query("name") ?? "upload.csv",
   };
+}
+
+/** A stream's bytes in one array; the stream's own error (an HttpError) is thrown as it is. */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /**

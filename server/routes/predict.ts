@@ -12,7 +12,8 @@ import type { MicroBatcher } from "../microbatch.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { HttpError, parseWith } from "../http_errors.ts";
 import { leaseModel, predictRecords } from "../predictions.ts";
-import { limit, limitedBody, readForm, readJson, requireJsonType } from "../request.ts";
+import { multipartField } from "../multipart.ts";
+import { limit, limitedBody, readJson, requireJsonType } from "../request.ts";
 import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
 
 function formatOf(type: string | undefined): BatchFormat | undefined {
@@ -30,14 +31,12 @@ async function batchBody(
 ): Promise<{ format: BatchFormat; text: AsyncIterable<string> }> {
   const type = c.req.header("content-type") ?? "";
   if (type.toLowerCase().startsWith("multipart/form-data")) {
-    const body = new Response(limitedBody(c, maxSize), { headers: { "content-type": type } });
-    const form = await readForm(() => body.formData());
-    const file = form.get("file");
-    if (!(file instanceof File)) {
-      throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
-    }
-    const format = formatOf(file.type) ?? (/\.(nd)?jsonl?$/i.test(file.name) ? "ndjson" : "csv");
-    return { format, text: file.stream().pipeThrough(new TextDecoderStream()) };
+    // Streamed: the file's bytes are read only as fast as its rows are scored and answered.
+    const part = await multipartField(limitedBody(c, maxSize), type, "file");
+    if (!part) throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
+    const format = formatOf(part.contentType) ??
+      (/\.(nd)?jsonl?$/i.test(part.filename ?? "") ? "ndjson" : "csv");
+    return { format, text: part.body.pipeThrough(new TextDecoderStream()) };
   }
   const format = formatOf(type);
   if (!format) {
@@ -103,7 +102,9 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         maxRows: limits.batchRows,
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);
-          for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
+          const bands = new Map<string, number>();
+          for (const p of predictions) bands.set(p.band, (bands.get(p.band) ?? 0) + 1);
+          for (const [band, n] of bands) deps.metrics.prediction(predictor.profile, band, n);
         },
         onClose: release,
       });

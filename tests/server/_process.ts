@@ -14,6 +14,8 @@ export { freePort };
 export interface ServerProcess {
   /** Its base URL. */
   url: string;
+  /** Its process id (for its memory in `/proc/<pid>/status`). */
+  pid: number;
   /** Its stdout lines so far (JSON logs). */
   logs: string[];
   /** Sends a signal and waits for the exit code. */
@@ -74,6 +76,7 @@ export async function startServer(
   }
   return {
     url,
+    pid: child.pid,
     logs,
     stop: (signal = "SIGTERM") => stopChild(child, reading, signal),
   };
