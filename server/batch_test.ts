@@ -80,3 +80,24 @@ Deno.test("POST /v1/predict/batch refuses an oversized header at once", async (t
     },
   );
 });
+
+Deno.test("POST /v1/predict/batch refuses a row that gives none of the model's inputs, as /v1/predict does", async () => {
+  const ndjson = `${JSON.stringify(STUDENT)}\n{}\n${
+    JSON.stringify({ Favourite_Colour: "blue" })
+  }\n`;
+  const res = await batch(ndjson, "application/x-ndjson");
+  assert.equal(res.status, 200);
+  const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.equal(typeof lines[0].probability, "number");
+  for (const [k, line] of lines.slice(1).entries()) {
+    assert.match(line.error, new RegExp(`^Row ${k + 2}: none of the inputs this model reads`));
+    assert.equal(line.probability, undefined);
+  }
+  const single = await app.request("/v1/predict", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  assert.equal(single.status, 422);
+});
