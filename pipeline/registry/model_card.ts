@@ -29,7 +29,11 @@ export function modelCard(m: ModelMetadata): string {
     `# Model card: ${m.id}`,
     "",
     `Profile \`${m.profile}\` of data set \`${m.spec.name}\`, trained ${m.created} with seed ${m.seed} ` +
-    `(tfjs ${m.versions.tfjs} on the ${m.versions.backend} backend, Deno ${m.versions.deno}).`,
+    `(${
+      (m.hyperparameters.family ?? "mlp") === "mlp"
+        ? `tfjs ${m.versions.tfjs} on the ${m.versions.backend} backend, `
+        : ""
+    }Deno ${m.versions.deno}).`,
     "",
     "## Intended use",
     "",
