@@ -153,3 +153,29 @@ export async function testApp(dir: string, overrides: Partial<Config> = {}) {
 export function denoTasks(): Record<string, { command: string }> {
   return JSON.parse(Deno.readTextFileSync(toPath(`${ROOT}deno.json`))).tasks;
 }
+
+/** The drift issue's shift: Age + 3 (capped at 22) and absences × 3 + 4 (capped at 93). */
+export const DRIFT_SHIFT: Record<string, (x: number) => number> = {
+  Age: (x) => Math.min(x + 3, 22),
+  Number_of_Absences: (x) => Math.min(x * 3 + 4, 93),
+};
+
+/**
+ * The training CSV with some numeric columns changed, as text (a drifted copy; never committed).
+ *
+ * @param change Each column's new value from its old one (default {@linkcode DRIFT_SHIFT}).
+ * @returns The CSV text.
+ */
+export async function shiftedCsv(
+  change: Record<string, (x: number) => number> = DRIFT_SHIFT,
+): Promise<string> {
+  const [header, ...lines] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
+  const names = header.split(",");
+  const out = lines.map((line) =>
+    line.split(",").map((cell, i) => {
+      const f = change[names[i]];
+      return f ? String(f(Number(cell))) : cell;
+    }).join(",")
+  );
+  return [header, ...out].join("\n") + "\n";
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadSpec, Registry } from "../pipeline/mod.ts";
-import { DATA_PATH, SPEC_PATH, trainedRegistry } from "./_testing.ts";
+import { DATA_PATH, DRIFT_SHIFT, shiftedCsv, SPEC_PATH, trainedRegistry } from "./_testing.ts";
 import { HttpError } from "./http_errors.ts";
 import { JobRunner } from "./jobs.ts";
 import { memoryLogger } from "./log.ts";
@@ -83,20 +83,8 @@ Deno.test("JobRunner.sweep() marks jobs a crash left running as failed and drops
 
 Deno.test("JobRunner warns in the job when the training data drifted from the active model's", async () => {
   const { models, jobs } = await runner(0.02);
-  const [header, ...lines] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
-  const age = header.split(",").indexOf("Age");
   const shifted = `${dir}/shifted.csv`;
-  await Deno.writeTextFile(
-    shifted,
-    [
-      header,
-      ...lines.map((line) => {
-        const cells = line.split(",");
-        cells[age] = String(Math.min(Number(cells[age]) + 3, 22));
-        return cells.join(",");
-      }),
-    ].join("\n") + "\n",
-  );
+  await Deno.writeTextFile(shifted, await shiftedCsv({ Age: DRIFT_SHIFT.Age }));
   const job = await jobs.start({ profile: "early-A", dataPath: shifted, dataset: "x", seed: 2 });
   const done = await jobs.wait(job.id);
   assert.equal(done.warnings?.length, 1, JSON.stringify(done));

@@ -1,26 +1,9 @@
 import assert from "node:assert/strict";
-import { DATA_PATH, STUDENT, testApp, trainedRegistry } from "../_testing.ts";
+import { DATA_PATH, shiftedCsv, STUDENT, testApp, trainedRegistry } from "../_testing.ts";
 
 const { dir, ids } = await trainedRegistry(5);
 const { app, deps } = await testApp(dir, { adminToken: "t0ken" });
 const auth = { Authorization: "Bearer t0ken" };
-
-/** The training CSV with Age + 3 (capped at 22) and absences × 3 + 4 (capped at 93). */
-async function shifted(): Promise<string> {
-  const [header, ...lines] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
-  const names = header.split(",");
-  const age = names.indexOf("Age");
-  const absences = names.indexOf("Number_of_Absences");
-  return [
-    header,
-    ...lines.map((line) => {
-      const cells = line.split(",");
-      cells[age] = String(Math.min(Number(cells[age]) + 3, 22));
-      cells[absences] = String(Math.min(Number(cells[absences]) * 3 + 4, 93));
-      return cells.join(",");
-    }),
-  ].join("\n") + "\n";
-}
 
 async function upload(text: string): Promise<string> {
   const res = await app.request("/v1/datasets?name=drift.csv", {
@@ -33,7 +16,7 @@ async function upload(text: string): Promise<string> {
 }
 
 Deno.test("GET /v1/datasets/{id}/drift flags the shifted upload's two inputs against the active model", async (t) => {
-  const id = await upload(await shifted());
+  const id = await upload(await shiftedCsv());
   await t.step("the shifted copy: Age and Number_of_Absences", async () => {
     const res = await app.request(`/v1/datasets/${id}/drift`, { headers: auth });
     assert.equal(res.status, 200);
@@ -64,7 +47,7 @@ Deno.test("GET /v1/datasets/{id}/drift flags the shifted upload's two inputs aga
 });
 
 Deno.test("POST /v1/drift reports the rows a batch would score, leaving out those it cannot", async () => {
-  const text = await shifted();
+  const text = await shiftedCsv();
   const bad = text.replace(/\n([^\n]*)\n/, "\nnot,a,row\n");
   const res = await app.request("/v1/drift?profile=early-A", {
     method: "POST",

@@ -15,7 +15,7 @@
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { inferSpec, loadDataset, parseSpec, Registry, trainProfile } from "../../pipeline/mod.ts";
-import { DATA_PATH, ROOT, trainedRegistry } from "../../server/_testing.ts";
+import { DATA_PATH, ROOT, shiftedCsv, trainedRegistry } from "../../server/_testing.ts";
 import { startServer } from "../server/_process.ts";
 
 const TOKEN = "browser-data-token";
@@ -172,23 +172,8 @@ Deno.test("a second spec's page shows its own words and none of the Portuguese c
 Deno.test("drifted data is charted in the Data section, flagged after a batch and before a retrain", async (t) => {
   await Deno.mkdir(OUT, { recursive: true });
   const { dir, ids } = await trainedRegistry(5);
-  const [header, ...lines] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
-  const names = header.split(",");
-  const age = names.indexOf("Age");
-  const absences = names.indexOf("Number_of_Absences");
   const shifted = `${dir}/shifted.csv`;
-  await Deno.writeTextFile(
-    shifted,
-    [
-      header,
-      ...lines.map((line) => {
-        const cells = line.split(",");
-        cells[age] = String(Math.min(Number(cells[age]) + 3, 22));
-        cells[absences] = String(Math.min(Number(cells[absences]) * 3 + 4, 93));
-        return cells.join(",");
-      }),
-    ].join("\n") + "\n",
-  );
+  await Deno.writeTextFile(shifted, await shiftedCsv());
   const server = await startServer(dir, { ADMIN_TOKEN: TOKEN, DROPOUT_DATA: DATA_PATH });
   const browser = await launch();
   try {

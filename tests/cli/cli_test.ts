@@ -5,6 +5,7 @@
  * declare fails here too.
  */
 import assert from "node:assert/strict";
+import { ROOT, type Run, task, taskCommand } from "./_task.ts";
 import {
   loadDataset,
   loadSpec,
@@ -13,40 +14,10 @@ import {
   stratifiedSplit,
 } from "../../pipeline/mod.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const FIXTURE = `${ROOT}/pipeline/testdata/other_school.csv`;
 const DATA = resolveDataPath(undefined, ROOT);
 const DATA_LINES = (await Deno.readTextFile(DATA)).trimEnd().split("\n");
 const DATA_HEADER = DATA_LINES[0].split(",");
-
-/** What a finished task printed and how it ended. */
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The deno.json task's `deno run` flags and script, e.g. `["--allow-read", …, "pipeline/cli/x.ts"]`. */
-async function taskCommand(name: string): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
-  const task = config.tasks[name];
-  const command: string = typeof task === "string" ? task : task.command;
-  const [deno, sub, ...rest] = command.trim().split(/\s+/);
-  assert.deepEqual([deno, sub], ["deno", "run"], `task ${name} is not a plain deno run`);
-  return rest;
-}
-
-/** Runs a task the way `deno task NAME ARGS…` does, from the project root. */
-async function task(name: string, ...args: string[]): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...await taskCommand(name), ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
 
 function lastLine(text: string): string {
   const lines = text.trimEnd().split("\n");

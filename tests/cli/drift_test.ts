@@ -5,36 +5,11 @@
  * from the CSV and never kept.
  */
 import assert from "node:assert/strict";
+import { ROOT, task } from "./_task.ts";
+import { shiftedCsv } from "../../server/_testing.ts";
 import { type DriftReport, resolveDataPath } from "../../pipeline/mod.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const DATA = resolveDataPath(undefined, ROOT);
-
-async function task(name: string, ...args: string[]) {
-  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
-  const [, , ...rest] = (config.tasks[name].command as string).trim().split(/\s+/);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...rest, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
-
-/** The real CSV with one column changed by `change`, written to `path`. */
-async function shiftedCopy(path: string, change: Record<string, (x: number) => number>) {
-  const [header, ...lines] = (await Deno.readTextFile(DATA)).trimEnd().split("\n");
-  const names = header.split(",");
-  const out = lines.map((line) =>
-    line.split(",").map((cell, i) => {
-      const f = change[names[i]];
-      return f ? String(f(Number(cell))) : cell;
-    }).join(",")
-  );
-  await Deno.writeTextFile(path, [header, ...out].join("\n") + "\n");
-}
 
 function report(stdout: string): DriftReport {
   return JSON.parse(stdout.trimEnd().split("\n").at(-1)!);
@@ -59,10 +34,7 @@ Deno.test("deno task drift flags exactly Age and absences on the shifted copy, a
     );
     assert.equal(trained.code, 0, trained.stderr);
     const shifted = `${dir}/shifted.csv`;
-    await shiftedCopy(shifted, {
-      Age: (x) => Math.min(x + 3, 22),
-      Number_of_Absences: (x) => Math.min(x * 3 + 4, 93),
-    });
+    await Deno.writeTextFile(shifted, await shiftedCsv());
 
     await t.step("the shifted copy: Age and Number_of_Absences, no other input", async () => {
       const run = await task(

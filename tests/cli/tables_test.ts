@@ -5,24 +5,11 @@
  * made in temporary folders and never kept.
  */
 import assert from "node:assert/strict";
+import { ROOT, task } from "./_task.ts";
 import { type ModelMetadata, resolveDataPath } from "../../pipeline/mod.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const DATA = resolveDataPath(undefined, ROOT);
 const CODED = `${ROOT}/pipeline/testdata/coded_university.csv`;
-
-async function task(name: string, ...args: string[]) {
-  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
-  const [, , ...rest] = (config.tasks[name].command as string).trim().split(/\s+/);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...rest, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
 
 /** The student CSV without some columns, as CSV text. */
 async function without(columns: string[]): Promise<string> {
