@@ -140,17 +140,18 @@ function scoreChunk(
   const rows: Row[] = [];
   const at: number[] = [];
   const errors = new Map<number, string>();
-  const used = predictor.usedFeatures;
   items.forEach((item, i) => {
     if (item.error) return void errors.set(i, item.error);
     try {
       const row = predictor.read([item.record])[0];
       // The rule of /v1/predict: a row giving none of the inputs the model reads is refused, not
       // answered with the training-average student.
-      if (!used.some((f) => row[f] != null)) {
+      if (!predictor.givesAnInput(row)) {
         errors.set(
           i,
-          `Row ${item.row}: none of the inputs this model reads was given (${used.join(", ")})`,
+          `Row ${item.row}: none of the inputs this model reads was given (${
+            predictor.usedFeatures.join(", ")
+          })`,
         );
         return;
       }

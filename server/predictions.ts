@@ -35,15 +35,6 @@ export function leaseModel(deps: AppDeps, profile: string | undefined): Lease {
   return lease;
 }
 
-const _readSets = new WeakMap<object, Set<string>>();
-
-/** The features a model reads, as a set made once per model. */
-function _readSet(predictor: { usedFeatures: string[] }): Set<string> {
-  let set = _readSets.get(predictor);
-  if (!set) _readSets.set(predictor, set = new Set(predictor.usedFeatures));
-  return set;
-}
-
 /**
  * Refuses rows that give none of the inputs the model reads: scoring them would answer the
  * training-average student with full confidence.
@@ -56,10 +47,7 @@ function requireSomeInput(predictor: Predictor, rows: Row[]): void {
   const used = predictor.usedFeatures;
   let issues: SchemaIssue[] | undefined;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    let given = false;
-    for (let j = 0; j < used.length && !given; j++) given = row[used[j]] != null;
-    if (given) continue;
+    if (predictor.givesAnInput(rows[i])) continue;
     issues ??= [];
     for (const column of used) {
       issues.push({
@@ -85,9 +73,8 @@ const weightShares = new WeakMap<Predictor, Map<string, number>>();
 function sharesOf(predictor: Predictor): Map<string, number> {
   let shares = weightShares.get(predictor);
   if (!shares) {
-    const used = new Set(predictor.usedFeatures);
     const weights = (predictor.metadata.importance ?? [])
-      .filter((i) => used.has(i.feature))
+      .filter((i) => predictor.usedSet.has(i.feature))
       .map((i) => [i.feature, Math.max(0, i.importance)] as const);
     const total = weights.reduce((a, [, w]) => a + w, 0);
     shares = new Map(total > 0 ? weights.map(([f, w]) => [f, w / total]) : []);
@@ -139,7 +126,7 @@ export async function predictRecords(
     requireSomeInput(predictor, rows);
     const predictions = await batcher.score(predictor, rows, reasons);
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
-    const read = _readSet(predictor);
+    const read = predictor.usedSet;
     return predictions.map((p, i) => {
       const out: PredictionOut = {
         ...p,

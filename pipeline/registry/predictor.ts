@@ -67,6 +67,8 @@ export class Predictor {
   readonly features: ColumnSpec[];
   /** The names of the features the model reads: all of `features` unless it was fitted with `select`. */
   readonly usedFeatures: string[];
+  /** `usedFeatures` as a set, for telling the fields a model reads from those it ignores. */
+  readonly usedSet: ReadonlySet<string>;
   /** The decision threshold. */
   readonly threshold: number;
   /** The risk bands. */
@@ -99,7 +101,20 @@ export class Predictor {
     this.#preprocessor = parts.preprocessor;
     this.#classifier = parts.classifier;
     this.usedFeatures = parts.preprocessor.state.features.map((f) => f.name);
+    this.usedSet = new Set(this.usedFeatures);
     this.#used = this.usedFeatures.map((name) => column(metadata.spec, name));
+  }
+
+  /**
+   * Whether a row gives at least one input the model reads. A row that gives none would be
+   * scored as the training-average student, so every route refuses it.
+   *
+   * @param row A row from {@linkcode Predictor.read} (a missing field is null).
+   * @returns True when some input the model reads has a value.
+   */
+  givesAnInput(row: Row): boolean {
+    for (const f of this.usedFeatures) if (row[f] != null) return true;
+    return false;
   }
 
   /** The fitted preprocessor (read-only use). */
