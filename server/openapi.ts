@@ -246,7 +246,9 @@ export function openApiDocument(spec: DatasetSpec): Json {
     "/v1/predict/batch": {
       post: {
         summary: "Score a CSV or NDJSON body (up to 1,000,000 rows), streamed back",
-        description: "The answer is CSV or NDJSON by Accept; a bad row gets an error entry",
+        description:
+          "The answer is CSV or NDJSON by Accept. An absent column or field is imputed and listed; " +
+          "a bad row, or one giving none of the inputs the model reads, gets an error entry",
         parameters: [profileParam],
         requestBody: {
           required: true,
