@@ -7,6 +7,7 @@ import {
   STUDENT,
   trainedRegistry,
 } from "../../server/_testing.ts";
+import { SERVER_V8_FLAGS } from "../../server/_launch.ts";
 import { ENV_VARS } from "../../server/config.ts";
 import { startServer } from "./_process.ts";
 
@@ -47,9 +48,14 @@ Deno.test("the compiled entry point's module graph holds the PNG renderer's WebA
 Deno.test("compile, serve and start share the scoped server permission set", () => {
   const tasks = denoTasks();
   const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
-  assert.equal(tasks.serve.command, "deno run -q -P=server server/main.ts");
-  assert.equal(tasks.start.command, "deno run -q -P=server server/start_main.ts");
-  assert.match(tasks.compile.command, /^deno compile -q -P=server --include /);
+  assert.equal(tasks.serve.command, `deno run -q -P=server ${SERVER_V8_FLAGS} server/main.ts`);
+  assert.equal(
+    tasks.start.command,
+    `deno run -q -P=server ${SERVER_V8_FLAGS} server/start_main.ts`,
+  );
+  assert.ok(
+    tasks.compile.command.startsWith(`deno compile -q -P=server ${SERVER_V8_FLAGS} --include `),
+  );
   assert.match(tasks.compile.command, / --output dist\/dropout-server server\/main\.ts$/);
   for (const task of ["serve", "start", "compile"]) {
     assert.ok(!/--allow-|\s-A\b/.test(tasks[task].command), `${task} has flags of its own`);
