@@ -18,6 +18,7 @@ import {
 import {
   type BenchResult,
   BUSY_LOAD,
+  IDLE_SECONDS,
   loadText,
   machineBusy,
   recordedLoads,
@@ -174,9 +175,16 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
     `${p.cold_start_median_ms.toFixed(0)} ms`,
     loadText(loads.cold_start),
   ]);
+  if (p.server_rss_warm_bytes !== undefined) {
+    pipelineRows.push([
+      "server RSS as warm-up ends",
+      `${(p.server_rss_warm_bytes / MB).toFixed(0)} MB`,
+      loadText(loads.idle_rss),
+    ]);
+  }
   if (p.server_rss_idle_bytes !== undefined) {
     pipelineRows.push([
-      "server RSS after warm-up",
+      `server RSS, ${IDLE_SECONDS} s idle after warm-up`,
       `${(p.server_rss_idle_bytes / MB).toFixed(0)} MB`,
       loadText(loads.idle_rss),
     ]);

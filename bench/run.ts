@@ -27,6 +27,7 @@ import { resampleCsv } from "./resample.ts";
 import {
   type BenchResult,
   BUSY_LOAD,
+  IDLE_SECONDS,
   type Machine,
   type PipelineResult,
   type ScenarioResult,
@@ -317,9 +318,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
     }
+    const warmed = performance.now();
+    const rss = async () =>
+      await residentBytes(server!.pid) ??
+        await gauge(server!.url, "process_resident_memory_bytes");
+    pipeline.server_rss_warm_bytes = await rss();
+    // Idle means no request for IDLE_SECONDS: what the server holds between bursts.
     loads.idle_rss = await quietLoad(settle, log);
-    pipeline.server_rss_idle_bytes = await residentBytes(server!.pid) ??
-      await gauge(server!.url, "process_resident_memory_bytes");
+    const wait = IDLE_SECONDS * 1000 - (performance.now() - warmed);
+    if (wait > 0) {
+      log(`  ${IDLE_SECONDS} s without requests before reading the idle RSS`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    pipeline.server_rss_idle_bytes = await rss();
     pipeline.tfjs_tensors_before = await gauge(server!.url, "dropout_tfjs_tensors");
     for (const s of scenarios) {
       log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
