@@ -92,26 +92,29 @@ function readText(col: ColumnSpec, text: string): CellResult {
   }
 }
 
+// The message is built only on failure: readNumber runs for every numeric cell of every request.
+function failed(col: ColumnSpec): CellResult {
+  return { ok: false, expected: expectation(col) };
+}
+
 function readNumber(col: ColumnSpec, x: number): CellResult {
-  // The message is built only on failure: this runs for every numeric cell of every request.
-  const fail = (): CellResult => ({ ok: false, expected: expectation(col) });
-  if (!Number.isFinite(x)) return fail();
+  if (!Number.isFinite(x)) return failed(col);
   switch (col.type) {
     case "category": {
       // A JSON number for a category of integer codes (course 9003): the code as the file spells it.
       const text = String(x);
-      return col.values!.includes(text) ? { ok: true, value: text } : fail();
+      return col.values!.includes(text) ? { ok: true, value: text } : failed(col);
     }
     case "boolean":
-      return x === 1 || x === 0 ? { ok: true, value: x } : fail();
+      return x === 1 || x === 0 ? { ok: true, value: x } : failed(col);
     case "ordinal":
-      return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : fail();
+      return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : failed(col);
     case "integer":
     case "number":
       // Beyond 2^53 a float no longer holds every integer: "9007199254740993" would round.
-      if (col.type === "integer" && !Number.isSafeInteger(x)) return fail();
-      if (col.min !== undefined && x < col.min) return fail();
-      if (col.max !== undefined && x > col.max) return fail();
+      if (col.type === "integer" && !Number.isSafeInteger(x)) return failed(col);
+      if (col.min !== undefined && x < col.min) return failed(col);
+      if (col.max !== undefined && x > col.max) return failed(col);
       return { ok: true, value: x };
   }
 }

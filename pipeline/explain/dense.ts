@@ -285,7 +285,7 @@ export function denseIntegratedGradients(
   x: Float32Array,
   options: {
     baseline: Float32Array;
-    groups: FeatureGroup[];
+    groups: readonly FeatureGroup[];
     values: Cell[][];
     steps: number;
     map?: OutputMap;

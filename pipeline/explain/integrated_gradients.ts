@@ -56,7 +56,7 @@ export function integratedGradients(
   x: Float32Array,
   options: {
     baseline: Float32Array;
-    groups: FeatureGroup[];
+    groups: readonly FeatureGroup[];
     values: Cell[][];
     steps?: number;
   },

@@ -19,7 +19,7 @@ import type { Explanation, FeatureGroup, Reason } from "./integrated_gradients.t
 /** Options of {@linkcode treeReasons}. */
 export interface TreeReasonOptions {
   /** Columns of the encoded vector owned by each input feature. */
-  groups: FeatureGroup[];
+  groups: readonly FeatureGroup[];
   /** Each row's value of each group's feature, as the reasons show them: `values[row][group]`. */
   values: Cell[][] | ((row: number, group: number) => Cell);
   /** Only this many reasons per row, the largest first (default: every group's). */
@@ -30,27 +30,29 @@ export interface TreeReasonOptions {
 
 const sigmoid = (m: number) => 1 / (1 + Math.exp(-m));
 
-/** One row's contributions carried onto the probability scale, with the two ends they join. */
+/** One row's contributions on a model's own scale, and the factor that carries them onto its probability. */
 interface _OnProbability {
   /** The model's probability of the row (before calibration). */
   p: number;
   /** The expected probability over the training rows. */
   p0: number;
-  /** One contribution per column, adding up to `p - p0`. */
+  /** One contribution per column on the model's scale; times `scale`, they add up to `p - p0`. */
   contributions: Float64Array;
+  /** The factor onto the probability scale. */
+  scale: number;
 }
 
 /** Carries one model's native TreeSHAP values onto its probability, keeping their sum exact. */
 function _onProbability(model: TabularClassifier, row: Float32Array): _OnProbability {
   const { base, contributions, space } = model.explain(row);
   let native = base;
-  for (const c of contributions) native += c;
-  if (space === "probability") return { p: native, p0: base, contributions };
+  for (let c = 0; c < contributions.length; c++) native += contributions[c];
+  if (space === "probability") return { p: native, p0: base, contributions, scale: 1 };
   const p = sigmoid(native);
   const p0 = sigmoid(base);
   const gap = native - base;
   const scale = Math.abs(gap) > 1e-12 ? (p - p0) / gap : p * (1 - p);
-  return { p, p0, contributions: contributions.map((c) => c * scale) };
+  return { p, p0, contributions, scale };
 }
 
 /**
@@ -79,14 +81,21 @@ export function treeReasons(
     ? given
     : (r: number, j: number) => given[r]?.[j] ?? null;
   const totals = new Float64Array(groups.length);
+  const parts = new Array<_OnProbability>(members.length);
   const rows = width === 0 ? 0 : x.length / width;
   const out: Explanation[] = [];
   for (let r = 0; r < rows; r++) {
     const row = x.subarray(r * width, (r + 1) * width);
-    const parts = members.map((m) => _onProbability(m, row));
-    const k = parts.length;
-    const raw = parts.reduce((a, e) => a + e.p, 0) / k;
-    const p0 = parts.reduce((a, e) => a + e.p0, 0) / k;
+    const k = members.length;
+    let raw = 0, p0 = 0;
+    for (let m = 0; m < k; m++) {
+      const part = _onProbability(members[m], row);
+      parts[m] = part;
+      raw += part.p;
+      p0 += part.p0;
+    }
+    raw /= k;
+    p0 /= k;
     const q = calibrate(options.calibration, raw);
     const q0 = calibrate(options.calibration, p0);
     const gap = raw - p0;
@@ -94,9 +103,13 @@ export function treeReasons(
     // cancel (the row is scored as the expected student), the slope at the row carries them.
     const scale = Math.abs(gap) > 1e-12 ? (q - q0) / gap : _slope(options.calibration, raw);
     for (let j = 0; j < groups.length; j++) {
+      const { start, end } = groups[j];
       let sum = 0;
-      for (const e of parts) {
-        for (let c = groups[j].start; c < groups[j].end; c++) sum += e.contributions[c];
+      for (let m = 0; m < k; m++) {
+        const { contributions, scale: own } = parts[m];
+        let part = 0;
+        for (let c = start; c < end; c++) part += contributions[c];
+        sum += own * part;
       }
       totals[j] = (scale * sum) / k;
     }

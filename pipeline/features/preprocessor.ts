@@ -63,6 +63,13 @@ export interface PreprocessorState {
   ranking?: FeatureGain[];
 }
 
+/** One input feature's encoded columns: `start` up to, not including, `end`. */
+export interface ColumnGroup {
+  readonly feature: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 /** One encoded record and what had to be filled in or could not be encoded. */
 export interface EncodedRow {
   vector: Float32Array;
@@ -150,9 +157,27 @@ export class Preprocessor {
     return this;
   }
 
+  /** The width and groups of the current state, worked out once: every request reads them. */
+  #layout?: { state: PreprocessorState; width: number; groups: readonly ColumnGroup[] };
+
+  #layoutOf(): { width: number; groups: readonly ColumnGroup[] } {
+    const state = this.state;
+    if (this.#layout?.state !== state) {
+      let start = 0;
+      const groups = state.features.map((f) => {
+        const width = widthOf(f);
+        const group = Object.freeze({ feature: f.name, start, end: start + width });
+        start += width;
+        return group;
+      });
+      this.#layout = { state, width: start, groups: Object.freeze(groups) };
+    }
+    return this.#layout;
+  }
+
   /** The width of an encoded row. */
   get width(): number {
-    return this.state.features.reduce((w, f) => w + widthOf(f), 0);
+    return this.#layoutOf().width;
   }
 
   /** The names of the encoded columns, e.g. `Age`, `School=GP`. */
@@ -165,14 +190,8 @@ export class Preprocessor {
   }
 
   /** For each input feature, the encoded columns it owns (one-hot groups stay together). */
-  get groups(): { feature: string; start: number; end: number }[] {
-    let start = 0;
-    return this.state.features.map((f) => {
-      const width = widthOf(f);
-      const group = { feature: f.name, start, end: start + width };
-      start += width;
-      return group;
-    });
+  get groups(): readonly ColumnGroup[] {
+    return this.#layoutOf().groups;
   }
 
   /**
