@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type DatasetSpec, parseDataset, writeFileAtomic } from "../pipeline/mod.ts";
+import { type DatasetSpec, isHeld, parseDataset, writeFileAtomic } from "../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 
 /** A stored dataset as listed. */
@@ -82,7 +82,8 @@ export class DatasetStore {
 
   /**
    * Removes the temporary files of uploads a crash cut short (a stored upload
-   * is only ever renamed into place whole). Call once at start-up, before serving.
+   * is only ever renamed into place whole). An upload another process (a replica on the same
+   * folder) is writing holds its file's lock, and is left alone. Call once at start-up.
    *
    * @returns The names removed.
    */
@@ -91,7 +92,8 @@ export class DatasetStore {
     try {
       for await (const entry of Deno.readDir(this.dir)) {
         if (!entry.isFile || !entry.name.endsWith(".tmp")) continue;
-        await Deno.remove(`${this.dir}/${entry.name}`);
+        if (await isHeld(`${this.dir}/${entry.name}`)) continue;
+        await Deno.remove(`${this.dir}/${entry.name}`).catch(() => {});
         removed.push(entry.name);
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadSpec, SchemaError } from "../pipeline/mod.ts";
 import { DATA_PATH, SPEC_PATH } from "./_testing.ts";
+import { holdLock } from "../pipeline/core/_lock_holder.ts";
 import { DatasetStore } from "./uploads.ts";
 
 const spec = await loadSpec(SPEC_PATH);
@@ -34,6 +35,22 @@ Deno.test("DatasetStore rejects an invalid CSV listing every problem and stores 
   assert.ok(error instanceof SchemaError);
   assert.deepEqual(error.issues.map((i) => [i.row, i.column]), [[2, "Age"], [4, "School"]]);
   assert.deepEqual(await store.list(), []);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("DatasetStore.sweep() leaves an upload another process is writing", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new DatasetStore(dir, spec);
+  const { info } = await store.add(csv(lines.slice(1, 21)), "kept.csv");
+  const writing = `${info.id}.csv.c0ffee00.tmp`;
+  const replica = await holdLock(`${dir}/${writing}`);
+  try {
+    assert.deepEqual(await store.sweep(), []);
+    assert.ok((await Array.fromAsync(Deno.readDir(dir), (e) => e.name)).includes(writing));
+  } finally {
+    await replica.release();
+  }
+  assert.deepEqual(await store.sweep(), [writing], "a writer gone leaves a crash's leftover");
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -7,20 +7,68 @@
 
 /**
  * Writes a file so that readers see either the old content or the new, never a part.
+ * The temporary file is locked (`flock`) until it is renamed into place, so a process that
+ * sweeps leftovers at start-up (a replica on the same folder) can tell a write under way from
+ * what a crash left: see {@linkcode isHeld}.
  *
  * @param path The target file.
  * @param data The bytes or text to write.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  await writeFileSynced(tmp, data);
+  const file = await Deno.open(tmp, { write: true, createNew: true });
   try {
+    await file.lock(true);
+    await writeAllSynced(file, data);
     await Deno.rename(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;
+  } finally {
+    file.close();
   }
   await syncDir(dirname(path));
+}
+
+/**
+ * Whether a live process holds the lock of a file (a write under way). A file nobody holds, or
+ * one that is gone, is not held.
+ *
+ * @param path The file.
+ * @returns True while another open file holds its lock.
+ */
+export async function isHeld(path: string): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  try {
+    return !(await file.tryLock(true));
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Runs a write while holding a lock file, so {@linkcode isHeld} tells sweepers it is under way;
+ * the lock file is removed afterwards.
+ *
+ * @param lockPath The lock file (created).
+ * @param write The write.
+ * @returns What the write returned.
+ */
+export async function whileHolding<T>(lockPath: string, write: () => Promise<T>): Promise<T> {
+  const lock = await Deno.open(lockPath, { write: true, create: true });
+  try {
+    await lock.lock(true);
+    return await write();
+  } finally {
+    await Deno.remove(lockPath).catch(() => {});
+    lock.close();
+  }
 }
 
 /**
@@ -30,15 +78,19 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
  * @param data The bytes or text to write.
  */
 export async function writeFileSynced(path: string, data: Uint8Array | string): Promise<void> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   try {
-    let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    await file.sync();
+    await writeAllSynced(file, data);
   } finally {
     file.close();
   }
+}
+
+async function writeAllSynced(file: Deno.FsFile, data: Uint8Array | string): Promise<void> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  await file.sync();
 }
 
 /**

@@ -20,6 +20,6 @@ export {
   shownNames,
   shownValue,
 } from "./errors.ts";
-export { syncDir, writeFileAtomic } from "./atomic.ts";
+export { isHeld, syncDir, whileHolding, writeFileAtomic } from "./atomic.ts";
 export { csvField, csvLine, neutralised } from "./csv.ts";
 export { DEFAULT_SEED, deriveSeed, mulberry32, sampleIndices, shuffleInPlace } from "./random.ts";

@@ -14,7 +14,7 @@ import type { TrainedModel } from "../train/fit.ts";
 import { writeModelFiles } from "./artifacts.ts";
 import { buildMetadata, type ModelMetadata } from "./metadata.ts";
 import { loadPredictor, type Predictor } from "./predictor.ts";
-import { syncDir, writeFileAtomic } from "../core/atomic.ts";
+import { isHeld, syncDir, whileHolding, writeFileAtomic } from "../core/atomic.ts";
 
 /** A model as listed by the registry. */
 export interface ModelSummary {
@@ -85,18 +85,21 @@ export class Registry {
     const id = `${trained.profile}-${stamp}-${crypto.randomUUID().slice(0, 6)}`;
     const metadata = buildMetadata(trained, { ...context, id, created });
     const tmp = `${this.dir}/.tmp-${id}`;
-    await Deno.mkdir(tmp);
-    try {
-      this.#onStep("files");
-      await writeModelFiles(tmp, trained, metadata);
-      await syncDir(tmp);
-      this.#onStep("rename");
-      await Deno.rename(tmp, `${this.dir}/${id}`);
-      await syncDir(this.dir);
-    } catch (error) {
-      await Deno.remove(tmp, { recursive: true }).catch(() => {});
-      throw error;
-    }
+    // Held until the folder is renamed: a process sweeping the registry meanwhile leaves it.
+    await whileHolding(`${tmp}.lock`, async () => {
+      await Deno.mkdir(tmp);
+      try {
+        this.#onStep("files");
+        await writeModelFiles(tmp, trained, metadata);
+        await syncDir(tmp);
+        this.#onStep("rename");
+        await Deno.rename(tmp, `${this.dir}/${id}`);
+        await syncDir(this.dir);
+      } catch (error) {
+        await Deno.remove(tmp, { recursive: true }).catch(() => {});
+        throw error;
+      }
+    });
     return metadata;
   }
 
@@ -286,21 +289,28 @@ export class Registry {
   }
 
   /**
-   * Removes temporary folders left by writes that crashed. Call at start-up, before any write.
+   * Removes temporary folders and files left by writes that crashed. A write under way in
+   * another process (a replica, or `deno task train`, on the same folder) holds its lock, and
+   * what it writes is left alone.
    *
    * @returns The names removed.
    */
   async sweep(): Promise<string[]> {
     const removed: string[] = [];
+    let names: string[];
     try {
-      for await (const entry of Deno.readDir(this.dir)) {
-        if (entry.name.startsWith(".tmp-") || entry.name.endsWith(".tmp")) {
-          await Deno.remove(`${this.dir}/${entry.name}`, { recursive: true });
-          removed.push(entry.name);
-        }
-      }
+      names = (await Array.fromAsync(Deno.readDir(this.dir))).map((e) => e.name);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (error instanceof Deno.errors.NotFound) return removed;
+      throw error;
+    }
+    for (const name of names) {
+      if (!name.startsWith(".tmp-") && !name.endsWith(".tmp")) continue;
+      const path = `${this.dir}/${name}`;
+      const lock = name.endsWith(".lock") ? path : name.endsWith(".tmp") ? path : `${path}.lock`;
+      if (await isHeld(lock)) continue;
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      removed.push(name);
     }
     return removed;
   }

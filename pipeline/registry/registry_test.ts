@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { holdLock } from "../core/_lock_holder.ts";
 import { Registry } from "./registry.ts";
 import {
   ArtifactError,
@@ -352,6 +353,36 @@ Deno.test("Registry survives a writer killed with SIGKILL at a random moment", a
       await assertConsistent(registry);
     });
   }
+});
+
+Deno.test("Registry.sweep() leaves a save another process has under way", async () => {
+  await withDir(async (dir) => {
+    const registry = new Registry(dir);
+    const kept = await registry.save(first, context);
+    // A replica or `deno task train` saving: its folder, and the lock it holds until the rename.
+    const saving = `.tmp-early-C-20260101T000000Z-c0ffee`;
+    await Deno.mkdir(`${dir}/${saving}`);
+    await Deno.copyFile(`${dir}/${kept.id}/metadata.json`, `${dir}/${saving}/metadata.json`);
+    const writer = await holdLock(`${dir}/${saving}.lock`);
+    const pointer = `active.json.c0ffee00.tmp`;
+    const pointing = await holdLock(`${dir}/${pointer}`);
+    try {
+      assert.deepEqual(await registry.sweep(), []);
+      assert.deepEqual(
+        await entries(dir),
+        [kept.id, saving, `${saving}.lock`, pointer].sort(),
+      );
+    } finally {
+      await writer.release();
+      await pointing.release();
+    }
+    // Once the writer is gone (killed mid-save), the same names are a crash's leftovers.
+    assert.deepEqual(
+      (await registry.sweep()).sort(),
+      [saving, `${saving}.lock`, pointer].sort(),
+    );
+    assert.deepEqual(await entries(dir), [kept.id]);
+  });
 });
 
 Deno.test("Registry.prune() keeps the active models and the newest of each profile", async (t) => {
