@@ -61,7 +61,7 @@ export interface ScenarioResult {
 export type LoadedFigure = "cold_start" | "idle_rss" | "train" | "cv" | "score";
 
 /** How long the server has had no request when its idle memory is read, in seconds. */
-export const IDLE_SECONDS = 10;
+export const IDLE_SECONDS = 30;
 
 /** The pipeline's and the server process's figures. */
 export interface PipelineResult {
