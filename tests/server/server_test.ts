@@ -27,7 +27,7 @@ const getJson = async (url: string, headers: Record<string, string> = {}) => {
   return await res.json();
 };
 
-Deno.test("the compiled entry point's module graph holds the PNG renderer's WebAssembly and font", async () => {
+Deno.test("the compiled entry point's module graph holds the PNG renderer's WebAssembly and font, and tfjs's wasm backend", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", "server/main.ts"],
     cwd: ROOT,
@@ -37,9 +37,15 @@ Deno.test("the compiled entry point's module graph holds the PNG renderer's WebA
   assert.ok(out.success);
   const graph = JSON.parse(new TextDecoder().decode(out.stdout));
   const modules = graph.modules.map((m: { specifier: string }) => m.specifier);
-  // deno compile embeds every module of the graph, so these need no --include.
+  // deno compile embeds every module of the graph, so these need no --include; the tfjs wasm
+  // backend is a dynamic import (loaded when a network is first used), which the graph holds too.
   for (
-    const needed of [/server\/png\.ts$/, /resvg-wasm@[\d.]+\/index_bg\.wasm$/, /DejaVuSans\.ttf$/]
+    const needed of [
+      /server\/png\.ts$/,
+      /resvg-wasm@[\d.]+\/index_bg\.wasm$/,
+      /DejaVuSans\.ttf$/,
+      /tfjs-backend-wasm@[\d.]+$/,
+    ]
   ) {
     assert.ok(modules.some((m: string) => needed.test(m)), `${needed} is not in the graph`);
   }
