@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { loadSpec, SchemaError } from "../pipeline/mod.ts";
 import { DATA_PATH, SPEC_PATH } from "./_testing.ts";
-import { holdLock } from "../pipeline/core/_lock_holder.ts";
 import { DatasetStore } from "./uploads.ts";
 
 const spec = await loadSpec(SPEC_PATH);
@@ -43,12 +42,14 @@ Deno.test("DatasetStore.sweep() leaves an upload another process is writing", as
   const store = new DatasetStore(dir, spec);
   const { info } = await store.add(csv(lines.slice(1, 21)), "kept.csv");
   const writing = `${info.id}.csv.c0ffee00.tmp`;
-  const replica = await holdLock(`${dir}/${writing}`);
+  // The lock a writer holds (flock: another open file, as another process's, conflicts with it).
+  const replica = await Deno.open(`${dir}/${writing}`, { write: true, createNew: true });
+  await replica.lock(true);
   try {
     assert.deepEqual(await store.sweep(), []);
     assert.ok((await Array.fromAsync(Deno.readDir(dir), (e) => e.name)).includes(writing));
   } finally {
-    await replica.release();
+    replica.close();
   }
   assert.deepEqual(await store.sweep(), [writing], "a writer gone leaves a crash's leftover");
   await Deno.remove(dir, { recursive: true });
