@@ -94,6 +94,7 @@ export async function parseDataset(
   spec: DatasetSpec,
   options: LoadOptions & { source?: string } = {},
 ): Promise<Dataset> {
+  checkHeaderBounds(bytes, options.source);
   const frame = prepareFrame(await polars(), bytes, spec, options);
   return validateFrame(frame, frame.df, 0, await sha256Hex(bytes));
 }
@@ -112,6 +113,7 @@ export async function* parseDatasetChunks(
   spec: DatasetSpec,
   options: LoadOptions & { source?: string; chunkRows?: number } = {},
 ): AsyncGenerator<Dataset & { offset: number }> {
+  checkHeaderBounds(bytes, options.source);
   const pl = await polars();
   const frame = prepareFrame(pl, bytes, spec, { ...options, coded: true });
   const sha = await sha256Hex(bytes);
@@ -180,6 +182,18 @@ interface Frame {
   fail: (what: string, issues?: SchemaIssue[], total?: number) => SchemaError;
 }
 
+/**
+ * The header's bounds, on a prefix, before polars is loaded or the whole file decoded: a 50 MB
+ * column name is refused at once. Within the bounds a header line is under `lineChars`, so the
+ * prefix holds it whole or already breaks a bound.
+ */
+function checkHeaderBounds(bytes: Uint8Array, source: string | undefined): void {
+  checkHeader(
+    new TextDecoder().decode(bytes.subarray(0, 4 * INPUT_LIMITS.lineChars)),
+    shownName(source ?? "upload"),
+  );
+}
+
 function prepareFrame(
   pl: Polars,
   bytes: Uint8Array,
@@ -189,13 +203,6 @@ function prepareFrame(
   const source = shownName(options.source ?? "upload");
   const fail = (what: string, issues: SchemaIssue[] = [], total?: number) =>
     new SchemaError(`Invalid data in ${source}: ${what}`, issues, { total });
-  // The header's bounds first, on a prefix: a 50 MB column name is refused before the whole
-  // file is decoded and scanned. Within the bounds a header line is under `lineChars`, so the
-  // prefix holds it whole or already breaks a bound.
-  checkHeader(
-    new TextDecoder().decode(bytes.subarray(0, 4 * INPUT_LIMITS.lineChars)),
-    source,
-  );
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
