@@ -10,6 +10,7 @@
  */
 import { tf } from "../models/backend.ts";
 import type { Cell } from "../data/cells.ts";
+import type { ColumnGroup } from "../features/preprocessor.ts";
 
 /** One feature's share of a prediction. */
 export interface Reason {
@@ -33,12 +34,8 @@ export interface Explanation {
   reasons: Reason[];
 }
 
-/** Columns of the encoded vector owned by one input feature. */
-export interface FeatureGroup {
-  feature: string;
-  start: number;
-  end: number;
-}
+/** Columns of the encoded vector owned by one input feature (the preprocessor's groups). */
+export type FeatureGroup = ColumnGroup;
 
 /** How finely the path integral is approximated (trapezoid rule). */
 export const IG_STEPS = 128;
