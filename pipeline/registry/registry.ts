@@ -307,8 +307,9 @@ export class Registry {
     for (const name of names) {
       if (!name.startsWith(".tmp-") && !name.endsWith(".tmp")) continue;
       const path = `${this.dir}/${name}`;
-      const lock = name.endsWith(".lock") ? path : name.endsWith(".tmp") ? path : `${path}.lock`;
-      if (await isHeld(lock)) continue;
+      // A file (a pointer's or a lock) is held itself; a model folder by the lock beside it.
+      const file = name.endsWith(".tmp") || name.endsWith(".lock");
+      if (await isHeld(file ? path : `${path}.lock`)) continue;
       await Deno.remove(path, { recursive: true }).catch(() => {});
       removed.push(name);
     }
