@@ -232,19 +232,35 @@ export class Preprocessor {
    * @returns The vector, the imputed features and the unknown categories.
    */
   transformRow(row: Row): EncodedRow {
-    const state = this.state;
     const vector = new Float32Array(this.width);
+    return { vector, ...this.transformRowInto(row, vector, 0) };
+  }
+
+  /**
+   * Encodes one record into a matrix in place (the server's batch path: no vector per row).
+   *
+   * @param row A typed record, as returned by `readRecord`.
+   * @param out The row-major matrix.
+   * @param offset Where the row starts in it.
+   * @returns The imputed features and the unknown categories.
+   */
+  transformRowInto(
+    row: Row,
+    out: Float32Array,
+    offset: number,
+  ): { imputed: string[]; unknown: string[] } {
+    const state = this.state;
     const imputed: string[] = [];
     const unknown: string[] = [];
     encodeInto(
       state,
       (j) => row[state.features[j].name] ?? null,
-      vector,
-      0,
+      out,
+      offset,
       (name) => imputed.push(name),
       (name) => unknown.push(name),
     );
-    return { vector, imputed, unknown };
+    return { imputed, unknown };
   }
 
   /** The parameters and learned state, as saved in `preprocessor.json`. */

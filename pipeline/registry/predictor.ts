@@ -169,11 +169,7 @@ export class Predictor {
   predict(rows: Row[], options: { reasons?: number | ArrayLike<number> } = {}): Prediction[] {
     const width = this.#preprocessor.width;
     const x = new Float32Array(rows.length * width);
-    const encoded = rows.map((row, i) => {
-      const e = this.#preprocessor.transformRow(row);
-      x.set(e.vector, i * width);
-      return e;
-    });
+    const encoded = rows.map((row, i) => this.#preprocessor.transformRowInto(row, x, i * width));
     const p = this.predictMatrix(x, rows.length);
     const asked = options.reasons ?? 0;
     const topOf = typeof asked === "number" ? () => asked : (i: number) => asked[i] ?? 0;
@@ -238,7 +234,7 @@ export class Predictor {
   explain(rows: Row[]): Explanation[] {
     const width = this.#preprocessor.width;
     const x = new Float32Array(rows.length * width);
-    rows.forEach((row, i) => x.set(this.#preprocessor.transformRow(row).vector, i * width));
+    rows.forEach((row, i) => this.#preprocessor.transformRowInto(row, x, i * width));
     return this.#explainMatrix(x, rows);
   }
 
