@@ -29,9 +29,7 @@ export function isStudent(
   value: unknown,
 ): value is Record<string, string | number | boolean | null> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const v = (value as Record<string, unknown>)[key];
+  for (const v of Object.values(value)) {
     const t = typeof v;
     if (v !== null && t !== "string" && t !== "number" && t !== "boolean") return false;
   }

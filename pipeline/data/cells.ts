@@ -143,14 +143,17 @@ export function readRecord(
   const raw = record as Record<string, unknown>;
   const issues: SchemaIssue[] = [];
   const row: Row = {};
-  for (const col of columns) {
-    if (options.requireAll && !(col.name in raw)) {
+  const requireAll = options.requireAll ?? false;
+  for (let c = 0; c < columns.length; c++) {
+    const col = columns[c];
+    const value = raw[col.name];
+    if (requireAll && value === undefined && !(col.name in raw)) {
       issues.push({ column: col.name, expected: `a value (${expectation(col)})` });
       continue;
     }
-    const result = readCell(col, raw[col.name]);
+    const result = readCell(col, value);
     if (result.ok) row[col.name] = result.value;
-    else issues.push({ column: col.name, value: raw[col.name], expected: result.expected });
+    else issues.push({ column: col.name, value, expected: result.expected });
   }
   if (!options.allowExtra) {
     const known = new Set(columns.map((c) => c.name));
