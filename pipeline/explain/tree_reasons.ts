@@ -81,12 +81,12 @@ export function treeReasons(
     ? given
     : (r: number, j: number) => given[r]?.[j] ?? null;
   const totals = new Float64Array(groups.length);
-  const parts = new Array<_OnProbability>(members.length);
+  const k = members.length;
+  const parts = new Array<_OnProbability>(k);
   const rows = width === 0 ? 0 : x.length / width;
   const out: Explanation[] = [];
   for (let r = 0; r < rows; r++) {
     const row = x.subarray(r * width, (r + 1) * width);
-    const k = members.length;
     let raw = 0, p0 = 0;
     for (let m = 0; m < k; m++) {
       const part = _onProbability(members[m], row);
