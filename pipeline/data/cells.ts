@@ -59,63 +59,69 @@ export function expectation(col: ColumnSpec): string {
  * @returns The typed cell, or what was expected.
  */
 export function readCell(col: ColumnSpec, raw: unknown): CellResult {
-  if (raw === null || raw === undefined) return { ok: true, value: null };
+  const value = readValue(col, raw);
+  return value === INVALID ? { ok: false, expected: expectation(col) } : { ok: true, value };
+}
+
+/** What {@linkcode readValue} returns for a value its column does not accept. */
+export const INVALID: unique symbol = Symbol("invalid cell");
+
+/**
+ * {@linkcode readCell} without a result object: the typed cell, or {@linkcode INVALID}. The
+ * record path reads every cell of every request through this, and builds the message (with
+ * {@linkcode expectation}) only for a cell at fault.
+ *
+ * @param col The column spec.
+ * @param raw The raw value.
+ * @returns The typed cell, or `INVALID`.
+ */
+export function readValue(col: ColumnSpec, raw: unknown): Cell | typeof INVALID {
+  if (raw === null || raw === undefined) return null;
   if (typeof raw === "string") {
     const text = raw.trim();
-    if (text === "") return { ok: true, value: null };
+    if (text === "") return null;
     return readText(col, text);
   }
   if (typeof raw === "number") return readNumber(col, raw);
-  if (typeof raw === "boolean" && col.type === "boolean") return { ok: true, value: raw ? 1 : 0 };
-  return { ok: false, expected: expectation(col) };
+  if (typeof raw === "boolean" && col.type === "boolean") return raw ? 1 : 0;
+  return INVALID;
 }
 
-function readText(col: ColumnSpec, text: string): CellResult {
+function readText(col: ColumnSpec, text: string): Cell | typeof INVALID {
   switch (col.type) {
     case "category":
-      return col.values!.includes(text)
-        ? { ok: true, value: text }
-        : { ok: false, expected: expectation(col) };
+      return col.values!.includes(text) ? text : INVALID;
     case "boolean":
-      if (col.true_values!.includes(text)) return { ok: true, value: 1 };
-      if (col.false_values!.includes(text)) return { ok: true, value: 0 };
-      return { ok: false, expected: expectation(col) };
+      if (col.true_values!.includes(text)) return 1;
+      if (col.false_values!.includes(text)) return 0;
+      return INVALID;
     case "ordinal":
     case "integer":
-      return INTEGER.test(text)
-        ? readNumber(col, Number(text))
-        : { ok: false, expected: expectation(col) };
+      return INTEGER.test(text) ? readNumber(col, Number(text)) : INVALID;
     case "number":
-      return NUMBER.test(text)
-        ? readNumber(col, Number(text))
-        : { ok: false, expected: expectation(col) };
+      return NUMBER.test(text) ? readNumber(col, Number(text)) : INVALID;
   }
 }
 
-// The message is built only on failure: readNumber runs for every numeric cell of every request.
-function failed(col: ColumnSpec): CellResult {
-  return { ok: false, expected: expectation(col) };
-}
-
-function readNumber(col: ColumnSpec, x: number): CellResult {
-  if (!Number.isFinite(x)) return failed(col);
+function readNumber(col: ColumnSpec, x: number): Cell | typeof INVALID {
+  if (!Number.isFinite(x)) return INVALID;
   switch (col.type) {
     case "category": {
       // A JSON number for a category of integer codes (course 9003): the code as the file spells it.
       const text = String(x);
-      return col.values!.includes(text) ? { ok: true, value: text } : failed(col);
+      return col.values!.includes(text) ? text : INVALID;
     }
     case "boolean":
-      return x === 1 || x === 0 ? { ok: true, value: x } : failed(col);
+      return x === 1 || x === 0 ? x : INVALID;
     case "ordinal":
-      return Number.isInteger(x) && col.values!.includes(x) ? { ok: true, value: x } : failed(col);
+      return Number.isInteger(x) && col.values!.includes(x) ? x : INVALID;
     case "integer":
     case "number":
       // Beyond 2^53 a float no longer holds every integer: "9007199254740993" would round.
-      if (col.type === "integer" && !Number.isSafeInteger(x)) return failed(col);
-      if (col.min !== undefined && x < col.min) return failed(col);
-      if (col.max !== undefined && x > col.max) return failed(col);
-      return { ok: true, value: x };
+      if (col.type === "integer" && !Number.isSafeInteger(x)) return INVALID;
+      if (col.min !== undefined && x < col.min) return INVALID;
+      if (col.max !== undefined && x > col.max) return INVALID;
+      return x;
   }
 }
 
@@ -151,9 +157,9 @@ export function readRecord(
       issues.push({ column: col.name, expected: `a value (${expectation(col)})` });
       continue;
     }
-    const result = readCell(col, value);
-    if (result.ok) row[col.name] = result.value;
-    else issues.push({ column: col.name, value, expected: result.expected });
+    const cell = readValue(col, value);
+    if (cell !== INVALID) row[col.name] = cell;
+    else issues.push({ column: col.name, value, expected: expectation(col) });
   }
   if (!options.allowExtra) {
     const known = new Set(columns.map((c) => c.name));
