@@ -42,9 +42,16 @@ interface _OnProbability {
   scale: number;
 }
 
-/** Carries one model's native TreeSHAP values onto its probability, keeping their sum exact. */
-function _onProbability(model: TabularClassifier, row: Float32Array): _OnProbability {
-  const { base, contributions, space } = model.explain(row);
+/**
+ * Carries one model's native TreeSHAP values onto its probability, keeping their sum exact.
+ * `into` is the member's buffer for its contributions, reused from row to row.
+ */
+function _onProbability(
+  model: TabularClassifier,
+  row: Float32Array,
+  into: Float64Array,
+): _OnProbability {
+  const { base, contributions, space } = model.explain(row, into);
   let native = base;
   for (let c = 0; c < contributions.length; c++) native += contributions[c];
   if (space === "probability") return { p: native, p0: base, contributions, scale: 1 };
@@ -83,13 +90,15 @@ export function treeReasons(
   const totals = new Float64Array(groups.length);
   const k = members.length;
   const parts = new Array<_OnProbability>(k);
+  // Each row's contributions are summed into `totals` before the next row is explained.
+  const buffers = members.map((m) => new Float64Array(m.width));
   const rows = width === 0 ? 0 : x.length / width;
   const out: Explanation[] = [];
   for (let r = 0; r < rows; r++) {
     const row = x.subarray(r * width, (r + 1) * width);
     let raw = 0, p0 = 0;
     for (let m = 0; m < k; m++) {
-      const part = _onProbability(members[m], row);
+      const part = _onProbability(members[m], row, buffers[m]);
       parts[m] = part;
       raw += part.p;
       p0 += part.p0;

@@ -81,6 +81,7 @@ export class LogisticRegression implements TabularClassifier {
   /** The settings, completed. */
   readonly params: LogisticParams;
   #state?: _State;
+  #base?: number;
 
   /** @param params Settings; missing ones take {@linkcode DEFAULT_LOGISTIC_PARAMS}. */
   constructor(params: Partial<LogisticParams> = {}) {
@@ -105,6 +106,7 @@ export class LogisticRegression implements TabularClassifier {
     const baseline = new Array<number>(d).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) baseline[j] += x[i * d + j] / n;
     const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol });
+    this.#base = undefined;
     this.#state = {
       d,
       weights: Array.from(w.subarray(0, d)),
@@ -147,17 +149,23 @@ export class LogisticRegression implements TabularClassifier {
    * Each column's exact share of the row's margin against the training-mean row.
    *
    * @param row One encoded row.
+   * @param into A buffer of d values to overwrite and return as the contributions (else a new one).
    * @returns `base` (the mean row's margin) plus the contributions is the row's margin.
    */
-  explain(row: Float32Array | ArrayLike<number>): Explanation {
+  explain(row: Float32Array | ArrayLike<number>, into?: Float64Array): Explanation {
+    const { d, weights, baseline } = this.#fitted();
+    const contributions = into ?? new Float64Array(d);
+    for (let j = 0; j < d; j++) contributions[j] = weights[j] * (row[j] - baseline[j]);
+    return { base: this.#baseMargin(), contributions, space: "margin" };
+  }
+
+  /** The margin of the training-mean row, worked out once per fit. */
+  #baseMargin(): number {
+    if (this.#base !== undefined) return this.#base;
     const { d, weights, intercept, baseline } = this.#fitted();
     let base = intercept;
-    const contributions = new Float64Array(d);
-    for (let j = 0; j < d; j++) {
-      base += weights[j] * baseline[j];
-      contributions[j] = weights[j] * (row[j] - baseline[j]);
-    }
-    return { base, contributions, space: "margin" };
+    for (let j = 0; j < d; j++) base += weights[j] * baseline[j];
+    return this.#base = base;
   }
 
   /** @returns Settings apart from learned state, as plain JSON. */

@@ -175,9 +175,10 @@ export class GradientBoostingClassifier implements TabularClassifier {
    * `predictMargin(row)[0]` (to rounding); the probability is its logistic.
    *
    * @param row The row's d values.
+   * @param into A buffer of d values to overwrite and return as the contributions (else a new one).
    * @returns The base (base margin plus each tree's cover-weighted mean) and one value per column.
    */
-  explain(row: Float32Array | ArrayLike<number>): Explanation {
+  explain(row: Float32Array | ArrayLike<number>, into?: Float64Array): Explanation {
     const s = this.#fitted();
     if (row.length !== s.d) {
       throw new InputError(
@@ -185,7 +186,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
       );
     }
     this.#explainer ??= new _TreeExplainer(s.trees);
-    const contributions = new Float64Array(s.d);
+    const contributions = into ? into.fill(0) : new Float64Array(s.d);
     this.#explainer.addContributions(row, contributions, 1);
     const base = this.#explainer.expected.reduce((a, b) => a + b, s.baseMargin);
     return { base, contributions, space: "margin" };

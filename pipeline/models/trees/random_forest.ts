@@ -145,9 +145,10 @@ export class RandomForestClassifier implements TabularClassifier {
    * `predictProba(row)[0]` (to rounding).
    *
    * @param row The row's d values.
+   * @param into A buffer of d values to overwrite and return as the contributions (else a new one).
    * @returns The base (mean training probability over the cover) and one value per column.
    */
-  explain(row: Float32Array | ArrayLike<number>): Explanation {
+  explain(row: Float32Array | ArrayLike<number>, into?: Float64Array): Explanation {
     const s = this.#fitted();
     if (row.length !== s.d) {
       throw new InputError(
@@ -156,7 +157,7 @@ export class RandomForestClassifier implements TabularClassifier {
     }
     this.#explainer ??= new _TreeExplainer(s.trees);
     const trees = s.trees.roots.length;
-    const contributions = new Float64Array(s.d);
+    const contributions = into ? into.fill(0) : new Float64Array(s.d);
     this.#explainer.addContributions(row, contributions, 1 / trees);
     const base = this.#explainer.expected.reduce((a, b) => a + b, 0) / trees;
     return { base, contributions, space: "probability" };

@@ -37,8 +37,12 @@ export interface TabularClassifier {
   fit(x: Float32Array, y: Uint8Array, options: TreeFitOptions): this;
   /** The probability of the positive class for each row of `x`. */
   predictProba(x: Float32Array): Float64Array;
-  /** Exact TreeSHAP contributions of each column for one row. */
-  explain(row: Float32Array | ArrayLike<number>): Explanation;
+  /**
+   * Exact TreeSHAP contributions of each column for one row, written into `into` when given (a
+   * buffer of `width` values the caller reuses across rows; it is overwritten and returned as
+   * `contributions`), else into a new array.
+   */
+  explain(row: Float32Array | ArrayLike<number>, into?: Float64Array): Explanation;
   /** Parameters and learned state as plain JSON. */
   toJSON(): TreeModelJSON;
 }
