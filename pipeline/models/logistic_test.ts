@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { logisticParams, LogisticRegression } from "./logistic.ts";
 import { InputError, mulberry32, NotFittedError } from "../mod.ts";
+import { assertExplainsInto } from "./trees/testdata/explain_into.ts";
+import { synthetic } from "./trees/testdata/synthetic.ts";
 
 /** 300 rows of 3 columns; the label depends on the first two. */
 function fixture() {
@@ -67,4 +69,10 @@ Deno.test("LogisticRegression throws NotFittedError before fit and names a bad s
     return true;
   });
   assert.throws(() => logisticParams({ lr: 1 } as never), /"lr"/);
+});
+
+Deno.test("LogisticRegression.explain(row, into) fills the buffer given with explain(row)'s figures", () => {
+  const data = synthetic(200, 7, 11, 0.2);
+  const model = new LogisticRegression().fit(data.x, data.y, { d: 7 });
+  assertExplainsInto(model, synthetic(12, 7, 12).x, 7);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { InputError, NotFittedError } from "./_deps.ts";
 import { GradientBoostingClassifier } from "./gradient_boosting.ts";
 import { auc, synthetic, throwsLike } from "./testdata/synthetic.ts";
+import { assertExplainsInto } from "./testdata/explain_into.ts";
 
 const TRAIN = synthetic(400, 8, 1);
 const TEST = synthetic(300, 8, 2);
@@ -149,4 +150,13 @@ Deno.test("GradientBoostingClassifier.fit() refuses validation rows of another w
     InputError,
     /3 rows × 8 columns/,
   );
+});
+
+Deno.test("GradientBoostingClassifier.explain(row, into) fills the buffer given with explain(row)'s figures", () => {
+  const data = synthetic(200, 7, 11, 0.2);
+  const gbm = new GradientBoostingClassifier({ nRounds: 20 }).fit(data.x, data.y, {
+    d: 7,
+    seed: 1,
+  });
+  assertExplainsInto(gbm, synthetic(12, 7, 12).x, 7);
 });

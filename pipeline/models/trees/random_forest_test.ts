@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { InputError, NotFittedError } from "./_deps.ts";
 import { RandomForestClassifier } from "./random_forest.ts";
 import { auc, synthetic, throwsLike } from "./testdata/synthetic.ts";
+import { assertExplainsInto } from "./testdata/explain_into.ts";
 
 const TRAIN = synthetic(400, 8, 1);
 const TEST = synthetic(300, 8, 2);
@@ -140,4 +141,10 @@ Deno.test("RandomForestClassifier.fit() refuses a ragged matrix, bad labels, wei
   const fitted = forest.fit(new Float32Array([0, 1, 1, 0, 0, 1]), y, { d: 2, seed: 1 });
   throwsLike(() => fitted.predictProba(new Float32Array(3)), InputError, /2 columns/);
   throwsLike(() => fitted.explain([1]), InputError, /expected 2/);
+});
+
+Deno.test("RandomForestClassifier.explain(row, into) fills the buffer given with explain(row)'s figures", () => {
+  const data = synthetic(200, 7, 11, 0.2);
+  const forest = new RandomForestClassifier({ nTrees: 20 }).fit(data.x, data.y, { d: 7, seed: 1 });
+  assertExplainsInto(forest, synthetic(12, 7, 12).x, 7);
 });
