@@ -64,7 +64,7 @@ export function readCell(col: ColumnSpec, raw: unknown): CellResult {
 }
 
 /** What {@linkcode readValue} returns for a value its column does not accept. */
-export const INVALID: unique symbol = Symbol("invalid cell");
+const INVALID: unique symbol = Symbol("invalid cell");
 
 /**
  * {@linkcode readCell} without a result object: the typed cell, or {@linkcode INVALID}. The
@@ -75,7 +75,7 @@ export const INVALID: unique symbol = Symbol("invalid cell");
  * @param raw The raw value.
  * @returns The typed cell, or `INVALID`.
  */
-export function readValue(col: ColumnSpec, raw: unknown): Cell | typeof INVALID {
+function readValue(col: ColumnSpec, raw: unknown): Cell | typeof INVALID {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === "string") {
     const text = raw.trim();
