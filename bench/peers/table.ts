@@ -207,14 +207,15 @@ export function tableMarkdown(table: PeerTable): string {
         (c.test_size / c.train_size).toFixed(3)
       }):`,
       "",
-      "| metric | mean difference | t | p |",
-      "|---|---|---|---|",
+      "| metric | mean difference | 95 % interval | t | p |",
+      "|---|---|---|---|---|",
       ...TESTED_METRICS.map((key) => {
         const t = c.tests[key];
         const name = COLUMNS.find(([k]) => k === key)![1];
-        return `| ${name} | ${t.mean_difference.toFixed(4)} | ${t.t.toFixed(2)} | ${
-          t.p < 0.001 ? t.p.toExponential(1) : t.p.toFixed(3)
-        } |`;
+        const [low, high] = t.ci95.map((v) => v.toFixed(4));
+        return `| ${name} | ${t.mean_difference.toFixed(4)} | [${low}, ${high}] | ${
+          t.t.toFixed(2)
+        } | ${t.p < 0.001 ? t.p.toExponential(1) : t.p.toFixed(3)} |`;
       }),
     );
   }

@@ -70,6 +70,14 @@ Deno.test("buildTable() scores every model with the pipeline's metrics", async (
     assert.match(md, /\| ours \| 0\.750 \[\d\.\d{3}, \d\.\d{3}\] \|/);
     assert.equal(md.split("\n").filter((l) => l.startsWith("| peer")).length, 2);
     assert.match(md, /ours − peer B .* corrected resampled t-test over 4 folds \(df 3/);
+    const [low, high] = table.comparison!.tests.brier.ci95.map((v) => v.toFixed(4));
+    assert.ok(
+      md.includes(
+        `| Brier | ${
+          table.comparison!.tests.brier.mean_difference.toFixed(4)
+        } | [${low}, ${high}] |`,
+      ),
+    );
   });
 
   await t.step("without ours or without peers there is no comparison", () => {

@@ -10,7 +10,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
-import { studentTTwoSided } from "./student_t.ts";
+import { studentTQuantile, studentTTwoSided } from "./student_t.ts";
 
 /** Sizes of one fold's parts, for {@linkcode correctedResampledTTest}. */
 export interface TTestOptions {
@@ -32,18 +32,24 @@ export interface TTestResult {
   df: number;
   /** Two-sided p-value from Student's t with n - 1 degrees of freedom. */
   p: number;
+  /**
+   * The 95 % interval of the mean difference, mean ± t(0.975, n - 1) times the corrected standard
+   * error: the differences the folds cannot tell from the observed one.
+   */
+  ci95: [number, number];
 }
 
 /**
  * The corrected resampled t-test of two models' per-fold scores over the same r×k folds.
  *
  * When every difference is equal the variance is 0: t is 0 (p = 1) if they are all 0, else
- * ±Infinity (p = 0).
+ * ±Infinity (p = 0), and the interval is that one difference.
  *
  * @param a Model A's score on each fold, in fold order.
  * @param b Model B's score on the same folds.
  * @param options The training and test sizes of a fold.
- * @returns The statistic, its degrees of freedom and the two-sided p-value.
+ * @returns The statistic, its degrees of freedom, the two-sided p-value and the 95 % interval of
+ *   the mean difference.
  * @example
  * ```ts
  * // 2 runs of 2-fold CV on 100 rows: 50 train, 50 test.
@@ -78,6 +84,7 @@ export function correctedResampledTTest(
   const df = n - 1;
   const denominator = Math.sqrt((1 / n + testSize / trainSize) * variance);
   const t = denominator > 0 ? mean / denominator : mean === 0 ? 0 : Math.sign(mean) * Infinity;
+  const half = studentTQuantile(0.975, df) * denominator;
   return {
     n,
     mean_difference: mean,
@@ -85,5 +92,6 @@ export function correctedResampledTTest(
     t,
     df,
     p: studentTTwoSided(t, df),
+    ci95: [mean - half, mean + half],
   };
 }

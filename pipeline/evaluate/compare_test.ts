@@ -32,10 +32,20 @@ Deno.test("correctedResampledTTest() matches a hand computation", async (t) => {
     close(r.p, 0.1487, 1e-3);
   });
 
+  await t.step("the 95 % interval is mean ± t(0.975, 3) times the corrected error", () => {
+    // t(0.975, 3) = 3.182446 (the tables); the error is mean / t.
+    const half = 3.182446305 * (0.075 / tHand);
+    close(r.ci95[0], 0.075 - half, 1e-8);
+    close(r.ci95[1], 0.075 + half, 1e-8);
+    ok(r.ci95[0] < 0 && r.p > 0.05, "an interval holding 0 goes with p above 5 %");
+  });
+
   await t.step("swapping the models flips the sign and keeps p", () => {
     const s = correctedResampledTTest(b, a, { trainSize: 90, testSize: 10 });
     close(s.t, -r.t);
     close(s.p, r.p);
+    close(s.ci95[0], -r.ci95[1]);
+    close(s.ci95[1], -r.ci95[0]);
   });
 
   await t.step("the correction makes it less confident than the plain paired t-test", () => {
@@ -52,11 +62,11 @@ Deno.test("correctedResampledTTest() handles equal differences and rejects bad i
       trainSize: 9,
       testSize: 1,
     });
-    deepEqual([r.t, r.p], [0, 1]);
+    deepEqual([r.t, r.p, r.ci95], [0, 1, [0, 0]]);
   });
   await t.step("a constant non-zero difference gives an infinite t and p 0", () => {
     const r = correctedResampledTTest([0.75, 0.5], [0.5, 0.25], { trainSize: 9, testSize: 1 });
-    deepEqual([r.t, r.p], [Infinity, 0]);
+    deepEqual([r.t, r.p, r.ci95], [Infinity, 0, [0.25, 0.25]]);
   });
   await t.step("mismatched lengths, one fold or bad sizes throw InputError", () => {
     throws(() => correctedResampledTTest([1, 2], [1], { trainSize: 9, testSize: 1 }), InputError);

@@ -53,4 +53,10 @@ export {
   type OofRun,
 } from "./oof.ts";
 export { correctedResampledTTest, type TTestOptions, type TTestResult } from "./compare.ts";
-export { lnGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSided } from "./student_t.ts";
+export {
+  lnGamma,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+  studentTTwoSided,
+} from "./student_t.ts";

@@ -1,6 +1,12 @@
 import { ok, throws } from "node:assert/strict";
 import { InputError } from "../core/errors.ts";
-import { lnGamma, regularizedIncompleteBeta, studentTCdf, studentTTwoSided } from "./student_t.ts";
+import {
+  lnGamma,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+  studentTTwoSided,
+} from "./student_t.ts";
 
 function close(actual: number, expected: number, tolerance: number): void {
   ok(
@@ -75,4 +81,29 @@ Deno.test("studentTTwoSided() gives 5 % at the tabled 97.5 % quantiles", () => {
   close(studentTTwoSided(-Infinity, 9), 0, 0);
   throws(() => studentTTwoSided(1, 0), InputError);
   throws(() => studentTTwoSided(NaN, 3), InputError);
+});
+
+Deno.test("studentTQuantile() inverts the CDF and matches the closed forms", async (t) => {
+  await t.step("1 df is Cauchy: tan(π(p - 1/2)); 2 df: (2p - 1) / √(2p(1 - p))", () => {
+    for (const p of [0.01, 0.25, 0.6, 0.975, 0.999]) {
+      close(studentTQuantile(p, 1), Math.tan(Math.PI * (p - 0.5)), 1e-9 * Math.max(1, 1 / (1 - p)));
+      close(studentTQuantile(p, 2), (2 * p - 1) / Math.sqrt(2 * p * (1 - p)), 1e-9);
+    }
+  });
+  await t.step("the two-sided 95 % critical values of the tables", () => {
+    close(studentTQuantile(0.975, 10), 2.228139, 1e-6);
+    close(studentTQuantile(0.975, 29), 2.045230, 1e-6);
+    close(studentTQuantile(0.025, 29), -2.045230, 1e-6);
+  });
+  await t.step("it round-trips through the CDF, and the median is 0", () => {
+    for (const df of [3, 7.5, 120]) {
+      for (const p of [0.001, 0.3, 0.9]) close(studentTCdf(studentTQuantile(p, df), df), p, 1e-10);
+    }
+    close(studentTQuantile(0.5, 4), 0, 0);
+  });
+  await t.step("it refuses a probability outside (0, 1) or a bad df", () => {
+    throws(() => studentTQuantile(0, 3), InputError);
+    throws(() => studentTQuantile(1, 3), InputError);
+    throws(() => studentTQuantile(0.5, 0), InputError);
+  });
 });
