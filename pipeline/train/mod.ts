@@ -25,6 +25,7 @@ export {
 } from "./cv.ts";
 export {
   BASELINE_RULE,
+  oneStandardErrorChoice,
   tune,
   TUNE_SPACE,
   type TuneCriterion,

@@ -79,6 +79,52 @@ export const BASELINE_RULE: Partial<ModelParams> = {
  */
 export const ONE_SE = 1;
 
+/**
+ * The one-standard-error rule over candidates listed simplest first: the first whose log loss is
+ * within `ONE_SE` standard errors of the best's (the error of their paired difference) and no
+ * higher than any simpler candidate's. The second condition keeps the rule from passing over a
+ * simpler candidate for a worse one whose wider error alone lets it through: a noisy candidate is
+ * not thereby one the data cannot tell from the best.
+ *
+ * @param candidates Each candidate's inner log loss and the standard error of its difference from
+ *   the best's, simplest first.
+ * @param best The index of the least log loss.
+ * @returns The index chosen (`best` when no simpler candidate qualifies).
+ * @example
+ * ```ts
+ * // The second is within its wider error of the best but has more loss than the simpler first,
+ * // which is not within its own: the rule takes the best, the third.
+ * oneStandardErrorChoice([
+ *   { log_loss: 0.1594, log_loss_se: 0.0041 },
+ *   { log_loss: 0.1607, log_loss_se: 0.0060 },
+ *   { log_loss: 0.1549, log_loss_se: 0 },
+ * ], 2); // 2
+ * ```
+ */
+export function oneStandardErrorChoice(
+  candidates: readonly { log_loss: number; log_loss_se: number }[],
+  best: number,
+): number {
+  let leastSoFar = Infinity;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    const within = c.log_loss - candidates[best].log_loss <= ONE_SE * c.log_loss_se;
+    if (within && c.log_loss <= leastSoFar) return i;
+    leastSoFar = Math.min(leastSoFar, c.log_loss);
+  }
+  return best;
+}
+
+/** Whether a candidate simpler than the best was within its error but passed over as worse. */
+function _passedOver(
+  candidates: readonly { log_loss: number; log_loss_se: number }[],
+  best: number,
+): boolean {
+  return candidates.slice(0, best).some((c) =>
+    c.log_loss - candidates[best].log_loss <= ONE_SE * c.log_loss_se
+  );
+}
+
 /** What `tune` compares candidates by. */
 export type TuneCriterion = "log_loss" | "pcc";
 
@@ -211,9 +257,7 @@ export async function tune(
     // The one-standard-error rule: the simplest candidate whose log loss is within one standard
     // error of the best's, the error being that of their difference over the same students.
     scored.forEach((c, i) => (c.log_loss_se = _pairedSe(losses[i], losses[best])));
-    const chosen = criterion === "log_loss"
-      ? scored.findIndex((c) => c.log_loss - scored[best].log_loss <= ONE_SE * c.log_loss_se)
-      : best;
+    const chosen = criterion === "log_loss" ? oneStandardErrorChoice(scored, best) : best;
     return { scored, best, chosen };
   };
 
@@ -272,9 +316,11 @@ export async function tune(
   const reason = criterion === "pcc"
     ? `Highest inner percent correct (${chosenOne.pcc.toFixed(2)})`
     : final.chosen === final.best
-    ? `Least inner log loss (${
-      chosenOne.log_loss.toFixed(4)
-    }); no simpler candidate within one standard error of it`
+    ? `Least inner log loss (${chosenOne.log_loss.toFixed(4)}); ${
+      _passedOver(final.scored, final.best)
+        ? "the simpler candidates within one standard error of it have more loss than one simpler still"
+        : "no simpler candidate within one standard error of it"
+    }`
     : `Simplest candidate within one standard error of the least inner log loss (${
       least.log_loss.toFixed(4)
     }, candidate ${final.best + 1}): ${chosenOne.log_loss.toFixed(4)}, ${

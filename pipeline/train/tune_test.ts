@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { loadDataset, loadSpec, resolveDataPath, takeRows, tune } from "../mod.ts";
+import {
+  loadDataset,
+  loadSpec,
+  oneStandardErrorChoice,
+  resolveDataPath,
+  takeRows,
+  tune,
+} from "../mod.ts";
 
 const spec = await loadSpec("data/specs/student_dropout.json");
 const full = await loadDataset(resolveDataPath(), spec);
@@ -101,4 +108,32 @@ Deno.test("tune() scores each candidate as written, whatever the profile's model
   assert.deepEqual(b.candidates, a.candidates);
   assert.deepEqual(b.nested.pcc, a.nested.pcc);
   assert.deepEqual(b.params, a.params);
+});
+
+Deno.test("oneStandardErrorChoice() takes the simplest candidate within one error, never a worse one over a simpler", async (t) => {
+  const c = (log_loss: number, log_loss_se: number) => ({ log_loss, log_loss_se });
+  await t.step("the simplest within one standard error of the best wins", () => {
+    // early-A's record: the logistic model, 0.0033 above the blend, error 0.0037.
+    assert.equal(oneStandardErrorChoice([c(0.156, 0.0037), c(0.166, 0.0052), c(0.1527, 0)], 2), 0);
+  });
+  await t.step("a candidate outside its error is passed over for the next one inside", () => {
+    assert.equal(oneStandardErrorChoice([c(0.2218, 0.004), c(0.2186, 0.009), c(0.2099, 0)], 2), 1);
+  });
+  await t.step("a wider error does not let a worse candidate past a simpler, better one", () => {
+    // Seen with 10 inner folds on early-A: boosting (0.1607 ± 0.0060) was within its error only
+    // because that error is wide; the logistic model before it had less loss (0.1594 ± 0.0041).
+    const scored = [
+      c(0.1594, 0.0041),
+      c(0.1607, 0.006),
+      c(0.1638, 0.0046),
+      c(0.1589, 0.0042),
+      c(0.1549, 0),
+      c(0.1888, 0.0164),
+    ];
+    assert.equal(oneStandardErrorChoice(scored, 4), 3);
+  });
+  await t.step("with no simpler candidate inside, the best is chosen", () => {
+    assert.equal(oneStandardErrorChoice([c(0.3, 0.01), c(0.25, 0)], 1), 1);
+    assert.equal(oneStandardErrorChoice([c(0.25, 0)], 0), 0);
+  });
 });
