@@ -108,11 +108,18 @@ export function oneStandardErrorChoice(
   let leastSoFar = Infinity;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i];
-    const within = c.log_loss - candidates[best].log_loss <= ONE_SE * c.log_loss_se;
-    if (within && c.log_loss <= leastSoFar) return i;
+    if (_withinOneSe(c, candidates[best]) && c.log_loss <= leastSoFar) return i;
     leastSoFar = Math.min(leastSoFar, c.log_loss);
   }
   return best;
+}
+
+/** Whether a candidate's log loss is within `ONE_SE` errors of its difference from the best's. */
+function _withinOneSe(
+  c: { log_loss: number; log_loss_se: number },
+  best: { log_loss: number },
+): boolean {
+  return c.log_loss - best.log_loss <= ONE_SE * c.log_loss_se;
 }
 
 /** Whether a candidate simpler than the best was within its error but passed over as worse. */
@@ -120,9 +127,7 @@ function _passedOver(
   candidates: readonly { log_loss: number; log_loss_se: number }[],
   best: number,
 ): boolean {
-  return candidates.slice(0, best).some((c) =>
-    c.log_loss - candidates[best].log_loss <= ONE_SE * c.log_loss_se
-  );
+  return candidates.slice(0, best).some((c) => _withinOneSe(c, candidates[best]));
 }
 
 /** What `tune` compares candidates by. */
