@@ -79,6 +79,9 @@ export const BASELINE_RULE: Partial<ModelParams> = {
  */
 export const ONE_SE = 1;
 
+/** What the one-standard-error rule reads of a candidate (the shape of a `candidates` entry). */
+type _Scored = Pick<TuneReport["candidates"][number], "log_loss" | "log_loss_se">;
+
 /**
  * The one-standard-error rule over candidates listed simplest first: the first whose log loss is
  * within `ONE_SE` standard errors of the best's (the error of their paired difference) and no
@@ -115,18 +118,12 @@ export function oneStandardErrorChoice(
 }
 
 /** Whether a candidate's log loss is within `ONE_SE` errors of its difference from the best's. */
-function _withinOneSe(
-  c: { log_loss: number; log_loss_se: number },
-  best: { log_loss: number },
-): boolean {
+function _withinOneSe(c: _Scored, best: _Scored): boolean {
   return c.log_loss - best.log_loss <= ONE_SE * c.log_loss_se;
 }
 
 /** Whether a candidate simpler than the best was within its error but passed over as worse. */
-function _passedOver(
-  candidates: readonly { log_loss: number; log_loss_se: number }[],
-  best: number,
-): boolean {
+function _passedOver(candidates: readonly _Scored[], best: number): boolean {
   return candidates.slice(0, best).some((c) => _withinOneSe(c, candidates[best]));
 }
 
@@ -259,8 +256,7 @@ export async function tune(
       });
     }
     const best = scored.reduce((b, c, i) => (better(c, scored[b]) ? i : b), 0);
-    // The one-standard-error rule: the simplest candidate whose log loss is within one standard
-    // error of the best's, the error being that of their difference over the same students.
+    // Each candidate's error is that of its difference from the best, over the same students.
     scored.forEach((c, i) => (c.log_loss_se = _pairedSe(losses[i], losses[best])));
     const chosen = criterion === "log_loss" ? oneStandardErrorChoice(scored, best) : best;
     return { scored, best, chosen };
