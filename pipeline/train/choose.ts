@@ -116,12 +116,20 @@ export function needsChoice(
 export async function chooseModel(
   data: Dataset,
   spec: DatasetSpec,
-  options: { profile?: string; seed: number; rows?: number[]; log?: (line: string) => void },
+  options: {
+    profile?: string;
+    seed: number;
+    /** The rows to choose on (all when absent). */
+    rows?: number[];
+    /** Another budget than {@linkcode choiceBudget}'s (a smaller space in tests). */
+    budget?: ChoiceBudget;
+    log?: (line: string) => void;
+  },
 ): Promise<ModelChoice> {
   const started = performance.now();
   const { name } = profileOf(spec, options.profile);
   const all = options.rows ?? Array.from({ length: data.rows }, (_, i) => i);
-  const budget = choiceBudget(all.length);
+  const budget = options.budget ?? choiceBudget(all.length);
   const rows = budget.rows < all.length
     ? stratifiedHoldout(
       data.labels,
