@@ -4,6 +4,15 @@
  * bin; a split builds the smaller child's histogram and gets the larger one's by subtraction.
  * Leaf values are the Newton step −G / (H + λ), times the learning rate.
  *
+ * Missing values and categories follow LightGBM (`FindBestThresholdNumerical` and
+ * `FindBestThresholdCategoricalInner` in its `feature_histogram.hpp`, read for the rules, not the
+ * code): a numeric split is scanned twice, with the missing bin on the right and on the left, and
+ * keeps the better side; a category column with few categories tries each one against the rest,
+ * else its categories (those with at least `catSmooth` rows) are sorted by G / (H + catSmooth)
+ * and the left set grows from either end of that order, up to `maxCatThreshold` categories,
+ * a candidate every `minDataPerGroup` rows, its gain penalised by `catL2`. Missing is one more
+ * category there, so it goes wherever its rows point.
+ *
  * @module
  */
 import type { _Binned } from "./_binned.ts";
@@ -19,6 +28,11 @@ export interface _BoostGrowth {
   l2: number;
   learningRate: number;
   minGainToSplit: number;
+  maxCatToOnehot: number;
+  catSmooth: number;
+  catL2: number;
+  maxCatThreshold: number;
+  minDataPerGroup: number;
 }
 
 interface _Leaf {
@@ -31,13 +45,21 @@ interface _Leaf {
   hist: Float64Array;
   gain: number;
   feature: number;
+  /** Numeric: the last bin on the left. */
   bin: number;
+  /** Numeric: the raw threshold. */
+  threshold: number;
+  missingLeft: boolean;
+  /** Categorical: the bins (codes) on the left, the missing bin excluded. */
+  codes: number[] | null;
 }
 
-/** Reusable buffers: row order, bin offsets and a pool of histograms. */
+/** Reusable buffers: row order, bin offsets, a pool of histograms and a sort buffer. */
 export class _BoostScratch {
   rows: Int32Array;
   offsets: Int32Array;
+  goLeft = new Uint8Array(256);
+  order: number[] = [];
   #pool: Float64Array[] = [];
   #size: number;
   constructor(data: _Binned) {
@@ -57,7 +79,7 @@ export class _BoostScratch {
 /**
  * Grows one tree into `builder` from the rows `rows.subarray(0, m)` of the scratch.
  *
- * @param data The binned matrix.
+ * @param data The binned matrix (with its missing bins).
  * @param grad Gradient of each row (weighted).
  * @param hess Hessian of each row (weighted).
  * @param w Sample weight of each row (the cover).
@@ -90,12 +112,26 @@ export function _growBoostTree(
       cover += w[r];
     }
     const node = builder.add((-g / (h + p.l2)) * p.learningRate, cover);
-    return { node, start, end, depth, g, h, hist: s.take(), gain: -Infinity, feature: -1, bin: -1 };
+    return {
+      node,
+      start,
+      end,
+      depth,
+      g,
+      h,
+      hist: s.take(),
+      gain: -Infinity,
+      feature: -1,
+      bin: -1,
+      threshold: 0,
+      missingLeft: false,
+      codes: null,
+    };
   };
   const root = leafOf(0, m, 0);
   builder.roots.push(root.node);
   _fill(data, grad, hess, w, rows, root, features, s.offsets);
-  _best(data, root, features, s.offsets, p);
+  _best(data, root, features, s, p);
   const open: _Leaf[] = [root];
   let leaves = 1;
   while (leaves < p.maxLeafNodes) {
@@ -105,12 +141,18 @@ export function _growBoostTree(
     }
     if (pick < 0 || open[pick].gain <= p.minGainToSplit) break;
     const leaf = open[pick];
-    const col = leaf.feature * data.n;
+    const f = leaf.feature;
+    const nb = data.nBins[f];
+    const goLeft = s.goLeft.fill(0, 0, nb);
+    if (leaf.codes) { for (const c of leaf.codes) goLeft[c] = 1; }
+    else goLeft.fill(1, 0, leaf.bin + 1);
+    goLeft[nb - 1] = leaf.missingLeft ? 1 : 0;
+    const col = f * data.n;
     let i = leaf.start;
     let e = leaf.end - 1;
     while (i <= e) {
       const r = rows[i];
-      if (data.bins[col + r] <= leaf.bin) i++;
+      if (goLeft[data.bins[col + r]]) i++;
       else {
         rows[i] = rows[e];
         rows[e--] = r;
@@ -118,13 +160,11 @@ export function _growBoostTree(
     }
     const left = leafOf(leaf.start, i, leaf.depth + 1);
     const right = leafOf(i, leaf.end, leaf.depth + 1);
-    builder.split(
-      leaf.node,
-      leaf.feature,
-      data.edges[leaf.feature][leaf.bin],
-      left.node,
-      right.node,
-    );
+    if (leaf.codes) {
+      builder.splitCategories(leaf.node, f, leaf.codes, left.node, right.node, leaf.missingLeft);
+    } else {
+      builder.split(leaf.node, f, leaf.threshold, left.node, right.node, leaf.missingLeft);
+    }
     const [small, large] = i - leaf.start <= leaf.end - i ? [left, right] : [right, left];
     _fill(data, grad, hess, w, rows, small, features, s.offsets);
     // The parent's histogram minus the smaller child's is the larger child's.
@@ -133,11 +173,11 @@ export function _growBoostTree(
     const ph = leaf.hist;
     const sh = small.hist;
     for (let k = 0; k < features.length; k++) {
-      const f = features[k];
-      for (let j = s.offsets[f] * 4; j < s.offsets[f + 1] * 4; j++) ph[j] -= sh[j];
+      const c = features[k];
+      for (let j = s.offsets[c] * 4; j < s.offsets[c + 1] * 4; j++) ph[j] -= sh[j];
     }
-    _best(data, left, features, s.offsets, p);
-    _best(data, right, features, s.offsets, p);
+    _best(data, left, features, s, p);
+    _best(data, right, features, s, p);
     open.splice(pick, 1, left, right);
     leaves++;
   }
@@ -176,40 +216,141 @@ function _best(
   data: _Binned,
   leaf: _Leaf,
   features: Int32Array,
-  offsets: Int32Array,
+  s: _BoostScratch,
   p: _BoostGrowth,
 ): void {
   const size = leaf.end - leaf.start;
   if (leaf.depth >= p.maxDepth || size < 2 * p.minSamplesLeaf) return;
-  const { g, h, hist } = leaf;
-  const lambda = p.l2;
-  const parent = (g * g) / (h + lambda);
+  const parent = (leaf.g * leaf.g) / (leaf.h + p.l2);
   for (let k = 0; k < features.length; k++) {
     const f = features[k];
-    const nb = data.nBins[f];
-    const base = offsets[f] << 2;
+    if (data.categorical[f]) _bestCategories(data, leaf, f, s, p, parent);
+    else _bestThreshold(data, leaf, f, s.offsets[f] << 2, p, parent);
+  }
+}
+
+/** The best threshold of a numeric column, its missing rows on either side. */
+function _bestThreshold(
+  data: _Binned,
+  leaf: _Leaf,
+  f: number,
+  base: number,
+  p: _BoostGrowth,
+  parent: number,
+): void {
+  const { g, h, hist } = leaf;
+  const size = leaf.end - leaf.start;
+  const lambda = p.l2;
+  const values = data.nBins[f] - 1;
+  const mj = base + (values << 2);
+  const gm = hist[mj];
+  const hm = hist[mj + 1];
+  const nm = hist[mj + 3];
+  let last = values - 1;
+  while (last >= 0 && hist[base + (last << 2) + 3] === 0) last--;
+  let gl = 0;
+  let hl = 0;
+  let cl = 0;
+  for (let b = 0; b <= last; b++) {
+    const j = base + (b << 2);
+    const c = hist[j + 3];
+    if (c === 0) continue;
+    gl += hist[j];
+    hl += hist[j + 1];
+    cl += c;
+    // Missing right, then (when the leaf has missing rows) missing left.
+    for (let side = 0; side < (nm > 0 ? 2 : 1); side++) {
+      const left = side === 0 ? cl : cl + nm;
+      if (left < p.minSamplesLeaf || size - left < p.minSamplesLeaf) continue;
+      const hL = side === 0 ? hl : hl + hm;
+      const hR = h - hL;
+      if (hL < p.minHessianLeaf || hR < p.minHessianLeaf) continue;
+      const gL = side === 0 ? gl : gl + gm;
+      const gR = g - gL;
+      const gain = (gL * gL) / (hL + lambda) + (gR * gR) / (hR + lambda) - parent;
+      if (gain > leaf.gain) {
+        leaf.gain = gain;
+        leaf.feature = f;
+        leaf.codes = null;
+        // Without missing rows here, a missing value follows the larger side.
+        leaf.missingLeft = nm > 0 ? side === 1 : cl >= size - cl;
+        if (b === last) {
+          leaf.bin = values - 1;
+          leaf.threshold = Infinity;
+        } else {
+          let next = b + 1;
+          while (hist[base + (next << 2) + 3] === 0) next++;
+          leaf.bin = _midBin(b, next);
+          leaf.threshold = data.edges[f][leaf.bin];
+        }
+      }
+    }
+  }
+}
+
+/** The best left set of a category column (its missing bin counted as one more category). */
+function _bestCategories(
+  data: _Binned,
+  leaf: _Leaf,
+  f: number,
+  s: _BoostScratch,
+  p: _BoostGrowth,
+  parent: number,
+): void {
+  const { g, h, hist } = leaf;
+  const size = leaf.end - leaf.start;
+  const base = s.offsets[f] << 2;
+  const nb = data.nBins[f];
+  const used = s.order;
+  used.length = 0;
+  for (let b = 0; b < nb; b++) if (hist[base + (b << 2) + 3] > 0) used.push(b);
+  if (used.length < 2) return;
+  const record = (gain: number, chosen: number[]) => {
+    leaf.gain = gain;
+    leaf.feature = f;
+    leaf.missingLeft = chosen.includes(nb - 1);
+    leaf.codes = chosen.filter((b) => b !== nb - 1).sort((a, b) => a - b);
+  };
+  const gainOf = (gL: number, hL: number, lambda: number) =>
+    (gL * gL) / (hL + lambda) + ((g - gL) * (g - gL)) / (h - hL + lambda) - parent;
+  if (used.length <= p.maxCatToOnehot) {
+    for (const b of used) {
+      const j = base + (b << 2);
+      const c = hist[j + 3];
+      if (c < p.minSamplesLeaf || size - c < p.minSamplesLeaf) continue;
+      if (hist[j + 1] < p.minHessianLeaf || h - hist[j + 1] < p.minHessianLeaf) continue;
+      const gain = gainOf(hist[j], hist[j + 1], p.l2);
+      if (gain > leaf.gain) record(gain, [b]);
+    }
+    return;
+  }
+  const sorted = used.filter((b) => hist[base + (b << 2) + 3] >= p.catSmooth);
+  const ratio = (b: number) => hist[base + (b << 2)] / (hist[base + (b << 2) + 1] + p.catSmooth);
+  sorted.sort((a, b) => ratio(a) - ratio(b) || a - b);
+  const most = Math.min(p.maxCatThreshold, (sorted.length + 1) >> 1);
+  const lastAt = Math.max(Math.min(most, sorted.length) - 1, 0);
+  const lambda = p.l2 + p.catL2;
+  for (const dir of [1, -1]) {
     let gl = 0;
     let hl = 0;
     let cl = 0;
-    for (let b = 0; b < nb - 1; b++) {
+    let group = 0;
+    for (let i = 0; i <= lastAt; i++) {
+      const b = sorted[dir === 1 ? i : sorted.length - 1 - i];
       const j = base + (b << 2);
-      const c = hist[j + 3];
-      if (c === 0) continue;
       gl += hist[j];
       hl += hist[j + 1];
-      cl += c;
-      if (cl >= size) break;
-      if (cl < p.minSamplesLeaf || size - cl < p.minSamplesLeaf) continue;
-      const hr = h - hl;
-      if (hl < p.minHessianLeaf || hr < p.minHessianLeaf) continue;
-      const gr = g - gl;
-      const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
+      cl += hist[j + 3];
+      group += hist[j + 3];
+      if (cl < p.minSamplesLeaf || hl < p.minHessianLeaf) continue;
+      const right = size - cl;
+      if (right < p.minSamplesLeaf || right < p.minDataPerGroup || h - hl < p.minHessianLeaf) break;
+      if (group < p.minDataPerGroup) continue;
+      group = 0;
+      const gain = gainOf(gl, hl, lambda);
       if (gain > leaf.gain) {
-        let next = b + 1;
-        while (hist[base + (next << 2) + 3] === 0) next++;
-        leaf.gain = gain;
-        leaf.feature = f;
-        leaf.bin = _midBin(b, next);
+        const chosen = dir === 1 ? sorted.slice(0, i + 1) : sorted.slice(sorted.length - 1 - i);
+        record(gain, chosen);
       }
     }
   }

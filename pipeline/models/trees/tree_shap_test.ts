@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError, mulberry32 } from "./_deps.ts";
-import { _TreeBuilder, type TreeArrays } from "./_ensemble.ts";
+import { _goesLeft, _TreeBuilder, type TreeArrays } from "./_ensemble.ts";
 import { _TreeExplainer, groupContributions } from "./tree_shap.ts";
 import { GradientBoostingClassifier } from "./gradient_boosting.ts";
 import { RandomForestClassifier } from "./random_forest.ts";
@@ -12,7 +12,7 @@ function conditional(t: TreeArrays, node: number, x: ArrayLike<number>, known: n
   if (f < 0) return t.value[node];
   const l = t.left[node];
   const r = t.right[node];
-  if (known & (1 << f)) return conditional(t, x[f] <= t.threshold[node] ? l : r, x, known);
+  if (known & (1 << f)) return conditional(t, _goesLeft(t, node, x[f]) ? l : r, x, known);
   return (t.cover[l] * conditional(t, l, x, known) + t.cover[r] * conditional(t, r, x, known)) /
     (t.cover[l] + t.cover[r]);
 }
