@@ -4,13 +4,17 @@
  *
  * @module
  */
-import { binColumns } from "./_binning.ts";
+import { binColumns, binOf } from "./_binning.ts";
 import { InputError } from "./_deps.ts";
 
 /** A binned training matrix. */
 export interface _Binned {
-  /** Column-major codes: column f of row r is `bins[f * n + r]`. */
+  /**
+   * The codes: column f of row r is `bins[f * n + r]` (column-major, the forest's), or
+   * `bins[r * d + f]` when `rowMajor` (boosting's, which fills a histogram row by row).
+   */
   bins: Uint8Array;
+  rowMajor: boolean;
   n: number;
   d: number;
   /** Bins of each column (edges + 1, plus the missing bin when there is one). */
@@ -30,6 +34,7 @@ export function _bin(x: Float32Array, n: number, d: number, edges: number[][]): 
     d,
     nBins: Int32Array.from(edges, (e) => e.length + 1),
     edges,
+    rowMajor: false,
     missingBin: false,
     categorical: new Uint8Array(d),
   };
@@ -39,8 +44,8 @@ export function _bin(x: Float32Array, n: number, d: number, edges: number[][]): 
 export const MAX_CATEGORY_CODE = 253;
 
 /**
- * Bins a matrix for boosting: a numeric column's missing values get a bin of their own after its
- * values, and a category column's codes 0–k−1 are their own bins, with bin k for NaN.
+ * Bins a matrix for boosting, row-major: a numeric column's missing values get a bin of their own
+ * after its values, and a category column's codes 0–k−1 are their own bins, with bin k for NaN.
  *
  * @param x Row-major matrix (n × d).
  * @param n Rows.
@@ -59,16 +64,16 @@ export function _binWithMissing(
   model: string,
 ): _Binned {
   const numeric = edges.map((e, f) => (categories[f] > 0 ? [] : e));
-  const bins = binColumns(x, n, d, numeric, true);
+  const bins = new Uint8Array(n * d);
   const categorical = Uint8Array.from(categories, (k) => (k > 0 ? 1 : 0));
   for (let f = 0; f < d; f++) {
     const k = categories[f];
-    if (k === 0) continue;
-    const base = f * n;
+    const e = numeric[f];
     for (let r = 0; r < n; r++) {
       const v = x[r * d + f];
-      if (v !== v) bins[base + r] = k;
-      else if (v >= 0 && v < k && v === Math.floor(v)) bins[base + r] = v;
+      if (k === 0) bins[r * d + f] = v !== v ? e.length + 1 : binOf(v, e);
+      else if (v !== v) bins[r * d + f] = k;
+      else if (v >= 0 && v < k && v === Math.floor(v)) bins[r * d + f] = v;
       else {
         throw new InputError(
           `Cannot fit ${model}: row ${r} column ${f} is ${v}, expected a category code 0–${
@@ -87,6 +92,7 @@ export function _binWithMissing(
       (e, f) => (categories[f] > 0 ? categories[f] : e.length + 1) + 1,
     ),
     edges: numeric,
+    rowMajor: true,
     missingBin: true,
     categorical,
   };

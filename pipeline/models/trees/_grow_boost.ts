@@ -1,7 +1,6 @@
 /**
  * Grows one regression tree of gradient boosting on binned data, best leaf first (LightGBM's
- * leaf-wise order): each open leaf keeps a histogram of gradient, hessian, cover and count per
- * bin; a split builds the smaller child's histogram and gets the larger one's by subtraction.
+ * leaf-wise order): each open leaf keeps a histogram of gradient, hessian and row count per bin; a split builds the smaller child's histogram and gets the larger one's by subtraction.
  * Leaf values are the Newton step −G / (H + λ), times the learning rate.
  *
  * Missing values and categories follow LightGBM (`FindBestThresholdNumerical` and
@@ -66,7 +65,7 @@ export class _BoostScratch {
     this.rows = new Int32Array(data.n);
     this.offsets = new Int32Array(data.d + 1);
     for (let f = 0; f < data.d; f++) this.offsets[f + 1] = this.offsets[f] + data.nBins[f];
-    this.#size = this.offsets[data.d] * 4;
+    this.#size = this.offsets[data.d] * 3;
   }
   take(): Float64Array {
     return this.#pool.pop()?.fill(0) ?? new Float64Array(this.#size);
@@ -79,7 +78,7 @@ export class _BoostScratch {
 /**
  * Grows one tree into `builder` from the rows `rows.subarray(0, m)` of the scratch.
  *
- * @param data The binned matrix (with its missing bins).
+ * @param data The binned matrix, row-major (with its missing bins).
  * @param grad Gradient of each row (weighted).
  * @param hess Hessian of each row (weighted).
  * @param w Sample weight of each row (the cover).
@@ -130,7 +129,7 @@ export function _growBoostTree(
   };
   const root = leafOf(0, m, 0);
   builder.roots.push(root.node);
-  _fill(data, grad, hess, w, rows, root, features, s.offsets);
+  _fill(data, grad, hess, rows, root, features, s.offsets);
   _best(data, root, features, s, p);
   const open: _Leaf[] = [root];
   let leaves = 1;
@@ -147,12 +146,12 @@ export function _growBoostTree(
     if (leaf.codes) { for (const c of leaf.codes) goLeft[c] = 1; }
     else goLeft.fill(1, 0, leaf.bin + 1);
     goLeft[nb - 1] = leaf.missingLeft ? 1 : 0;
-    const col = f * data.n;
+    const d = data.d;
     let i = leaf.start;
     let e = leaf.end - 1;
     while (i <= e) {
       const r = rows[i];
-      if (goLeft[data.bins[col + r]]) i++;
+      if (goLeft[data.bins[r * d + f]]) i++;
       else {
         rows[i] = rows[e];
         rows[e--] = r;
@@ -166,7 +165,7 @@ export function _growBoostTree(
       builder.split(leaf.node, f, leaf.threshold, left.node, right.node, leaf.missingLeft);
     }
     const [small, large] = i - leaf.start <= leaf.end - i ? [left, right] : [right, left];
-    _fill(data, grad, hess, w, rows, small, features, s.offsets);
+    _fill(data, grad, hess, rows, small, features, s.offsets);
     // The parent's histogram minus the smaller child's is the larger child's.
     s.give(large.hist);
     large.hist = leaf.hist;
@@ -174,7 +173,7 @@ export function _growBoostTree(
     const sh = small.hist;
     for (let k = 0; k < features.length; k++) {
       const c = features[k];
-      for (let j = s.offsets[c] * 4; j < s.offsets[c + 1] * 4; j++) ph[j] -= sh[j];
+      for (let j = s.offsets[c] * 3; j < s.offsets[c + 1] * 3; j++) ph[j] -= sh[j];
     }
     _best(data, left, features, s, p);
     _best(data, right, features, s, p);
@@ -184,29 +183,33 @@ export function _growBoostTree(
   for (const leaf of open) s.give(leaf.hist);
 }
 
+/**
+ * Adds the leaf's rows to its histogram: row by row, so that a row's gradient and hessian are read
+ * once and its codes (row-major) are contiguous; the histogram itself stays in cache.
+ */
 function _fill(
   data: _Binned,
   grad: Float64Array,
   hess: Float64Array,
-  w: Float64Array,
   rows: Int32Array,
   leaf: _Leaf,
   features: Int32Array,
   offsets: Int32Array,
 ): void {
-  const { bins, n } = data;
+  const { bins, d } = data;
   const hist = leaf.hist;
-  for (let k = 0; k < features.length; k++) {
-    const f = features[k];
-    const col = f * n;
-    const base = offsets[f];
-    for (let i = leaf.start; i < leaf.end; i++) {
-      const r = rows[i];
-      const j = (base + bins[col + r]) << 2;
-      hist[j] += grad[r];
-      hist[j + 1] += hess[r];
-      hist[j + 2] += w[r];
-      hist[j + 3] += 1;
+  const m = features.length;
+  const slot = Int32Array.from(features, (f) => offsets[f]);
+  for (let i = leaf.start; i < leaf.end; i++) {
+    const r = rows[i];
+    const g = grad[r];
+    const h = hess[r];
+    const o = r * d;
+    for (let k = 0; k < m; k++) {
+      const j = (slot[k] + bins[o + features[k]]) * 3;
+      hist[j] += g;
+      hist[j + 1] += h;
+      hist[j + 2] += 1;
     }
   }
 }
@@ -225,7 +228,7 @@ function _best(
   for (let k = 0; k < features.length; k++) {
     const f = features[k];
     if (data.categorical[f]) _bestCategories(data, leaf, f, s, p, parent);
-    else _bestThreshold(data, leaf, f, s.offsets[f] << 2, p, parent);
+    else _bestThreshold(data, leaf, f, s.offsets[f] * 3, p, parent);
   }
 }
 
@@ -242,18 +245,18 @@ function _bestThreshold(
   const size = leaf.end - leaf.start;
   const lambda = p.l2;
   const values = data.nBins[f] - 1;
-  const mj = base + (values << 2);
+  const mj = base + values * 3;
   const gm = hist[mj];
   const hm = hist[mj + 1];
-  const nm = hist[mj + 3];
+  const nm = hist[mj + 2];
   let last = values - 1;
-  while (last >= 0 && hist[base + (last << 2) + 3] === 0) last--;
+  while (last >= 0 && hist[base + last * 3 + 2] === 0) last--;
   let gl = 0;
   let hl = 0;
   let cl = 0;
   for (let b = 0; b <= last; b++) {
-    const j = base + (b << 2);
-    const c = hist[j + 3];
+    const j = base + b * 3;
+    const c = hist[j + 2];
     if (c === 0) continue;
     gl += hist[j];
     hl += hist[j + 1];
@@ -279,7 +282,7 @@ function _bestThreshold(
           leaf.threshold = Infinity;
         } else {
           let next = b + 1;
-          while (hist[base + (next << 2) + 3] === 0) next++;
+          while (hist[base + next * 3 + 2] === 0) next++;
           leaf.bin = _midBin(b, next);
           leaf.threshold = data.edges[f][leaf.bin];
         }
@@ -299,11 +302,11 @@ function _bestCategories(
 ): void {
   const { g, h, hist } = leaf;
   const size = leaf.end - leaf.start;
-  const base = s.offsets[f] << 2;
+  const base = s.offsets[f] * 3;
   const nb = data.nBins[f];
   const used = s.order;
   used.length = 0;
-  for (let b = 0; b < nb; b++) if (hist[base + (b << 2) + 3] > 0) used.push(b);
+  for (let b = 0; b < nb; b++) if (hist[base + b * 3 + 2] > 0) used.push(b);
   if (used.length < 2) return;
   const record = (gain: number, chosen: number[]) => {
     leaf.gain = gain;
@@ -315,8 +318,8 @@ function _bestCategories(
     (gL * gL) / (hL + lambda) + ((g - gL) * (g - gL)) / (h - hL + lambda) - parent;
   if (used.length <= p.maxCatToOnehot) {
     for (const b of used) {
-      const j = base + (b << 2);
-      const c = hist[j + 3];
+      const j = base + b * 3;
+      const c = hist[j + 2];
       if (c < p.minSamplesLeaf || size - c < p.minSamplesLeaf) continue;
       if (hist[j + 1] < p.minHessianLeaf || h - hist[j + 1] < p.minHessianLeaf) continue;
       const gain = gainOf(hist[j], hist[j + 1], p.l2);
@@ -324,8 +327,8 @@ function _bestCategories(
     }
     return;
   }
-  const sorted = used.filter((b) => hist[base + (b << 2) + 3] >= p.catSmooth);
-  const ratio = (b: number) => hist[base + (b << 2)] / (hist[base + (b << 2) + 1] + p.catSmooth);
+  const sorted = used.filter((b) => hist[base + b * 3 + 2] >= p.catSmooth);
+  const ratio = (b: number) => hist[base + b * 3] / (hist[base + b * 3 + 1] + p.catSmooth);
   sorted.sort((a, b) => ratio(a) - ratio(b) || a - b);
   const most = Math.min(p.maxCatThreshold, (sorted.length + 1) >> 1);
   const lastAt = Math.max(Math.min(most, sorted.length) - 1, 0);
@@ -337,11 +340,11 @@ function _bestCategories(
     let group = 0;
     for (let i = 0; i <= lastAt; i++) {
       const b = sorted[dir === 1 ? i : sorted.length - 1 - i];
-      const j = base + (b << 2);
+      const j = base + b * 3;
       gl += hist[j];
       hl += hist[j + 1];
-      cl += hist[j + 3];
-      group += hist[j + 3];
+      cl += hist[j + 2];
+      group += hist[j + 2];
       if (cl < p.minSamplesLeaf || hl < p.minHessianLeaf) continue;
       const right = size - cl;
       if (right < p.minSamplesLeaf || right < p.minDataPerGroup || h - hl < p.minHessianLeaf) break;

@@ -145,7 +145,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
     const take = Math.max(1, Math.round(p.subsample * usable.length));
     const perm = Int32Array.from({ length: d }, (_, i) => i).filter((f) =>
-      _varies(data.bins, f, n)
+      _varies(data.bins, f, n, d)
     );
     const nCols = Math.max(1, Math.round(p.colsample * perm.length));
     const vm = validation ? new Float64Array(validation.y.length).fill(baseMargin) : undefined;
@@ -326,10 +326,10 @@ function _binSample(n: number, seed: number): Int32Array | undefined {
   return _sampleInto(all, BIN_SAMPLE, new Int32Array(BIN_SAMPLE), rng).sort();
 }
 
-/** True when column f's codes are not all the same. */
-function _varies(bins: Uint8Array, f: number, n: number): boolean {
-  const first = bins[f * n];
-  for (let r = 1; r < n; r++) if (bins[f * n + r] !== first) return true;
+/** True when column f's codes (row-major, d columns) are not all the same. */
+function _varies(bins: Uint8Array, f: number, n: number, d: number): boolean {
+  const first = bins[f];
+  for (let r = 1; r < n; r++) if (bins[r * d + f] !== first) return true;
   return false;
 }
 
