@@ -93,11 +93,17 @@ export class _TreeBuilder {
     this.catBits.length = bits;
   }
 
-  /** Adds the last tree's leaf value for every row of `x` to `out` (boosting's running margin). */
-  addLast(x: ArrayLike<number>, d: number, out: Float64Array): void {
+  /**
+   * Adds the last tree's leaf value for every row of `x` to `out` (boosting's running margin),
+   * except the rows `skip` marks (whose leaves the grower already knows).
+   */
+  addLast(x: ArrayLike<number>, d: number, out: Float64Array, skip?: Uint8Array): void {
     const root = this.roots[this.roots.length - 1];
     const t = this.finishLast();
-    for (let r = 0; r < out.length; r++) out[r] += t.value[_leafOf(t, root, x, r * d)];
+    for (let r = 0; r < out.length; r++) {
+      if (skip?.[r]) continue;
+      out[r] += t.value[_leafOf(t, root, x, r * d)];
+    }
   }
 
   /** The nodes as arrays without copying the node lists (valid until the next change). */

@@ -87,6 +87,7 @@ export class _BoostScratch {
  * @param p Growth rules.
  * @param builder Receives the nodes.
  * @param s Scratch buffers.
+ * @returns The leaves: each one's node and its rows, `s.rows[start..end)`.
  */
 export function _growBoostTree(
   data: _Binned,
@@ -98,7 +99,7 @@ export function _growBoostTree(
   p: _BoostGrowth,
   builder: _TreeBuilder,
   s: _BoostScratch,
-): void {
+): { node: number; start: number; end: number }[] {
   const rows = s.rows;
   const leafOf = (start: number, end: number, depth: number): _Leaf => {
     let g = 0;
@@ -181,6 +182,7 @@ export function _growBoostTree(
     leaves++;
   }
   for (const leaf of open) s.give(leaf.hist);
+  return open;
 }
 
 /**

@@ -142,6 +142,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const margin = new Float64Array(n).fill(baseMargin);
     const grad = new Float64Array(n);
     const hess = new Float64Array(n);
+    const known = new Uint8Array(n);
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
     const take = Math.max(1, Math.round(p.subsample * usable.length));
     const perm = Int32Array.from({ length: d }, (_, i) => i).filter((f) =>
@@ -161,8 +162,18 @@ export class GradientBoostingClassifier implements TabularClassifier {
       }
       _sampleInto(usable, take, scratch.rows, rng);
       const features = _sampleInto(perm, nCols, new Int32Array(nCols), rng).sort();
-      _growBoostTree(data, grad, hess, sw, take, features, growth, builder, scratch);
-      builder.addLast(x, d, margin);
+      const leaves = _growBoostTree(data, grad, hess, sw, take, features, growth, builder, scratch);
+      // The grown rows' leaves are known from the partition; only the others walk the tree.
+      known.fill(0);
+      for (const leaf of leaves) {
+        const v = builder.value[leaf.node];
+        for (let i = leaf.start; i < leaf.end; i++) {
+          const r = scratch.rows[i];
+          margin[r] += v;
+          known[r] = 1;
+        }
+      }
+      if (take < n) builder.addLast(x, d, margin, known);
       if (vm && validation) {
         builder.addLast(validation.x, d, vm);
         const loss = _logLoss(validation.y, vm);
