@@ -41,7 +41,7 @@ interface _Leaf {
   depth: number;
   g: number;
   h: number;
-  hist: Float64Array;
+  hist: _Histogram;
   gain: number;
   feature: number;
   /** Numeric: the last bin on the left. */
@@ -53,24 +53,39 @@ interface _Leaf {
   codes: number[] | null;
 }
 
-/** Reusable buffers: row order, bin offsets, a pool of histograms and a sort buffer. */
+/** A leaf's histogram: gradient and hessian sums per bin (interleaved) and row counts. */
+interface _Histogram {
+  gh: Float64Array;
+  count: Int32Array;
+}
+
+/**
+ * Reusable buffers: row order (ascending within each leaf, so that filling a histogram reads
+ * memory in order), a spare for the partition, bin offsets, a pool of histograms, a sort buffer.
+ */
 export class _BoostScratch {
   rows: Int32Array;
+  spare: Int32Array;
   offsets: Int32Array;
   goLeft = new Uint8Array(256);
   order: number[] = [];
-  #pool: Float64Array[] = [];
+  #pool: _Histogram[] = [];
   #size: number;
   constructor(data: _Binned) {
     this.rows = new Int32Array(data.n);
+    this.spare = new Int32Array(data.n);
     this.offsets = new Int32Array(data.d + 1);
     for (let f = 0; f < data.d; f++) this.offsets[f + 1] = this.offsets[f] + data.nBins[f];
-    this.#size = this.offsets[data.d] * 3;
+    this.#size = this.offsets[data.d];
   }
-  take(): Float64Array {
-    return this.#pool.pop()?.fill(0) ?? new Float64Array(this.#size);
+  take(): _Histogram {
+    const h = this.#pool.pop();
+    if (!h) return { gh: new Float64Array(2 * this.#size), count: new Int32Array(this.#size) };
+    h.gh.fill(0);
+    h.count.fill(0);
+    return h;
   }
-  give(h: Float64Array): void {
+  give(h: _Histogram): void {
     this.#pool.push(h);
   }
 }
@@ -79,10 +94,9 @@ export class _BoostScratch {
  * Grows one tree into `builder` from the rows `rows.subarray(0, m)` of the scratch.
  *
  * @param data The binned matrix, row-major (with its missing bins).
- * @param grad Gradient of each row (weighted).
- * @param hess Hessian of each row (weighted).
+ * @param gh Gradient and hessian of each row (weighted), interleaved: row r's at 2r and 2r + 1.
  * @param w Sample weight of each row (the cover).
- * @param m How many rows of `s.rows` to grow on.
+ * @param m How many rows of `s.rows` to grow on, ascending.
  * @param features Columns the tree may split on, ascending.
  * @param p Growth rules.
  * @param builder Receives the nodes.
@@ -91,8 +105,7 @@ export class _BoostScratch {
  */
 export function _growBoostTree(
   data: _Binned,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   w: Float64Array,
   m: number,
   features: Int32Array,
@@ -107,8 +120,8 @@ export function _growBoostTree(
     let cover = 0;
     for (let i = start; i < end; i++) {
       const r = rows[i];
-      g += grad[r];
-      h += hess[r];
+      g += gh[2 * r];
+      h += gh[2 * r + 1];
       cover += w[r];
     }
     const node = builder.add((-g / (h + p.l2)) * p.learningRate, cover);
@@ -130,7 +143,7 @@ export function _growBoostTree(
   };
   const root = leafOf(0, m, 0);
   builder.roots.push(root.node);
-  _fill(data, grad, hess, rows, root, features, s.offsets);
+  _fill(data, gh, rows, root, features, s.offsets);
   _best(data, root, features, s, p);
   const open: _Leaf[] = [root];
   let leaves = 1;
@@ -147,17 +160,17 @@ export function _growBoostTree(
     if (leaf.codes) { for (const c of leaf.codes) goLeft[c] = 1; }
     else goLeft.fill(1, 0, leaf.bin + 1);
     goLeft[nb - 1] = leaf.missingLeft ? 1 : 0;
+    // A stable partition: both sides keep their rows ascending.
     const d = data.d;
+    const spare = s.spare;
     let i = leaf.start;
-    let e = leaf.end - 1;
-    while (i <= e) {
-      const r = rows[i];
-      if (goLeft[data.bins[r * d + f]]) i++;
-      else {
-        rows[i] = rows[e];
-        rows[e--] = r;
-      }
+    let e = 0;
+    for (let k = leaf.start; k < leaf.end; k++) {
+      const r = rows[k];
+      if (goLeft[data.bins[r * d + f]]) rows[i++] = r;
+      else spare[e++] = r;
     }
+    rows.set(spare.subarray(0, e), i);
     const left = leafOf(leaf.start, i, leaf.depth + 1);
     const right = leafOf(i, leaf.end, leaf.depth + 1);
     if (leaf.codes) {
@@ -166,7 +179,7 @@ export function _growBoostTree(
       builder.split(leaf.node, f, leaf.threshold, left.node, right.node, leaf.missingLeft);
     }
     const [small, large] = i - leaf.start <= leaf.end - i ? [left, right] : [right, left];
-    _fill(data, grad, hess, rows, small, features, s.offsets);
+    _fill(data, gh, rows, small, features, s.offsets);
     // The parent's histogram minus the smaller child's is the larger child's.
     s.give(large.hist);
     large.hist = leaf.hist;
@@ -174,7 +187,11 @@ export function _growBoostTree(
     const sh = small.hist;
     for (let k = 0; k < features.length; k++) {
       const c = features[k];
-      for (let j = s.offsets[c] * 3; j < s.offsets[c + 1] * 3; j++) ph[j] -= sh[j];
+      for (let j = s.offsets[c]; j < s.offsets[c + 1]; j++) {
+        ph.gh[2 * j] -= sh.gh[2 * j];
+        ph.gh[2 * j + 1] -= sh.gh[2 * j + 1];
+        ph.count[j] -= sh.count[j];
+      }
     }
     _best(data, left, features, s, p);
     _best(data, right, features, s, p);
@@ -186,32 +203,32 @@ export function _growBoostTree(
 }
 
 /**
- * Adds the leaf's rows to its histogram: row by row, so that a row's gradient and hessian are read
- * once and its codes (row-major) are contiguous; the histogram itself stays in cache.
+ * Adds the leaf's rows to its histogram: row by row, in ascending order, so that a row's gradient
+ * and hessian are read once and its codes (row-major) are contiguous; the histogram stays in cache.
  */
 function _fill(
   data: _Binned,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   rows: Int32Array,
   leaf: _Leaf,
   features: Int32Array,
   offsets: Int32Array,
 ): void {
   const { bins, d } = data;
-  const hist = leaf.hist;
+  const sums = leaf.hist.gh;
+  const count = leaf.hist.count;
   const m = features.length;
   const slot = Int32Array.from(features, (f) => offsets[f]);
   for (let i = leaf.start; i < leaf.end; i++) {
     const r = rows[i];
-    const g = grad[r];
-    const h = hess[r];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
     const o = r * d;
     for (let k = 0; k < m; k++) {
-      const j = (slot[k] + bins[o + features[k]]) * 3;
-      hist[j] += g;
-      hist[j + 1] += h;
-      hist[j + 2] += 1;
+      const b = slot[k] + bins[o + features[k]];
+      sums[2 * b] += g;
+      sums[2 * b + 1] += h;
+      count[b]++;
     }
   }
 }
@@ -230,7 +247,7 @@ function _best(
   for (let k = 0; k < features.length; k++) {
     const f = features[k];
     if (data.categorical[f]) _bestCategories(data, leaf, f, s, p, parent);
-    else _bestThreshold(data, leaf, f, s.offsets[f] * 3, p, parent);
+    else _bestThreshold(data, leaf, f, s.offsets[f], p, parent);
   }
 }
 
@@ -243,25 +260,26 @@ function _bestThreshold(
   p: _BoostGrowth,
   parent: number,
 ): void {
-  const { g, h, hist } = leaf;
+  const { g, h } = leaf;
+  const { gh, count } = leaf.hist;
   const size = leaf.end - leaf.start;
   const lambda = p.l2;
   const values = data.nBins[f] - 1;
-  const mj = base + values * 3;
-  const gm = hist[mj];
-  const hm = hist[mj + 1];
-  const nm = hist[mj + 2];
+  const mj = base + values;
+  const gm = gh[2 * mj];
+  const hm = gh[2 * mj + 1];
+  const nm = count[mj];
   let last = values - 1;
-  while (last >= 0 && hist[base + last * 3 + 2] === 0) last--;
+  while (last >= 0 && count[base + last] === 0) last--;
   let gl = 0;
   let hl = 0;
   let cl = 0;
   for (let b = 0; b <= last; b++) {
-    const j = base + b * 3;
-    const c = hist[j + 2];
+    const j = base + b;
+    const c = count[j];
     if (c === 0) continue;
-    gl += hist[j];
-    hl += hist[j + 1];
+    gl += gh[2 * j];
+    hl += gh[2 * j + 1];
     cl += c;
     // Missing right, then (when the leaf has missing rows) missing left.
     for (let side = 0; side < (nm > 0 ? 2 : 1); side++) {
@@ -284,7 +302,7 @@ function _bestThreshold(
           leaf.threshold = Infinity;
         } else {
           let next = b + 1;
-          while (hist[base + next * 3 + 2] === 0) next++;
+          while (count[base + next] === 0) next++;
           leaf.bin = _midBin(b, next);
           leaf.threshold = data.edges[f][leaf.bin];
         }
@@ -302,13 +320,14 @@ function _bestCategories(
   p: _BoostGrowth,
   parent: number,
 ): void {
-  const { g, h, hist } = leaf;
+  const { g, h } = leaf;
+  const { gh, count } = leaf.hist;
   const size = leaf.end - leaf.start;
-  const base = s.offsets[f] * 3;
+  const base = s.offsets[f];
   const nb = data.nBins[f];
   const used = s.order;
   used.length = 0;
-  for (let b = 0; b < nb; b++) if (hist[base + b * 3 + 2] > 0) used.push(b);
+  for (let b = 0; b < nb; b++) if (count[base + b] > 0) used.push(b);
   if (used.length < 2) return;
   const record = (gain: number, chosen: number[]) => {
     leaf.gain = gain;
@@ -320,17 +339,17 @@ function _bestCategories(
     (gL * gL) / (hL + lambda) + ((g - gL) * (g - gL)) / (h - hL + lambda) - parent;
   if (used.length <= p.maxCatToOnehot) {
     for (const b of used) {
-      const j = base + b * 3;
-      const c = hist[j + 2];
+      const j = base + b;
+      const c = count[j];
       if (c < p.minSamplesLeaf || size - c < p.minSamplesLeaf) continue;
-      if (hist[j + 1] < p.minHessianLeaf || h - hist[j + 1] < p.minHessianLeaf) continue;
-      const gain = gainOf(hist[j], hist[j + 1], p.l2);
+      if (gh[2 * j + 1] < p.minHessianLeaf || h - gh[2 * j + 1] < p.minHessianLeaf) continue;
+      const gain = gainOf(gh[2 * j], gh[2 * j + 1], p.l2);
       if (gain > leaf.gain) record(gain, [b]);
     }
     return;
   }
-  const sorted = used.filter((b) => hist[base + b * 3 + 2] >= p.catSmooth);
-  const ratio = (b: number) => hist[base + b * 3] / (hist[base + b * 3 + 1] + p.catSmooth);
+  const sorted = used.filter((b) => count[base + b] >= p.catSmooth);
+  const ratio = (b: number) => gh[2 * (base + b)] / (gh[2 * (base + b) + 1] + p.catSmooth);
   sorted.sort((a, b) => ratio(a) - ratio(b) || a - b);
   const most = Math.min(p.maxCatThreshold, (sorted.length + 1) >> 1);
   const lastAt = Math.max(Math.min(most, sorted.length) - 1, 0);
@@ -342,11 +361,11 @@ function _bestCategories(
     let group = 0;
     for (let i = 0; i <= lastAt; i++) {
       const b = sorted[dir === 1 ? i : sorted.length - 1 - i];
-      const j = base + b * 3;
-      gl += hist[j];
-      hl += hist[j + 1];
-      cl += hist[j + 2];
-      group += hist[j + 2];
+      const j = base + b;
+      gl += gh[2 * j];
+      hl += gh[2 * j + 1];
+      cl += count[j];
+      group += count[j];
       if (cl < p.minSamplesLeaf || hl < p.minHessianLeaf) continue;
       const right = size - cl;
       if (right < p.minSamplesLeaf || right < p.minDataPerGroup || h - hl < p.minHessianLeaf) break;

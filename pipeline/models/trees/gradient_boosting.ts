@@ -140,8 +140,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const builder = new _TreeBuilder();
     const scratch = new _BoostScratch(data);
     const margin = new Float64Array(n).fill(baseMargin);
-    const grad = new Float64Array(n);
-    const hess = new Float64Array(n);
+    const gh = new Float64Array(2 * n);
     const known = new Uint8Array(n);
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
     const take = Math.max(1, Math.round(p.subsample * usable.length));
@@ -157,12 +156,12 @@ export class GradientBoostingClassifier implements TabularClassifier {
       const rng = mulberry32(deriveSeed(seed, STREAM, round));
       for (let r = 0; r < n; r++) {
         const q = 1 / (1 + Math.exp(-margin[r]));
-        grad[r] = sw[r] * (q - y[r]);
-        hess[r] = Math.max(sw[r] * q * (1 - q), 1e-16);
+        gh[2 * r] = sw[r] * (q - y[r]);
+        gh[2 * r + 1] = Math.max(sw[r] * q * (1 - q), 1e-16);
       }
-      _sampleInto(usable, take, scratch.rows, rng);
+      _sampleOrdered(usable, take, scratch.rows, rng);
       const features = _sampleInto(perm, nCols, new Int32Array(nCols), rng).sort();
-      const leaves = _growBoostTree(data, grad, hess, sw, take, features, growth, builder, scratch);
+      const leaves = _growBoostTree(data, gh, sw, take, features, growth, builder, scratch);
       // The grown rows' leaves are known from the partition; only the others walk the tree.
       known.fill(0);
       for (const leaf of leaves) {
@@ -327,6 +326,21 @@ function _sampleInto(from: Int32Array, k: number, out: Int32Array, rng: () => nu
     out[i] = held;
   }
   return out.subarray(0, k);
+}
+
+/**
+ * Draws `k` of `from` without replacement into `out[0..k)`, keeping their order (selection
+ * sampling, Knuth's Algorithm S): rows in ascending order make the histograms read memory in order.
+ */
+function _sampleOrdered(from: Int32Array, k: number, out: Int32Array, rng: () => number): void {
+  if (k >= from.length) {
+    out.set(from);
+    return;
+  }
+  let needed = k;
+  for (let i = 0; i < from.length && needed > 0; i++) {
+    if (rng() * (from.length - i) < needed) out[k - needed--] = from[i];
+  }
 }
 
 /** A seeded sample of rows to learn bin edges from, or undefined to use them all. */
