@@ -202,11 +202,18 @@ export async function trainProfile(
   };
 }
 
+/** Each column's mean over its present cells (codes encode a missing cell as NaN). */
 function columnMeans(x: Float32Array, width: number): number[] {
   const means = new Array<number>(width).fill(0);
+  const counts = new Array<number>(width).fill(0);
   const rows = x.length / width;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) means[j] += x[r * width + j];
-  return means.map((m) => m / Math.max(1, rows));
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < width; j++) {
+      const v = x[r * width + j];
+      if (v === v) (means[j] += v), counts[j]++;
+    }
+  }
+  return means.map((m, j) => m / Math.max(1, counts[j]));
 }
 
 /**
