@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   CHOICE_ROWS,
+  CHOICE_SPACE,
   choiceBudget,
   chooseModel,
   crossValidateProfile,
@@ -46,11 +47,12 @@ Deno.test("needsChoice() is true only without tuned or given settings", () => {
 
 Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   const small = choiceBudget(649);
-  assert.equal(small.space, TUNE_SPACE);
+  assert.equal(small.space, CHOICE_SPACE);
+  assert.equal(small.space.length, TUNE_SPACE.length + 2);
   assert.equal(small.rows, 649);
   const middle = choiceBudget(FULL_SPACE_ROWS + 1);
   assert.ok(!middle.space.some((p) => p.family === "mlp"));
-  assert.equal(middle.space.length, TUNE_SPACE.length - 1);
+  assert.equal(middle.space.length, CHOICE_SPACE.length - 1);
   const large = choiceBudget(1_000_000);
   assert.equal(large.rows, CHOICE_ROWS);
   assert.match(large.note, /a stratified sample of 10000 of the 1000000 rows/);

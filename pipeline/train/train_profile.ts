@@ -132,7 +132,9 @@ export async function trainProfile(
   const seed = options.seed ?? DEFAULT_SEED;
   const split = stratifiedSplit(data.labels, { seed, ...options.fractions });
   // Chosen on the training and validation rows: the test split stays unseen by the choice too.
-  const choice = needsChoice(spec, name, options.model)
+  const choosing = needsChoice(spec, name, options.model);
+  if (choosing) options.log?.(`Choosing the model (profile ${name} has no tuned settings)`);
+  const choice = choosing
     ? await chooseModel(data, spec, {
       profile: name,
       seed,
