@@ -5,33 +5,44 @@
  * LightGBM's default on one thread on the same rows when the peers' venv exists. Prints the figure
  * as JSON. Timings depend on the machine's load: the figure carries the 1-minute load of each part.
  *
- * Usage: `deno task bench-scale [--data CSV] [--spec JSON] [--rows N] [--seed S]`
- *
  * @module
  */
-import { parseArgs } from "node:util";
-import { DEFAULT_SEED, resolveDataPath, runMain } from "../pipeline/mod.ts";
+import {
+  type Command,
+  DEFAULT_SEED,
+  intOption,
+  parseCommand,
+  resolveDataPath,
+  runMain,
+} from "../pipeline/mod.ts";
 import { ROOT } from "./_server.ts";
-import { benchScale } from "./pipeline.ts";
+import { benchScale, SCALE_ROWS } from "./pipeline.ts";
 
-await runMain(async () => {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      data: { type: "string" },
-      spec: { type: "string" },
-      rows: { type: "string", default: "1000000" },
-      seed: { type: "string", default: String(DEFAULT_SEED) },
-    },
+/** `deno task bench-scale`, described for the command-line kit. */
+export const BENCH_SCALE = {
+  task: "bench-scale",
+  summary:
+    "Time train (model choice included) and score on a table resampled to N rows, with peak RSS and LightGBM beside",
+  options: {
+    data: { value: "CSV", help: "The table to resample (default: the training data)" },
+    spec: { value: "JSON", help: "Its spec (default data/specs/student_dropout.json)" },
+    rows: { value: "N", help: `Rows (default ${SCALE_ROWS})` },
+    seed: { value: "N", help: `Seed of the resample (default ${DEFAULT_SEED})` },
+  },
+} as const satisfies Command;
+
+if (import.meta.main) {
+  await runMain(async () => {
+    const opts = parseCommand(BENCH_SCALE, Deno.args);
+    const dir = `${ROOT}bench/results/data`;
+    await Deno.mkdir(dir, { recursive: true });
+    const figure = await benchScale(resolveDataPath(opts.data, ROOT), {
+      rows: intOption("rows", opts.rows, SCALE_ROWS, { min: 1 }),
+      seed: intOption("seed", opts.seed, DEFAULT_SEED, { min: 0 }),
+      dir,
+      spec: opts.spec,
+      log: (line) => console.error(line),
+    });
+    console.log(JSON.stringify(figure));
   });
-  const dir = `${ROOT}bench/results/data`;
-  await Deno.mkdir(dir, { recursive: true });
-  const figure = await benchScale(resolveDataPath(values.data, ROOT), {
-    rows: Number(values.rows),
-    seed: Number(values.seed),
-    dir,
-    spec: values.spec,
-    log: (line) => console.error(line),
-  });
-  console.log(JSON.stringify(figure));
-});
+}
