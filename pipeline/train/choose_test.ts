@@ -9,6 +9,9 @@ import {
   needsChoice,
 } from "./choose.ts";
 import { TUNE_SPACE } from "./tune.ts";
+import { trainProfile } from "./train_profile.ts";
+import { buildMetadata } from "../registry/metadata.ts";
+import { modelCard } from "../registry/model_card.ts";
 import { loadDataset, loadSpec, resolveDataPath } from "../data/mod.ts";
 import type { DatasetSpec } from "../data/spec.ts";
 
@@ -96,4 +99,45 @@ Deno.test("crossValidateProfile() keeps tuned settings and nests the choice othe
     assert.equal(r.choices, undefined);
     assert.equal(r.params.family, "logistic");
   });
+});
+
+Deno.test("a cohort-forward cv trains on the other cohorts and never reads the column", async () => {
+  const r = await crossValidateProfile(data, tuned, {
+    profile: "early-C",
+    cohort: { column: "School", test: ["MS"] },
+    model: { family: "logistic", l1: 0.003, l2: 0.001 },
+    resamples: 0,
+    predictions: true,
+  });
+  const ms = data.cells.School.filter((s) => s === "MS").length;
+  assert.deepEqual(r.cohort, {
+    column: "School",
+    test: ["MS"],
+    train_rows: data.rows - ms,
+    test_rows: ms,
+  });
+  assert.deepEqual([r.folds, r.runs], [1, 1]);
+  // Only the tested rows have a fold; the others were only trained on.
+  const tested = r.predictions!.fold_of[0].filter((f) => f === 0).length;
+  assert.equal(tested, ms);
+  assert.ok(r.roc_auc.mean > 0.5);
+});
+
+Deno.test("trainProfile() on a profile without tuned settings records the choice, and the card shows it", async () => {
+  const small = tuned.profiles["early-C"].features.slice(0, 6);
+  const spec: DatasetSpec = {
+    ...untuned,
+    profiles: { ...untuned.profiles, "early-C": { features: small } },
+  };
+  const trained = await trainProfile(data, spec, { profile: "early-C", seed: 5 });
+  const choice = trained.choice!;
+  assert.ok(choice, "a choice is recorded");
+  assert.equal(choice.candidates.length, CHOICE_SPACE.length);
+  assert.deepEqual(trained.params, choice.params);
+  const metadata = buildMetadata(trained, { data, spec, id: "m", created: new Date(0) });
+  assert.deepEqual(metadata.choice, choice);
+  const card = modelCard(metadata);
+  assert.match(card, /The profile has no tuned settings, so `train` chose the model/);
+  assert.match(card, new RegExp(`\\| ${choice.chosen + 1} \\(chosen\\) \\|`));
+  trained.classifier.dispose();
 });
