@@ -16,11 +16,14 @@ const DATA: Dataset = {
 };
 
 Deno.test("cohortSplit() tests on the named cohorts and trains on every other row", async (t) => {
-  await t.step("rows of the tested terms are tested, the rest (a missing term too) trained on", () => {
-    const { train, test } = cohortSplit(DATA, { column: "term", test: ["2014B", "2014J"] });
-    assert.deepEqual(test, [4, 5, 6]);
-    assert.deepEqual(train, [0, 1, 2, 3, 7]);
-  });
+  await t.step(
+    "rows of the tested terms are tested, the rest (a missing term too) trained on",
+    () => {
+      const { train, test } = cohortSplit(DATA, { column: "term", test: ["2014B", "2014J"] });
+      assert.deepEqual(test, [4, 5, 6]);
+      assert.deepEqual(train, [0, 1, 2, 3, 7]);
+    },
+  );
   await t.step("a typed column splits by its values as text", () => {
     const { test } = cohortSplit(DATA, { column: "credits", test: ["60"] });
     assert.deepEqual(test, [0, 2, 4, 6]);
