@@ -6,7 +6,7 @@
  * @module
  */
 import { csvLine, loadDataset, loadSpec, profileOf } from "../pipeline/mod.ts";
-import { ROOT } from "./_server.ts";
+import { memoryStatus, ROOT } from "./_server.ts";
 import { resampleCsv } from "./resample.ts";
 import { featureTable } from "./peers/features.ts";
 import { PEERS_DIR } from "./peers/venv.ts";
@@ -251,23 +251,28 @@ export async function timeTaskWithPeak(
   return { seconds, stdout, peak };
 }
 
-/** The highest VmHWM among a process and its descendants (0 once they are gone). */
+/**
+ * The highest VmHWM among a process and its descendants (0 once they are gone). Read through `ps`
+ * and `cat`, as `memoryStatus` does: Deno asks for all permissions to read `/proc` itself.
+ */
 async function _treePeak(pid: number): Promise<number> {
+  const out = await new Deno.Command("ps", {
+    args: ["-eo", "pid=,ppid="],
+    stdout: "piped",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  const children = new Map<number, number[]>();
+  for (const line of new TextDecoder().decode(out?.stdout ?? new Uint8Array()).split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (!Number.isFinite(child) || !Number.isFinite(parent)) continue;
+    children.set(parent, [...children.get(parent) ?? [], child]);
+  }
   let peak = 0;
   const pending = [pid];
   while (pending.length > 0) {
     const p = pending.pop()!;
-    try {
-      const status = await Deno.readTextFile(`/proc/${p}/status`);
-      const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-      if (kb) peak = Math.max(peak, Number(kb) * 1024);
-      for (const entry of Deno.readDirSync(`/proc/${p}/task`)) {
-        const children = await Deno.readTextFile(`/proc/${p}/task/${entry.name}/children`);
-        for (const c of children.trim().split(/\s+/).filter(Boolean)) pending.push(Number(c));
-      }
-    } catch {
-      // The process ended between listing and reading: nothing to sample.
-    }
+    peak = Math.max(peak, (await memoryStatus(p))?.peak ?? 0);
+    pending.push(...children.get(p) ?? []);
   }
   return peak;
 }
