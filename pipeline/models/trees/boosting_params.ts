@@ -53,7 +53,10 @@ export interface GradientBoostingParams {
  * Defaults chosen by 2 × 10-fold cross-validation on the student data, by log loss and Brier
  * score with ROC-AUC as a check (see README.md beside this file): slow shrinkage, trees of 8
  * leaves, row and column subsampling, and 100 rounds (300 overfit ~600 rows clearly). With
- * validation rows, early stopping may end sooner.
+ * validation rows, early stopping may end sooner. Re-measured with category codes and missing
+ * values (README.md, "Boosting on codes and missing values"): 1,000 rounds gain 0.0006 log loss on
+ * OULAD's 32,593 rows and lose up to 0.0024 on 649, so 100 stays; any count is allowed. The
+ * category rules are LightGBM 4's defaults.
  */
 export const DEFAULT_BOOSTING_PARAMS: GradientBoostingParams = {
   nRounds: 100,
