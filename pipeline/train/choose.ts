@@ -30,13 +30,17 @@ export const FULL_SPACE_ROWS = 5_000;
 /**
  * The candidates of a choice, simplest first: {@linkcode TUNE_SPACE} with, after its logistic
  * model, the same model with an indicator per input with missing cells (a missing category its
- * own). Where nothing is missing, it fits what the simpler one fits and the one-standard-error rule
- * keeps the simpler. Boosting on category codes (issue-25b) is not a candidate yet: its refit on
- * the fit and stop rows refuses a category the fit rows never held (a table of 160 rows with a
- * rare code fails so).
+ * own), and after boosting the same booster on category codes, which splits on sets of a
+ * category's codes and learns the side of missing cells as LightGBM does. Where nothing is missing
+ * or no input is a category, they fit what the simpler one fits and the one-standard-error rule
+ * keeps the simpler.
  */
 export const CHOICE_SPACE: Partial<ModelParams>[] = TUNE_SPACE.flatMap((p) =>
-  p.family === "logistic" ? [p, { ...p, missing: "indicator" as const }] : [p]
+  p.family === "logistic"
+    ? [p, { ...p, missing: "indicator" as const }]
+    : p.family === "gbm"
+    ? [p, { ...p, encoding: "codes" as const }]
+    : [p]
 );
 
 /** How much work the choice does on a table of some size. */

@@ -51,7 +51,7 @@ Deno.test("needsChoice() is true only without tuned or given settings", () => {
 Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   const small = choiceBudget(649);
   assert.equal(small.space, CHOICE_SPACE);
-  assert.equal(small.space.length, TUNE_SPACE.length + 1);
+  assert.equal(small.space.length, TUNE_SPACE.length + 2);
   assert.equal(small.rows, 649);
   const middle = choiceBudget(FULL_SPACE_ROWS + 1);
   assert.ok(!middle.space.some((p) => p.family === "mlp"));

@@ -45,7 +45,8 @@ export const MAX_CATEGORY_CODE = 253;
 
 /**
  * Bins a matrix for boosting, row-major: a numeric column's missing values get a bin of their own
- * after its values, and a category column's codes 0–k−1 are their own bins, with bin k for NaN.
+ * after its values, and a category column's codes 0–k−1 are their own bins, with bin k for NaN and
+ * for code k (a category the preprocessor never saw).
  *
  * @param x Row-major matrix (n × d).
  * @param n Rows.
@@ -72,13 +73,13 @@ export function _binWithMissing(
     for (let r = 0; r < n; r++) {
       const v = x[r * d + f];
       if (k === 0) bins[r * d + f] = v !== v ? e.length + 1 : binOf(v, e);
-      else if (v !== v) bins[r * d + f] = k;
+      // Code k is a category the preprocessor never saw (a refit's stop rows can hold one): it
+      // shares the missing bin, as neither says anything the fit rows taught.
+      else if (v !== v || v === k) bins[r * d + f] = k;
       else if (v >= 0 && v < k && v === Math.floor(v)) bins[r * d + f] = v;
       else {
         throw new InputError(
-          `Cannot fit ${model}: row ${r} column ${f} is ${v}, expected a category code 0–${
-            k - 1
-          } or NaN`,
+          `Cannot fit ${model}: row ${r} column ${f} is ${v}, expected a category code 0–${k} or NaN`,
         );
       }
     }

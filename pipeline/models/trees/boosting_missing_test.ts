@@ -125,7 +125,7 @@ Deno.test("GradientBoostingClassifier refuses bad category codes and malformed c
         categories: TRAIN.categories,
       }),
     InputError,
-    /row 1 column 0 is 2\.5, expected a category code 0–7 or NaN/,
+    /row 1 column 0 is 2\.5, expected a category code 0–8 or NaN/,
   );
   throwsLike(
     () =>
