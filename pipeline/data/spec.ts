@@ -128,6 +128,11 @@ export interface DatasetSpec {
   profiles: Record<string, Profile>;
   /** The profile used when none is named. */
   default_profile?: string;
+  /**
+   * What advisers can act on, as shares of the students scored: `flagged` bounds the high band,
+   * `watch` the medium band (see `Capacity`); the pipeline's default when absent.
+   */
+  capacity?: { flagged: number; watch: number };
 }
 
 const TYPES: readonly ColumnType[] = ["category", "ordinal", "integer", "number", "boolean"];
@@ -268,6 +273,19 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
         if (seen.has(name)) bad("ids", "each column once", name);
         seen.add(name);
       }
+    }
+  }
+  if (spec.capacity !== undefined) {
+    const c = spec.capacity as Partial<{ flagged: number; watch: number }> | null;
+    if (
+      !(typeof c?.flagged === "number" && c.flagged > 0 && c.flagged <= 1 &&
+        typeof c.watch === "number" && c.watch >= 0 && c.flagged + c.watch <= 1)
+    ) {
+      bad(
+        "capacity",
+        '{"flagged": share in (0, 1], "watch": share >= 0}, adding up to 1 at most',
+        c,
+      );
     }
   }
   if (spec.default_profile !== undefined && !(spec.default_profile in (spec.profiles ?? {}))) {

@@ -17,8 +17,11 @@ import { type Split, stratifiedSplit } from "../data/split.ts";
 import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
 import {
   type Bands,
+  boundBands,
+  type Capacity,
   chooseBands,
-  chooseThreshold,
+  chooseDecision,
+  DEFAULT_CAPACITY,
   type ThresholdPolicy,
 } from "../evaluate/thresholds.ts";
 import { column } from "../data/spec.ts";
@@ -43,6 +46,11 @@ export interface TrainOptions {
    * already reaches it, the medium band goes half of the way from that recall to 1.
    */
   watchRecall?: number;
+  /**
+   * The shares of students the high and medium bands may hold on validation (default: the spec's
+   * `capacity`, else {@linkcode DEFAULT_CAPACITY}); `false` leaves the bands unbounded.
+   */
+  capacity?: Capacity | false;
   /** Validation and test fractions (default 0.15 each). */
   fractions?: { validation?: number; test?: number };
   /** Progress callback, once per epoch. */
@@ -119,6 +127,9 @@ export async function trainProfile(
     params,
     policy,
     watchRecall: options.watchRecall,
+    capacity: options.capacity === false
+      ? undefined
+      : options.capacity ?? spec.capacity ?? DEFAULT_CAPACITY,
     calibrate: options.calibrate,
     onEpoch: options.onEpoch,
   });
@@ -207,6 +218,8 @@ export async function fitOnRows(
     params: ModelParams;
     policy?: ThresholdPolicy;
     watchRecall?: number;
+    /** Bounds the shares of the bands on the held-out rows; unbounded when absent. */
+    capacity?: Capacity;
     calibrate?: boolean;
     onEpoch?: (log: EpochLog) => void | Promise<void>;
   },
@@ -235,14 +248,14 @@ export async function fitOnRows(
     ? prior
     : chooseCalibration(stopData.labels, raw, 5, prior);
   const scores = raw.map((p) => calibrate(calibration, p));
-  const threshold = chooseThreshold(
-    stopData.labels,
-    scores,
-    options.policy ?? DEFAULT_TRAIN_POLICY,
-  );
-  const bands = chooseBands(stopData.labels, scores, {
+  const threshold = chooseDecision(stopData.labels, scores, {
+    policy: options.policy ?? DEFAULT_TRAIN_POLICY,
+    capacity: options.capacity,
+  });
+  let bands = chooseBands(stopData.labels, scores, {
     threshold,
     watchRecall: options.watchRecall ?? 0.9,
+    capacity: options.capacity,
   });
   // The held-out rows have chosen what they are for; trees then learn from them too.
   const all = new Float32Array(train.x.length + stopX.x.length);
@@ -255,12 +268,18 @@ export async function fitOnRows(
     seed: options.seed,
     width: preprocessor.width,
   });
+  if (options.capacity) {
+    // A refitted model scores the students it learned from above new ones: bound the bands on
+    // those scores too, so the flag stays within capacity on them as on the held-out rows.
+    const seen = final.predictProba(all, labels.length).map((p) => calibrate(calibration, p));
+    bands = boundBands(bands, seen, options.capacity);
+  }
   return {
     params: options.params,
     preprocessor,
     classifier: final,
     calibration,
-    threshold,
+    threshold: bands.high,
     bands,
     stop: { labels: stopData.labels, scores },
   };
