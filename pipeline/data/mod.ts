@@ -72,3 +72,4 @@ export {
   splitManifest,
   writeSplitManifest,
 } from "./manifest.ts";
+export { closeFieldNames } from "./field_names.ts";

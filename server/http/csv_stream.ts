@@ -11,12 +11,14 @@
 import { INPUT_LIMITS } from "../../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 
-/** Bounds of one record. */
+/** Bounds of one record, and the separator. */
 export interface RecordLimits {
   /** The most characters of one record (its line or lines). */
   lineChars: number;
   /** The most fields of one record. */
   columns: number;
+  /** The field separator, one character (default a comma; `;` and a tab are common too). */
+  separator?: string;
 }
 
 function lineTooLong(max: number): HttpError {
@@ -27,7 +29,8 @@ function lineTooLong(max: number): HttpError {
  * Splits CSV text chunks into records of fields. Blank lines are skipped.
  *
  * @param chunks The text, in any chunking.
- * @param limits The longest record and the most fields (the pipeline's input limits).
+ * @param limits The longest record and the most fields (the pipeline's input limits), and the
+ *   separator.
  * @yields Each record's fields.
  * @throws HttpError 413 past the line bound, 422 past the column bound.
  */
@@ -36,6 +39,7 @@ export async function* csvRecords(
   limits: RecordLimits = INPUT_LIMITS,
 ): AsyncGenerator<string[]> {
   const { lineChars, columns } = limits;
+  const separator = (limits.separator ?? ",").charCodeAt(0);
   // Characters of the current record in earlier chunks, and where it starts in this one.
   let carried = 0;
   let recordStart = 0;
@@ -84,7 +88,7 @@ export async function* csvRecords(
         start = i + 1;
         quoted = true;
         content = true;
-      } else if (ch === 44) {
+      } else if (ch === separator) {
         if (fields.length + 1 >= columns) {
           throw new HttpError(422, `Too many columns: a record has at most ${columns} fields`);
         }

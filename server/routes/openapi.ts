@@ -66,6 +66,12 @@ const reasonsParam = {
   description:
     "How many top reasons each prediction carries (exact TreeSHAP or linear shares for trees and logistic models, Integrated Gradients for a network; they add up to the probability minus the baseline's); 0 for none",
 };
+const batchReasonsParam = {
+  ...reasonsParam,
+  schema: { type: "integer", minimum: 0, maximum: 100, default: 3 },
+  description:
+    "How many top reasons each row carries: NDJSON rows carry `reasons` and `baseline`; CSV gets `baseline` and `reason_1` … `reason_N` columns, each a sentence such as `Grade_2 = 8 raises risk +12.3 pts`; an input that was not given is never a reason; 0 for none",
+};
 const driftParams = [
   profileParam,
   {
@@ -156,10 +162,20 @@ export function openApiDocument(spec: DatasetSpec): Json {
           description:
             "Present when the imputed inputs carry most (over half) of the model's permutation importance: the probability then says more about the training average than about the student",
         },
+        field_warning: {
+          type: "string",
+          description:
+            'Present when a field sent is not a column but resembles an input that was not given (`Grade1` for `Grade_1`): "Unknown field \"Grade1\": did you mean \"Grade_1\"? It was imputed"',
+        },
+        baseline: {
+          type: "number",
+          description:
+            "With reasons: the probability of the baseline student the contributions are changes from",
+        },
         reasons: {
           type: "array",
           description:
-            "The features that moved this student's probability most, against the training-mean student; all features' contributions add up to the probability minus that student's",
+            "The features that moved this student's probability most, against the baseline student (`baseline`); all features' contributions add up to the probability minus the baseline; an input that was not given (imputed) is never a reason",
           items: {
             type: "object",
             properties: {
@@ -237,7 +253,14 @@ export function openApiDocument(spec: DatasetSpec): Json {
           },
         },
         responses: {
-          "200": json(ref("Prediction")),
+          "200": json({
+            oneOf: [ref("Prediction"), {
+              type: "object",
+              description: "The answer to {students: [...]}: one prediction per student, in order",
+              required: ["predictions"],
+              properties: { predictions: { type: "array", items: ref("Prediction") } },
+            }],
+          }),
           ...predictErrors,
           "415": error("Not JSON by its content type (a body without a type is read as JSON)"),
         },
@@ -249,17 +272,34 @@ export function openApiDocument(spec: DatasetSpec): Json {
         description:
           "The answer is CSV or NDJSON by Accept. An absent column or field is imputed and listed; " +
           "a bad row, or one giving none of the inputs the model reads, gets an error entry",
-        parameters: [profileParam],
+        parameters: [profileParam, batchReasonsParam],
         requestBody: {
           required: true,
           content: {
-            "text/csv": { schema: { type: "string" } },
+            "text/csv": {
+              schema: { type: "string" },
+              description: "Comma-separated; a header without commas but with semicolons or tabs is read with those",
+            },
             "application/x-ndjson": { schema: { type: "string" } },
             "multipart/form-data": upload.content["multipart/form-data"],
           },
         },
         responses: {
-          "200": { description: "Stream", content: { "text/csv": {}, "application/x-ndjson": {} } },
+          "200": {
+            description:
+              "Stream. CSV columns: row, the file's unknown columns (ids), probability, at_risk, band, imputed, warning, then with reasons baseline and reason_1 … reason_N, and error; text cells a spreadsheet would run as formulas start with '. NDJSON: one Prediction per row with `row` (or `row` and `error`)",
+            headers: {
+              "X-Model": { schema: { type: "string" }, description: "The model that scored" },
+              "X-Field-Warning": {
+                schema: { type: "string" },
+                description: "Header columns that resemble an input the file lacks (a misspelling)",
+              },
+            },
+            content: {
+              "text/csv": { schema: { type: "string" } },
+              "application/x-ndjson": { schema: ref("Prediction") },
+            },
+          },
           ...predictErrors,
           "415": error("Unsupported content type"),
         },

@@ -14,7 +14,7 @@ import { HttpError, parseWith } from "../http/mod.ts";
 import { leaseModel, predictRecords } from "../serving/mod.ts";
 import { multipartField } from "../http/mod.ts";
 import { limit, limitedBody, readJson, requireJsonType } from "../http/mod.ts";
-import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "./schemas.ts";
+import { BatchQuery, isStudent, PredictQuery, Student, studentsBody } from "./schemas.ts";
 
 function formatOf(type: string | undefined): BatchFormat | undefined {
   const t = (type ?? "").split(";")[0].trim().toLowerCase();
@@ -80,7 +80,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
 
   // No bodyLimit middleware here: limitedBody() enforces the limit while streaming.
   app.post("/v1/predict/batch", async (c) => {
-    const { profile } = parseWith(ProfileQuery, c.req.query(), "query");
+    const { profile, reasons } = parseWith(BatchQuery, c.req.query(), "query");
     const lease = leaseModel(deps, profile);
     const hold = deps.drain?.hold() ?? (() => {});
     const release = () => {
@@ -96,10 +96,13 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         ? "ndjson"
         : format;
       const predictor = lease.predictor;
+      const warnings: string[] = [];
       const stream = await scoreBatch(text, predictor, {
         input: format,
         output,
+        reasons,
         maxRows: limits.batchRows,
+        onWarning: (w) => warnings.push(w),
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);
           const bands = new Map<string, number>();
@@ -111,6 +114,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
       return c.body(stream, 200, {
         "Content-Type": output === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
         "X-Model": predictor.id,
+        ...(warnings.length > 0 ? { "X-Field-Warning": warnings.join("; ") } : {}),
       });
     } catch (error) {
       release();

@@ -78,6 +78,11 @@ export const PredictQuery = ProfileQuery.extend({
   reasons: z.coerce.number().int().min(0).max(100).default(5),
 });
 
+/** The query of `POST /v1/predict/batch`: the profile, and reasons per row (default 3, 0 for none). */
+export const BatchQuery = ProfileQuery.extend({
+  reasons: z.coerce.number().int().min(0).max(100).default(3),
+});
+
 /** The query of `POST /v1/models/prune`. */
 export const PruneQuery = z.object({
   keep: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_KEEP),

@@ -7,12 +7,15 @@
  * @module
  */
 import {
+  closeFieldNames,
   csvLine,
   type DatasetSpec,
   formatIssue,
+  imputedWarning,
   INPUT_LIMITS,
   type Prediction,
   type Predictor,
+  reasonText,
   type Row,
   SchemaError,
   shownNames,
@@ -40,10 +43,14 @@ export interface BatchOptions {
   maxRows: number;
   /** Rows per tfjs call. */
   chunkRows?: number;
+  /** Reasons per scored row, the largest first (CSV: `reason_1` … columns; default 0: none). */
+  reasons?: number;
   /** Called after each chunk with its predictions (metrics). */
   onChunk?: (predictions: Prediction[]) => void;
   /** Called once the stream ends or is cancelled (release the model lease). */
   onClose?: () => void;
+  /** Called before anything is sent with warnings about the header (a column close to an input's name). */
+  onWarning?: (warning: string) => void;
 }
 
 /**
@@ -62,7 +69,7 @@ export async function scoreBatch(
   options: BatchOptions,
 ): Promise<ReadableStream<Uint8Array>> {
   const items = options.input === "csv"
-    ? await csvItems(body, predictor)
+    ? await csvItems(body, predictor, options)
     : await primed(ndjsonItems(body));
   const { extras } = items;
   const encoder = new TextEncoder();
@@ -94,8 +101,20 @@ async function* chunks(
   options: BatchOptions,
 ): AsyncGenerator<string> {
   const size = options.chunkRows ?? 64;
+  const reasons = options.reasons ?? 0;
   if (options.output === "csv") {
-    yield csvLine(["row", ...extras, "probability", "at_risk", "band", "imputed", "error"]);
+    const reasonColumns = Array.from({ length: reasons }, (_, k) => `reason_${k + 1}`);
+    yield csvLine([
+      "row",
+      ...extras,
+      "probability",
+      "at_risk",
+      "band",
+      "imputed",
+      "warning",
+      ...(reasons > 0 ? ["baseline", ...reasonColumns] : []),
+      "error",
+    ]);
   }
   let buffer: Item[] = [];
   let last = 0;
@@ -162,23 +181,47 @@ function scoreChunk(
       errors.set(i, error.issues.map((is) => formatIssue({ ...is, row: item.row })).join("; "));
     }
   });
-  const predictions = predictor.predict(rows);
+  const reasons = options.reasons ?? 0;
+  const predictions = predictor.predict(rows, { reasons });
   options.onChunk?.(predictions);
   const byIndex = new Map(at.map((i, k) => [i, predictions[k]]));
+  // Empty cells of a row that could not be scored: warning, baseline and reasons.
+  const blank = new Array<string>(1 + (reasons > 0 ? reasons + 1 : 0)).fill("");
   let text = "";
   items.forEach((item, i) => {
     const p = byIndex.get(i);
     const ids = extras.map((e) => item.record?.[e] ?? null);
+    const warning = p ? imputedWarning(predictor, p.imputed) : undefined;
     if (options.output === "csv") {
       text += csvLine(
         p
-          ? [item.row, ...ids, p.probability.toFixed(6), p.at_risk, p.band, p.imputed.join(" "), ""]
-          : [item.row, ...ids, "", "", "", "", errors.get(i)!],
+          ? [
+            item.row,
+            ...ids,
+            p.probability.toFixed(6),
+            p.at_risk,
+            p.band,
+            p.imputed.join(" "),
+            warning ?? "",
+            ...(reasons > 0
+              ? [
+                p.baseline?.toFixed(6) ?? "",
+                ...Array.from(
+                  { length: reasons },
+                  (_, k) => p.reasons?.[k] ? reasonText(p.reasons[k]) : "",
+                ),
+              ]
+              : []),
+            "",
+          ]
+          : [item.row, ...ids, "", "", "", "", ...blank, errors.get(i)!],
       );
     } else {
       const id = Object.fromEntries(extras.map((e, k) => [e, ids[k]]));
       text += JSON.stringify(
-        p ? { row: item.row, ...id, ...p } : { row: item.row, ...id, error: errors.get(i) },
+        p
+          ? { row: item.row, ...id, ...p, ...(warning ? { warning } : {}) }
+          : { row: item.row, ...id, error: errors.get(i) },
       ) + "\n";
     }
   });
@@ -188,8 +231,10 @@ function scoreChunk(
 async function csvItems(
   body: AsyncIterable<string>,
   predictor: Predictor,
+  options: BatchOptions,
 ): Promise<{ iterator: AsyncIterator<Item>; extras: string[] }> {
-  const records = csvRecords(body);
+  const { separator, text } = await sniffSeparator(body);
+  const records = csvRecords(text, { ...INPUT_LIMITS, separator });
   const first = await records.next();
   if (first.done) throw new HttpError(400, "Empty CSV: expected a header and data rows");
   const header = first.value.map((h) => h.trim());
@@ -199,8 +244,18 @@ async function csvItems(
   const missing = predictor.features.map((f) => f.name).filter((f) => !present.has(f));
   if (missing.length === predictor.features.length) {
     throw new SchemaError(
-      `Invalid CSV header: none of the model's inputs; missing ${shownNames(missing)}`,
+      `Invalid CSV header: none of the model's inputs (read with ${SEPARATOR_NAMES[separator]} ` +
+        `as the separator); missing ${shownNames(missing)}`,
       missing.map((column) => ({ row: 0, column, expected: "this column in the header" })),
+    );
+  }
+  const known = knownColumns(predictor.spec);
+  const close = closeFieldNames(header.filter((h) => !known.has(h)), missing);
+  if (close.length > 0) {
+    options.onWarning?.(
+      `Unknown column${close.length > 1 ? "s" : ""} ${
+        close.map((c) => `"${c.field}" (did you mean "${c.known}"?)`).join(", ")
+      }: not read, so the inputs they resemble are imputed`,
     );
   }
   const long = [...new Set(header.filter((h) => h.length > INPUT_LIMITS.nameChars))];
@@ -285,4 +340,44 @@ async function primed(
 
 function knownColumns(spec: DatasetSpec): Set<string> {
   return new Set(spec.columns.map((c) => c.name));
+}
+
+/** How the separators read in messages. */
+const SEPARATOR_NAMES: Record<string, string> = { ",": "commas", ";": "semicolons", "\t": "tabs" };
+
+/**
+ * Tells the separator from the header line: a comma unless the header holds none and semicolons
+ * (as European spreadsheets export) or tabs instead. The header is read ahead and given back.
+ */
+async function sniffSeparator(
+  body: AsyncIterable<string>,
+): Promise<{ separator: string; text: AsyncIterable<string> }> {
+  const iterator = body[Symbol.asyncIterator]();
+  const head: string[] = [];
+  let seen = "";
+  // At most the line bound is read ahead: a longer header is refused by the reader anyway.
+  while (!/[\r\n]/.test(seen) && seen.length <= INPUT_LIMITS.lineChars) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    seen += next.value;
+  }
+  const line = seen.split(/[\r\n]/, 1)[0].replace(/"[^"]*"/g, "");
+  const count = (ch: string) => line.split(ch).length - 1;
+  const separator = count(",") > 0
+    ? ","
+    : count(";") >= count("\t") && count(";") > 0
+    ? ";"
+    : count("\t") > 0
+    ? "\t"
+    : ",";
+  async function* text(): AsyncGenerator<string> {
+    yield* head;
+    while (true) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { separator, text: text() };
 }

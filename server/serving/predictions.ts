@@ -5,7 +5,9 @@
  * @module
  */
 import {
+  closeFieldNames,
   type DatasetSpec,
+  imputedWarning,
   type Prediction,
   type Predictor,
   profileOf,
@@ -33,6 +35,11 @@ export interface PredictionOut extends Prediction {
    * the probability then says more about the training average than about this student.
    */
   warning?: string;
+  /**
+   * Set when a field of the request is not a column but resembles an input that was not given
+   * (`Grade1` for `Grade_1`): that input was imputed, not read from the field.
+   */
+  field_warning?: string;
 }
 
 /** What scoring needs of the app's dependencies (the app's `AppDeps` has all of it). */
@@ -96,39 +103,6 @@ function requireSomeInput(predictor: Predictor, rows: Row[]): void {
   }
 }
 
-/** Each used input's share of the model's permutation importance (negative drops count as 0). */
-const weightShares = new WeakMap<Predictor, Map<string, number>>();
-
-function sharesOf(predictor: Predictor): Map<string, number> {
-  let shares = weightShares.get(predictor);
-  if (!shares) {
-    const weights = (predictor.metadata.importance ?? [])
-      .filter((i) => predictor.usedSet.has(i.feature))
-      .map((i) => [i.feature, Math.max(0, i.importance)] as const);
-    const total = weights.reduce((a, [, w]) => a + w, 0);
-    shares = new Map(total > 0 ? weights.map(([f, w]) => [f, w / total]) : []);
-    weightShares.set(predictor, shares);
-  }
-  return shares;
-}
-
-/**
- * The warning of an answer whose imputed inputs carry most of the model's weight.
- *
- * @param predictor The model.
- * @param imputed The inputs that got the training value.
- * @returns The warning, or undefined when the imputed inputs carry half the weight or less.
- */
-function imputedWarning(predictor: Predictor, imputed: string[]): string | undefined {
-  const shares = sharesOf(predictor);
-  let share = 0;
-  for (const f of imputed) share += shares.get(f) ?? 0;
-  if (share <= 0.5) return undefined;
-  const heavy = imputed.filter((f) => (shares.get(f) ?? 0) > 0);
-  return `Imputed inputs carry ${Math.round(share * 100)} % of this model's weight ` +
-    `(permutation importance): ${heavy.join(", ")}; the answer is mostly the training average`;
-}
-
 /**
  * Validates and scores records with a profile's active model.
  *
@@ -165,6 +139,13 @@ export async function predictRecords(
       if (p.imputed.length > 0) {
         const warning = imputedWarning(predictor, p.imputed);
         if (warning) out.warning = warning;
+        const known = new Set(predictor.spec.columns.map((c) => c.name));
+        const close = closeFieldNames(out.ignored.filter((f) => !known.has(f)), p.imputed);
+        if (close.length > 0) {
+          out.field_warning = close.map((c) =>
+            `Unknown field "${c.field}": did you mean "${c.known}"? It was imputed`
+          ).join("; ");
+        }
       }
       return out;
     });
