@@ -213,7 +213,14 @@ export function batchView(state, data) {
           h(
             "td",
             { class: "reasons-cell", "data-label": "Main reasons" },
-            h("ul", { class: "reason-texts" }, r.reasons.map((text) => h("li", {}, text))),
+            h(
+              "ul",
+              { class: "reason-texts" },
+              // The CSV's "Grade_2 = 8 …" read as the rest of the page names inputs: "Grade 2 = 8 …".
+              r.reasons.map((text) =>
+                h("li", {}, text.replace(/^(\S+) = /, (_, f) => `${label(f)} = `))
+              ),
+            ),
             why,
           ),
         ));
