@@ -231,7 +231,10 @@ Deno.test("POST /v1/predict/batch?reasons=0 answers without reason columns, ?rea
     return (await res.text()).split("\n")[0];
   };
   assert.equal(await ask(0), "row,probability,at_risk,band,imputed,warning,error");
-  assert.equal(await ask(1), "row,probability,at_risk,band,imputed,warning,baseline,reason_1,error");
+  assert.equal(
+    await ask(1),
+    "row,probability,at_risk,band,imputed,warning,baseline,reason_1,error",
+  );
 });
 
 Deno.test("POST /v1/predict/batch reads a semicolon or tab CSV and warns of a misspelt column", async () => {

@@ -165,7 +165,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
         field_warning: {
           type: "string",
           description:
-            'Present when a field sent is not a column but resembles an input that was not given (`Grade1` for `Grade_1`): "Unknown field \"Grade1\": did you mean \"Grade_1\"? It was imputed"',
+            'Present when a field sent is not a column but resembles an input that was not given (`Grade1` for `Grade_1`): "Unknown field "Grade1": did you mean "Grade_1"? It was imputed"',
         },
         baseline: {
           type: "number",
@@ -278,7 +278,8 @@ export function openApiDocument(spec: DatasetSpec): Json {
           content: {
             "text/csv": {
               schema: { type: "string" },
-              description: "Comma-separated; a header without commas but with semicolons or tabs is read with those",
+              description:
+                "Comma-separated; a header without commas but with semicolons or tabs is read with those",
             },
             "application/x-ndjson": { schema: { type: "string" } },
             "multipart/form-data": upload.content["multipart/form-data"],
