@@ -189,8 +189,8 @@ export function capacityThreshold(scores: ArrayLike<number>, share: number): num
 }
 
 /**
- * The decision threshold of a model: its policy's choice on held-out rows, raised when needed so
- * that it flags at most `capacity.flagged` of them, less one standard error
+ * The decision threshold of a model: its policy's choice on held-out rows, kept when it flags at
+ * most `capacity.flagged` of them, else raised to flag that share less one standard error
  * ({@linkcode heldOutShare}). Whatever the policy maximises, a weak model
  * then flags no more students than advisers can see; a `fixed` threshold is taken as given.
  *
@@ -206,8 +206,10 @@ export function chooseDecision(
 ): number {
   const chosen = chooseThreshold(labels, scores, options.policy);
   if (!options.capacity || options.policy.kind === "fixed") return chosen;
-  const share = heldOutShare(options.capacity.flagged, scores.length);
-  return Math.max(chosen, capacityThreshold(scores, share));
+  return boundBands({ medium: chosen, high: chosen }, scores, {
+    capacity: options.capacity,
+    tolerant: true,
+  }).high;
 }
 
 /** What one band means on some scored rows. */
@@ -291,28 +293,44 @@ export function chooseBands(
   options: { threshold: number; watchRecall: number; capacity?: Capacity },
 ): Bands {
   const bands = _recallBands(labels, scores, options);
-  return options.capacity ? boundBands(bands, scores, options.capacity) : bands;
+  return options.capacity
+    ? boundBands(bands, scores, { capacity: options.capacity, tolerant: true })
+    : bands;
 }
 
 /**
  * Raises bands until, on some scores, the high band holds at most `capacity.flagged` of them and
  * the medium band at most `capacity.watch`, each less one standard error
- * ({@linkcode heldOutShare}). Training applies it to the validation scores and again to the final
- * model's scores of every row it learned from, where a refitted model scores its own students
- * higher than new ones.
+ * ({@linkcode heldOutShare}). With `tolerant`, a band already within its capacity itself is kept
+ * and only one over it is cut back (less the error): training decides so on validation, where a
+ * model that finds every positive within capacity keeps its threshold. Without, any share over
+ * the capacity less the error is cut: training applies that to the final model's scores of every
+ * row it learned from, where a refitted model scores its own students higher than new ones.
  *
  * @param bands The bands chosen so far.
  * @param scores Probabilities of the students the shares are counted on.
- * @param capacity The largest shares.
+ * @param options The capacity and whether a share within it is kept.
  * @returns Bands no lower than the given ones.
  */
-export function boundBands(bands: Bands, scores: ArrayLike<number>, capacity: Capacity): Bands {
+export function boundBands(
+  bands: Bands,
+  scores: ArrayLike<number>,
+  options: { capacity: Capacity; tolerant?: boolean },
+): Bands {
+  const { capacity, tolerant = false } = options;
   const n = scores.length;
-  const high = Math.max(bands.high, capacityThreshold(scores, heldOutShare(capacity.flagged, n)));
+  let high = bands.high;
+  if (!tolerant || _shareAtOrAbove(scores, high) > capacity.flagged) {
+    high = Math.max(high, capacityThreshold(scores, heldOutShare(capacity.flagged, n)));
+  }
   // However far the recall target reaches, the band holds at most its share of the students.
   const flagged = _shareAtOrAbove(scores, high);
-  const floor = capacityThreshold(scores, Math.min(1, flagged + heldOutShare(capacity.watch, n)));
-  return { medium: Math.min(high, Math.max(bands.medium, floor)), high };
+  let medium = Math.min(high, bands.medium);
+  if (!tolerant || _shareAtOrAbove(scores, medium) - flagged > capacity.watch) {
+    const floor = capacityThreshold(scores, Math.min(1, flagged + heldOutShare(capacity.watch, n)));
+    medium = Math.min(high, Math.max(medium, floor));
+  }
+  return { medium, high };
 }
 
 function _shareAtOrAbove(scores: ArrayLike<number>, threshold: number): number {

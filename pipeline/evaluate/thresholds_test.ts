@@ -43,6 +43,17 @@ Deno.test("chooseDecision() raises the F1 choice of a weak model to its capacity
   assert.ok(Math.abs(heldOutShare(0.2, 100) - 0.16) < 1e-12);
 });
 
+Deno.test("chooseDecision() keeps a choice already within capacity, as a model finding every positive", () => {
+  // 16 positives of 100 above every negative: F1 flags all 16, within a capacity of 20 %.
+  const scores = Array.from({ length: 100 }, (_, i) => (i < 16 ? 0.9 - i / 100 : 0.3 - i / 1000));
+  const labels = scores.map((_, i) => (i < 16 ? 1 : 0));
+  const t = chooseDecision(labels, scores, {
+    policy: { kind: "f1" },
+    capacity: { flagged: 0.2, watch: 0.25 },
+  });
+  assert.equal(scores.filter((s) => s >= t).length, 16);
+});
+
 Deno.test("chooseBands() with a capacity never puts most students on watch", () => {
   const scores = Array.from({ length: 200 }, (_, i) => (i + 1) / 201);
   const labels = scores.map((_, i) => (i % 3 === 0 ? 1 : 0));
@@ -59,7 +70,7 @@ Deno.test("chooseBands() with a capacity never puts most students on watch", () 
   const watch = (m: number) => scores.filter((s) => s >= m && s < threshold).length / 200;
   assert.ok(watch(open.medium) > 0.5, `unbounded watch ${watch(open.medium)}`);
   assert.ok(watch(bounded.medium) <= 0.25, `bounded watch ${watch(bounded.medium)}`);
-  assert.deepEqual(boundBands(bounded, scores, { flagged: 1, watch: 1 }), bounded);
+  assert.deepEqual(boundBands(bounded, scores, { capacity: { flagged: 1, watch: 1 } }), bounded);
 });
 
 Deno.test("bandMeanings() gives each band's share and the recall and precision at its edge", () => {

@@ -272,7 +272,7 @@ export async function fitOnRows(
     // A refitted model scores the students it learned from above new ones: bound the bands on
     // those scores too, so the flag stays within capacity on them as on the held-out rows.
     const seen = final.predictProba(all, labels.length).map((p) => calibrate(calibration, p));
-    bands = boundBands(bands, seen, options.capacity);
+    bands = boundBands(bands, seen, { capacity: options.capacity });
   }
   return {
     params: options.params,
