@@ -64,7 +64,7 @@ export const TrainBody = z.strictObject({
   })
     .optional().describe(
       "How the decision threshold (the high band) is chosen on validation: f1 (default), accuracy, " +
-        "min-recall:R, min-precision:P (a precision target) or fixed:T",
+        "min-recall:R, min-precision:P (a precision target), capacity:C (flag the top share C) or fixed:T; every policy but fixed is bounded by the spec's capacity",
     ),
 });
 

@@ -186,7 +186,8 @@ export function uploadCsvs(): {
 /** Batch bodies (CSV and NDJSON), valid and not. */
 export function batchCases(route: string): Case[] {
   const five = DATA_ROWS.slice(0, 6);
-  const ok = /^row,probability,at_risk,band,imputed,error$/m;
+  const ok =
+    /^row,probability,at_risk,band,imputed,warning,baseline,reason_1,reason_2,reason_3,error$/m;
   const post = (
     name: string,
     body: Case["body"],
