@@ -1,8 +1,8 @@
 /**
  * `deno task drift`: compares a CSV with the training data of a saved model and prints, per
  * input, the population stability index, its p-value under sampling alone (Holm-adjusted),
- * whether it drifted, the unseen values and the missing
- * rate beside the training one. With `--json`, the last line of stdout is the report.
+ * whether it drifted, the unseen values and the missing rate beside the training one; then one
+ * line saying which inputs drifted, or that there were too few rows to tell. With `--json`, the last line of stdout is the report.
  *
  * Exit codes: 0 the report was printed (drifted or not), 2 bad options or data, or a model saved
  * before drift statistics existed; 1 anything else.
