@@ -209,7 +209,7 @@ export function driftCounter(
  * Describes a report in one line for logs and warnings.
  *
  * @param report The report.
- * @returns e.g. `2 of 30 inputs drifted (PSI >= 0.2): Number_of_Absences 1.94, Age 1.31`.
+ * @returns e.g. `2 of 30 inputs drifted beyond sampling noise (PSI >= 0.2, p < 0.05): Age 1.31, …`.
  */
 export function driftSummary(report: DriftReport): string {
   const n = report.features.length;

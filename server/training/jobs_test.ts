@@ -90,7 +90,7 @@ Deno.test("JobRunner warns in the job when the training data drifted from the ac
   assert.equal(done.warnings?.length, 1, JSON.stringify(done));
   assert.match(
     done.warnings![0],
-    /active model early-A-\S+ learned from: 1 of 32 inputs drifted \(PSI >= 0\.2\): Age /,
+    /active model early-A-\S+ learned from: 1 of 32 inputs drifted beyond sampling noise \(PSI >= 0\.2, p < 0\.05\): Age /,
   );
   const same = await jobs.wait(
     (await jobs.start({ profile: "early-A", dataPath: DATA_PATH, dataset: "default", seed: 2 })).id,
