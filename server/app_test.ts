@@ -205,7 +205,7 @@ Deno.test("POST /v1/predict/batch streams CSV with an error entry for a bad row"
   const lines = (await res.text()).trim().split("\n");
   assert.equal(lines[0], "row,student_id,probability,at_risk,band,imputed,error");
   assert.equal(lines.length, 4);
-  assert.match(lines[1], /^1,a1,0\.\d+,(true|false),(low|medium|high),,$/);
+  assert.match(lines[1], /^1,a1,0\.\d+,(true|false),(low|medium|high),0,$/);
   assert.match(lines[2], /^2,a2,,,,,"Row 2, column ""Age"": ""99"", expected an integer 15–22"$/);
   assert.match(lines[3], /^3,a3,0\.\d+/);
 });
@@ -233,8 +233,22 @@ Deno.test("POST /v1/predict/batch imputes absent columns, refuses a CSV of none 
   });
   assert.equal(res.status, 200);
   const [, row] = (await res.text()).split("\n");
-  // The 30 absent inputs are imputed and listed, as for a JSON student with only two fields.
-  assert.match(row, /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/);
+  // The 30 absent inputs are imputed and counted; with imputed=names they are listed, as for a
+  // JSON student with only two fields.
+  assert.match(row, /^1,0\.\d{6},(true|false),\w+,30,$/);
+  res = await app.request("/v1/predict/batch?imputed=names", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.match((await res.text()).split("\n")[1], /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/);
+  res = await app.request("/v1/predict/batch?imputed=all", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error, /imputed/);
   res = await app.request("/v1/predict/batch", {
     method: "POST",
     headers: { "content-type": "text/csv" },

@@ -247,9 +247,16 @@ export function openApiDocument(spec: DatasetSpec): Json {
       post: {
         summary: "Score a CSV or NDJSON body (up to 1,000,000 rows), streamed back",
         description:
-          "The answer is CSV or NDJSON by Accept. An absent column or field is imputed and listed; " +
+          "The answer is CSV or NDJSON by Accept. An absent column or field is imputed: `imputed` " +
+          "is each row's count of imputed inputs, or their names with `imputed=names`; " +
           "a bad row, or one giving none of the inputs the model reads, gets an error entry",
-        parameters: [profileParam],
+        parameters: [profileParam, {
+          name: "imputed",
+          in: "query",
+          required: false,
+          schema: { type: "string", enum: ["count", "names"], default: "count" },
+          description: "Each row's imputed inputs as their count, or their names (space-separated)",
+        }],
         requestBody: {
           required: true,
           content: {

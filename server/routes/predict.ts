@@ -10,10 +10,10 @@ import { Hono } from "hono";
 import { type BatchFormat, scoreBatch } from "../serving/mod.ts";
 import type { MicroBatcher } from "../serving/mod.ts";
 import type { AppDeps, AppEnv } from "../config/mod.ts";
-import { HttpError, parseWith } from "../http/mod.ts";
+import { parseWith } from "../http/mod.ts";
 import { leaseModel, predictRecords } from "../serving/mod.ts";
 import { limit, readJson, recordBody, requireJsonType } from "../http/mod.ts";
-import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "./schemas.ts";
+import { BatchQuery, isStudent, PredictQuery, Student, studentsBody } from "./schemas.ts";
 
 /**
  * Builds the prediction routes.
@@ -47,7 +47,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
 
   // No bodyLimit middleware here: limitedBody() enforces the limit while streaming.
   app.post("/v1/predict/batch", async (c) => {
-    const { profile } = parseWith(ProfileQuery, c.req.query(), "query");
+    const { profile, imputed } = parseWith(BatchQuery, c.req.query(), "query");
     const lease = leaseModel(deps, profile);
     const hold = deps.drain?.hold() ?? (() => {});
     const release = () => {
@@ -67,6 +67,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         input: format,
         output,
         maxRows: limits.batchRows,
+        imputed,
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);
           const bands = new Map<string, number>();

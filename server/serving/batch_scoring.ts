@@ -38,6 +38,11 @@ export interface BatchOptions {
   output: BatchFormat;
   /** The most rows read; the rest get one error entry. */
   maxRows: number;
+  /**
+   * Each row's imputed inputs as their count (the default) or their names. Names made a
+   * 900,000-row answer 54 times its input; the count keeps it in proportion.
+   */
+  imputed?: "count" | "names";
   /** Rows per tfjs call. */
   chunkRows?: number;
   /** Called after each chunk with its predictions (metrics). */
@@ -165,6 +170,7 @@ function scoreChunk(
   const predictions = predictor.predict(rows);
   options.onChunk?.(predictions);
   const byIndex = new Map(at.map((i, k) => [i, predictions[k]]));
+  const names = options.imputed === "names";
   let text = "";
   items.forEach((item, i) => {
     const p = byIndex.get(i);
@@ -172,13 +178,23 @@ function scoreChunk(
     if (options.output === "csv") {
       text += csvLine(
         p
-          ? [item.row, ...ids, p.probability.toFixed(6), p.at_risk, p.band, p.imputed.join(" "), ""]
+          ? [
+            item.row,
+            ...ids,
+            p.probability.toFixed(6),
+            p.at_risk,
+            p.band,
+            names ? p.imputed.join(" ") : p.imputed.length,
+            "",
+          ]
           : [item.row, ...ids, "", "", "", "", errors.get(i)!],
       );
     } else {
       const id = Object.fromEntries(extras.map((e, k) => [e, ids[k]]));
       text += JSON.stringify(
-        p ? { row: item.row, ...id, ...p } : { row: item.row, ...id, error: errors.get(i) },
+        p
+          ? { row: item.row, ...id, ...p, imputed: names ? p.imputed : p.imputed.length }
+          : { row: item.row, ...id, error: errors.get(i) },
       ) + "\n";
     }
   });

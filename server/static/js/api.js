@@ -165,7 +165,7 @@ export const api = {
    */
   batch: async (profile, file, signal) =>
     checked(
-      await fetch(`/v1/predict/batch?profile=${enc(profile)}`, {
+      await fetch(`/v1/predict/batch?profile=${enc(profile)}&imputed=names`, {
         method: "POST",
         headers: { "content-type": "text/csv", accept: "text/csv" },
         body: file,
