@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
-import { MAX_JSON_DEPTH, nestedDeeper } from "./request.ts";
+import { MAX_JSON_DEPTH, tooDeep } from "./request.ts";
 
-Deno.test("nestedDeeper() finds nesting past the bound and skips brackets inside strings", () => {
-  assert.equal(nestedDeeper('{"students":[{"Age":17}]}'), false);
-  assert.equal(nestedDeeper("[".repeat(MAX_JSON_DEPTH)), false);
-  assert.equal(nestedDeeper("[".repeat(MAX_JSON_DEPTH + 1)), true);
-  assert.equal(nestedDeeper("[".repeat(1 << 20)), true);
-  assert.equal(nestedDeeper(`{"a":"${"[".repeat(100)}"}`), false);
-  assert.equal(nestedDeeper(`{"a":"\\"${"{".repeat(100)}"}`), false);
-  assert.equal(nestedDeeper("[]".repeat(1000)), false);
+Deno.test("tooDeep() finds nesting past the bound, names its field and skips strings", () => {
+  assert.equal(tooDeep('{"students":[{"Age":17}]}'), undefined);
+  assert.equal(tooDeep("[".repeat(MAX_JSON_DEPTH)), undefined);
+  assert.equal(tooDeep("[".repeat(MAX_JSON_DEPTH + 1)), "");
+  assert.equal(tooDeep("[".repeat(1 << 20)), "");
+  assert.equal(tooDeep(`{"a":"${"[".repeat(100)}"}`), undefined);
+  assert.equal(tooDeep(`{"a":"\\"${"{".repeat(100)}"}`), undefined);
+  assert.equal(tooDeep("[]".repeat(1000)), undefined);
+  assert.equal(tooDeep(`{"x":1,"School":${'{"a":'.repeat(100)}`), "School");
+  assert.equal(tooDeep(`{"students":[{},${"[".repeat(100)}`), "students.1");
 });
