@@ -241,7 +241,10 @@ Deno.test("POST /v1/predict/batch imputes absent columns, refuses a CSV of none 
     headers: { "content-type": "text/csv" },
     body: "Age,School\n17,GP\n",
   });
-  assert.match((await res.text()).split("\n")[1], /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/);
+  assert.match(
+    (await res.text()).split("\n")[1],
+    /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/,
+  );
   res = await app.request("/v1/predict/batch?imputed=all", {
     method: "POST",
     headers: { "content-type": "text/csv" },

@@ -102,9 +102,13 @@ export async function readJson(c: Context): Promise<unknown> {
   const deep = tooDeep(text);
   if (deep !== undefined) {
     const expected = `at most ${MAX_JSON_DEPTH} levels of arrays and objects`;
-    throw new HttpError(400, `Invalid JSON body: ${deep || "the body"} is nested deeper than ${expected}`, {
-      issues: [{ field: deep, expected, message: "Nested too deep" }],
-    });
+    throw new HttpError(
+      400,
+      `Invalid JSON body: ${deep || "the body"} is nested deeper than ${expected}`,
+      {
+        issues: [{ field: deep, expected, message: "Nested too deep" }],
+      },
+    );
   }
   try {
     return JSON.parse(text);
