@@ -58,7 +58,7 @@ export interface Config {
   workers: number;
   /** How often each worker checks `active.json` for a new model, in milliseconds. */
   watchMs: number;
-  /** Serve `POST /bench/echo`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
+  /** Serve `POST /bench/constant`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
   benchEcho: boolean;
   /**
    * Clients reach the server over HTTPS through a TLS-terminating proxy (`BEHIND_TLS=1`): answers
