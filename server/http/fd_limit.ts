@@ -5,8 +5,10 @@
  * and the process exits, so the front refuses connections past the cap instead.
  *
  * Deno's runtime raises its soft limit to the hard one as it starts (`ulimit -S -n 1024` before
- * `deno run` still reads 20,000 here with a hard limit of 20,000), so nothing is raised here; the
- * limit in force is read from `/proc/self/limits` (Deno has no `getrlimit`).
+ * `deno run` still reads 20,000 here with a hard limit of 20,000), so nothing is raised here. The
+ * limit in force is read with libc's `getrlimit` through `Deno.dlopen` (the `server` permission
+ * set allows FFI; Deno has no `getrlimit` of its own, no npm or JSR package offers one for Deno,
+ * and `/proc/self/limits` needs `--allow-all`), else from `/proc/self/limits`.
  *
  * @module
  */
@@ -26,12 +28,42 @@ export interface FdLimits {
   hard: number;
 }
 
+/** Linux's `RLIMIT_NOFILE` (x86-64 and arm64 alike). */
+const RLIMIT_NOFILE = 7;
+
+/** `RLIM_INFINITY` as glibc's 64-bit `rlim_t` holds it. */
+const RLIM_INFINITY = 0xffffffffffffffffn;
+
+function getrlimit(): FdLimits | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  try {
+    const libc = Deno.dlopen("libc.so.6", {
+      getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+    });
+    try {
+      const limits = new BigUint64Array(2);
+      if (libc.symbols.getrlimit(RLIMIT_NOFILE, new Uint8Array(limits.buffer)) !== 0) {
+        return undefined;
+      }
+      const value = (v: bigint) => v === RLIM_INFINITY ? Infinity : Number(v);
+      return { soft: value(limits[0]), hard: value(limits[1]) };
+    } finally {
+      libc.close();
+    }
+  } catch {
+    return undefined; // no FFI permission, or no glibc
+  }
+}
+
 /**
- * Reads the process's limits on open files from `/proc/self/limits`.
+ * Reads the process's limits on open files: libc's `getrlimit`, else `/proc/self/limits`.
  *
- * @returns The soft and hard limits (`Infinity` for unlimited), or undefined off Linux.
+ * @returns The soft and hard limits (`Infinity` for unlimited), or undefined where neither can be
+ *   read.
  */
 export function readFdLimits(): FdLimits | undefined {
+  const limits = getrlimit();
+  if (limits) return limits;
   let text: string;
   try {
     text = Deno.readTextFileSync("/proc/self/limits");
