@@ -239,13 +239,13 @@ export async function healthBaseline(url: string, probes = 40): Promise<number> 
 }
 
 /**
- * The slowest `/health` an attack may cause: its no-attack baseline times a margin, plus a
- * floor. A busy machine slows both alike; a request that holds the event loop (seconds, in the
- * faults this guards against) does not fit.
+ * The slowest `/health` an attack may cause: 50 ms plus four times its no-attack baseline, and
+ * never under 100 ms (issue 24's bound). A busy machine slows both alike; a request that holds
+ * the event loop (seconds, in the faults this guards against) does not fit.
  *
  * @param baselineMs The no-attack slowest probe.
  * @returns The bound, in milliseconds.
  */
 export function healthBound(baselineMs: number): number {
-  return 50 + 4 * baselineMs;
+  return Math.max(100, 50 + 4 * baselineMs);
 }

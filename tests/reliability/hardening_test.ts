@@ -230,7 +230,8 @@ Deno.test("a text/csv batch answer stays within 3 times its input", async () => 
       let lines = 0;
       for await (const chunk of res.body!) {
         bytes += chunk.length;
-        for (const b of chunk) if (b === 10) lines++;
+        // indexOf, not a loop over bytes: the probes share this process's event loop.
+        for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
       }
       return { status: res.status, bytes, lines };
     });
