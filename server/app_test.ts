@@ -208,10 +208,11 @@ Deno.test("POST /v1/predict/batch streams CSV with an error entry for a bad row"
     "row,student_id,probability,at_risk,band,imputed,warning,baseline,reason_1,reason_2,reason_3,error",
   );
   assert.equal(lines.length, 4);
-  // Three reasons by default, each a sentence, after the baseline they are changes from.
+  // Three reasons by default, each a sentence, after the baseline they are changes from; no input
+  // imputed (a count by default).
   assert.match(
     lines[1],
-    /^1,a1,0\.\d+,(true|false),(low|medium|high),,,0\.\d{6}(,\w+ = \S+ (raises|lowers) risk [^,]+){3},$/,
+    /^1,a1,0\.\d+,(true|false),(low|medium|high),0,,0\.\d{6}(,\w+ = \S+ (raises|lowers) risk [^,]+){3},$/,
   );
   assert.match(
     lines[2],
@@ -251,8 +252,8 @@ Deno.test("POST /v1/predict/batch reads a semicolon or tab CSV and warns of a mi
       'Unknown column "Grade1" (did you mean "Grade_1"?): not read, so the inputs they resemble are imputed',
     );
     const [, row] = (await res.text()).split("\n");
-    // Grade1 is carried as a column of its own; Grade_1 is imputed.
-    assert.match(row, /,Grade_1,/);
+    // Grade1 is carried as a column of its own; Grade_1 is imputed (one input, counted).
+    assert.match(row, /^1,\d+,0\.\d{6},(true|false),\w+,1,/);
   }
   const res = await app.request("/v1/predict/batch", {
     method: "POST",
@@ -286,8 +287,25 @@ Deno.test("POST /v1/predict/batch imputes absent columns, refuses a CSV of none 
   });
   assert.equal(res.status, 200);
   const [, row] = (await res.text()).split("\n");
-  // The 30 absent inputs are imputed and listed, as for a JSON student with only two fields.
-  assert.match(row, /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,/);
+  // The 30 absent inputs are imputed and counted; with imputed=names they are listed, as for a
+  // JSON student with only two fields.
+  assert.match(row, /^1,0\.\d{6},(true|false),\w+,30,/);
+  res = await app.request("/v1/predict/batch?imputed=names", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.match(
+    (await res.text()).split("\n")[1],
+    /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,/,
+  );
+  res = await app.request("/v1/predict/batch?imputed=all", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error, /imputed/);
   res = await app.request("/v1/predict/batch", {
     method: "POST",
     headers: { "content-type": "text/csv" },

@@ -12,8 +12,12 @@ const SERVER = new URL("./", import.meta.url);
 /** The layers from the bottom up; the server's root (the wiring and entry points) is on top. */
 const LAYERS = ["ops", "http", "serving", "training", "config", "routes", ""];
 
-/** Modules started or loaded by URL, outside any door: the training worker and the lazy PNG renderer. */
-const NO_DOOR = new Set(["training/train_worker.ts", "serving/png.ts"]);
+/** Modules started or loaded by URL, outside any door: the workers and the lazy PNG renderer. */
+const NO_DOOR = new Set([
+  "training/train_worker.ts",
+  "serving/offload_worker.ts",
+  "serving/png.ts",
+]);
 
 /** Every module of the server (tests and the page left out), by path relative to `server/`. */
 async function modules(dir = "", out: string[] = []): Promise<string[]> {

@@ -32,7 +32,12 @@ self.onmessage = async (
 ) => {
   const data = event.data;
   if (data.type === "start") {
-    running = await serveApp(data.config!, { sweep: false, reusePort: true, metrics });
+    running = await serveApp(data.config!, {
+      sweep: false,
+      reusePort: true,
+      workers: data.config!.workers,
+      metrics,
+    });
     self.postMessage({ type: "listening", port: running.port });
   } else if (data.type === "metrics-snapshot-request") {
     self.postMessage({ type: "metrics-snapshot", id: data.id, snapshot: metrics.snapshot() });

@@ -31,6 +31,14 @@ export const SERVE = {
     "body-timeout": { value: "S", help: "Seconds of silence allowed mid-body (30)" },
     "request-timeout": { value: "S", help: "Seconds one request may wait on its client (300)" },
     "keepalive-timeout": { value: "S", help: "Seconds an idle connection stays open (30)" },
+    front: {
+      value: "on|off",
+      help: "The TCP front holding the time limits (FRONT, default on; off only behind a proxy)",
+    },
+    "max-connections": {
+      value: "N",
+      help: "Most open client connections (MAX_CONNECTIONS, default from the open-file limit)",
+    },
     "train-missing": {
       help:
         "First train the default and seed models that have none active (on --data), as start does",

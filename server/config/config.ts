@@ -58,15 +58,26 @@ export interface Config {
   workers: number;
   /** How often each worker checks `active.json` for a new model, in milliseconds. */
   watchMs: number;
-  /** Serve `POST /bench/echo`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
+  /** Serve `POST /bench/constant`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
   benchEcho: boolean;
   /**
    * Clients reach the server over HTTPS through a TLS-terminating proxy (`BEHIND_TLS=1`): answers
    * carry `Strict-Transport-Security`, which over plain HTTP would be meaningless.
    */
   behindTls: boolean;
-  /** Time limits on each connection, held by the TCP front (`server/guard.ts`). */
+  /** Time limits on each connection, held by the TCP front (`server/http/guard.ts`). */
   timeouts: Timeouts;
+  /**
+   * Run the TCP front (`FRONT=on`, the default). Off (`FRONT=off`) only behind a reverse proxy
+   * that holds the slow-client limits and caps connections (nginx, an ingress): the server then
+   * takes the proxy's connections itself.
+   */
+  front: boolean;
+  /**
+   * The most client connections the front holds at once (`MAX_CONNECTIONS`); 0 (the default)
+   * derives it from the limit on open files (`server/http/fd_limit.ts`).
+   */
+  maxConnections: number;
   /** The least severe log level written (`LOG_LEVEL`; probes and other routine lines are `debug`). */
   logLevel: Level;
 }
@@ -112,6 +123,8 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     benchEcho: false,
     behindTls: false,
     logLevel: "info",
+    front: true,
+    maxConnections: 0,
     ...overrides,
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     timeouts: { ...DEFAULT_TIMEOUTS, ...overrides.timeouts },
@@ -151,6 +164,11 @@ export function readConfig(
     throw new InputError(
       `Invalid GATE_TOLERANCE: "${env("GATE_TOLERANCE")}", expected a number >= 0`,
     );
+  }
+  const front = flags.front ?? env("FRONT") ?? "on";
+  if (!["on", "off"].includes(front)) {
+    const name = flags.front !== undefined ? "--front" : "FRONT";
+    throw new InputError(`Invalid ${name}: "${front}", expected on or off`);
   }
   const benchEcho = env("BENCH_ECHO") ?? "";
   if (!["", "0", "1"].includes(benchEcho)) {
@@ -192,6 +210,10 @@ export function readConfig(
     benchEcho: benchEcho === "1",
     behindTls: behindTls === "1",
     logLevel,
+    front: front === "on",
+    maxConnections: flags["max-connections"] !== undefined
+      ? int("--max-connections", flags["max-connections"], 0)
+      : int("MAX_CONNECTIONS", env("MAX_CONNECTIONS"), 0),
     timeouts: {
       headersMs: seconds("headers-timeout", flags["headers-timeout"], DEFAULT_TIMEOUTS.headersMs),
       bodyIdleMs: seconds("body-timeout", flags["body-timeout"], DEFAULT_TIMEOUTS.bodyIdleMs),

@@ -19,9 +19,16 @@
  *   `keepAliveMs` is closed: an idle client, or a server gone silent.
  *
  * One interval timer checks every connection, so the cost per chunk is a few
- * assignments. Bytes the front cannot frame (HTTP/2 prior knowledge, a body
- * length it cannot read) pass through under the keep-alive timer alone; the
- * server refuses what is malformed.
+ * assignments. What the front cannot frame, and so could not time, it refuses
+ * and closes: HTTP/2 with prior knowledge (505), a `Content-Length` that is not
+ * a number of at most {@linkcode MAX_BODY_DIGITS} digits or disagrees with
+ * another (400), a chunk size of more than {@linkcode MAX_CHUNK_DIGITS} hex
+ * digits or a chunk line over {@linkcode MAX_CHUNK_LINE} bytes (400).
+ *
+ * It also holds the connection cap: past `maxConnections` open connections a
+ * new one gets 503 and is closed, so clients cannot take the process to its
+ * limit on open files (`fd_limit.ts`), and a failed accept (such as "Too many
+ * open files") is retried rather than ending the front.
  *
  * @module
  */
@@ -52,12 +59,31 @@ export const LINGER_MS = 2000;
 /** The largest request head, in bytes (request line and headers). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
+/** The most digits of a `Content-Length` the front frames (up to 1 TB; every route takes far less). */
+export const MAX_BODY_DIGITS = 12;
+
+/** The most hex digits of a chunk size the front frames (up to 256 GiB). */
+export const MAX_CHUNK_DIGITS = 9;
+
+/** The longest chunk-size line (size and extensions) or trailer line, in bytes. */
+export const MAX_CHUNK_LINE = 256;
+
+/** Options of {@linkcode startGuard}. */
+export interface GuardOptions {
+  /** The time limits. */
+  timeouts?: Timeouts;
+  /** The most connections open at once; past it a new one gets 503 and is closed. */
+  maxConnections?: number;
+}
+
 /** A running front. */
 export interface Guard {
   /** The public address it listens on. */
   addr: Deno.NetAddr;
   /** Connections open now. */
   readonly connections: number;
+  /** Connections refused so far: past the cap, or not framable. */
+  readonly refused: number;
   /** Stops accepting; open connections stay until the server closes them. */
   stop(): void;
   /**
@@ -74,6 +100,8 @@ const enum Phase {
   Body,
   /** Between requests: nothing received of the next one yet. */
   Idle,
+  /** Bytes the front cannot frame: the connection is refused. */
+  Refused,
   /** Bytes the front does not frame. */
   Opaque,
 }
@@ -87,6 +115,10 @@ const enum Body {
   Trailer,
 }
 
+/** How long the front waits before accepting again after a failed accept. */
+const ACCEPT_RETRY_MS = 50;
+
+const CHUNK_SIZE = new RegExp(`^[0-9a-fA-F]{1,${MAX_CHUNK_DIGITS}}$`);
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
 
@@ -97,6 +129,8 @@ function answer(status: number, reason: string, error: string): Uint8Array {
       `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+const FULL = answer(503, "Service Unavailable", "Too many connections: try again shortly");
 
 /** Follows the framing of the bytes a client sends, one chunk at a time. */
 class Framing {
@@ -112,12 +146,19 @@ class Framing {
   started = false;
   /** The head grew past MAX_HEAD_BYTES. */
   overflow = false;
+  /** Why the front cannot frame what came (phase Refused): status, reason and message. */
+  refusal: [number, string, string] | undefined;
+
+  #refuse(status: number, reason: string, error: string): void {
+    this.phase = Phase.Refused;
+    this.refusal = [status, reason, error];
+  }
 
   /** Reads a chunk; `started` tells whether a new request began in it. */
   feed(bytes: Uint8Array): void {
     this.started = false;
     let i = 0;
-    while (i < bytes.length && this.phase !== Phase.Opaque) {
+    while (i < bytes.length && this.phase !== Phase.Opaque && this.phase !== Phase.Refused) {
       if (this.phase === Phase.Idle) {
         this.phase = Phase.Head;
         this.started = true;
@@ -160,8 +201,11 @@ class Framing {
     if (this.#head.length > 1024) this.#head = new Uint8Array(1024);
     this.#lineEmpty = true;
     if (text.startsWith("PRI * HTTP/2")) {
-      this.phase = Phase.Opaque;
-      return;
+      return this.#refuse(
+        505,
+        "HTTP Version Not Supported",
+        "HTTP/2 is not served here: use HTTP/1.1, or HTTP/2 through the reverse proxy",
+      );
     }
     let length: number | undefined;
     let chunked = false;
@@ -172,7 +216,7 @@ class Framing {
       const value = line.slice(colon + 1).trim();
       if (name === "transfer-encoding") chunked ||= /\bchunked\b/i.test(value);
       else if (name === "content-length") {
-        const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+        const n = new RegExp(`^\\d{1,${MAX_BODY_DIGITS}}$`).test(value) ? Number(value) : NaN;
         if (length !== undefined && length !== n) length = NaN;
         else length = n;
       }
@@ -184,7 +228,11 @@ class Framing {
     } else if (length === undefined || length === 0) {
       this.phase = Phase.Idle;
     } else if (Number.isNaN(length)) {
-      this.phase = Phase.Opaque;
+      this.#refuse(
+        400,
+        "Bad Request",
+        `Invalid Content-Length: expected one number of at most ${MAX_BODY_DIGITS} digits`,
+      );
     } else {
       this.#body = Body.Length;
       this.#remaining = length;
@@ -216,20 +264,32 @@ class Framing {
           const b = bytes[i++];
           if (b !== 10) {
             if (b !== 13) this.#line += String.fromCharCode(b);
-            if (this.#line.length > 1024) this.phase = Phase.Opaque;
+            if (this.#line.length > MAX_CHUNK_LINE) {
+              this.#refuse(
+                400,
+                "Bad Request",
+                `Chunk line too long: at most ${MAX_CHUNK_LINE} bytes`,
+              );
+            }
             break;
           }
           const line = this.#line;
           this.#line = "";
           if (this.#body === Body.ChunkEnd) {
-            if (line !== "") this.phase = Phase.Opaque;
-            else this.#body = Body.ChunkSize;
+            if (line !== "") {
+              this.#refuse(400, "Bad Request", "Invalid chunk: no line end after its data");
+            } else this.#body = Body.ChunkSize;
           } else if (this.#body === Body.Trailer) {
             if (line === "") this.phase = Phase.Idle;
           } else {
             const size = line.split(";")[0].trim();
-            if (!/^[0-9a-fA-F]{1,12}$/.test(size)) this.phase = Phase.Opaque;
-            else if (parseInt(size, 16) === 0) this.#body = Body.Trailer;
+            if (!CHUNK_SIZE.test(size)) {
+              this.#refuse(
+                400,
+                "Bad Request",
+                `Invalid chunk size: expected at most ${MAX_CHUNK_DIGITS} hex digits`,
+              );
+            } else if (parseInt(size, 16) === 0) this.#body = Body.Trailer;
             else {
               this.#remaining = parseInt(size, 16);
               this.#body = Body.ChunkData;
@@ -265,22 +325,24 @@ interface Link {
  * Starts the front.
  *
  * @param listen Where to listen (the public address) and whether to share the port.
- * @param upstream The server's private address.
- * @param timeouts The limits.
+ * @param upstream The server's private address (read at each connection: the server may move).
+ * @param options The time limits and the connection cap.
  * @returns The running front.
  */
 export function startGuard(
   listen: { hostname: string; port: number; reusePort?: boolean },
   upstream: { hostname: string; port: number },
-  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+  options: GuardOptions = {},
 ): Guard {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const maxConnections = options.maxConnections ?? Infinity;
   // `reusePort` (workers sharing the port) is typed only under --unstable-net, which serving uses.
-  const options: Deno.TcpListenOptions & { reusePort?: boolean } = {
+  const listenOptions: Deno.TcpListenOptions & { reusePort?: boolean } = {
     hostname: listen.hostname,
     port: listen.port,
     reusePort: listen.reusePort,
   };
-  const listener = Deno.listen(options);
+  const listener = Deno.listen(listenOptions);
   const links = new Set<Link>();
   const tick = Math.max(20, Math.min(1000, ...Object.values(timeouts).map((t) => t / 5)));
   const timer = setInterval(() => {
@@ -428,6 +490,10 @@ export function startGuard(
           );
           continue;
         }
+        if (framing.refusal) {
+          link.end(link.answered === 0 ? answer(...framing.refusal) : undefined);
+          continue;
+        }
         if (framing.phase === Phase.Idle) link.waited = 0;
         try {
           await writeAll(server, buffer.subarray(0, n));
@@ -444,10 +510,30 @@ export function startGuard(
     if (!replying) closeClient();
   }
 
+  let refused = 0;
+  let stopped = false;
+  // Connections from accept to close (links only holds those with an upstream connection).
+  let open = 0;
   (async () => {
-    try {
-      for await (const client of listener) serve(client);
-    } catch { /* the listener was closed */ }
+    while (!stopped) {
+      let client: Deno.TcpConn;
+      try {
+        client = await listener.accept();
+      } catch (error) {
+        if (stopped || error instanceof Deno.errors.BadResource) return;
+        // Out of descriptors (or another passing failure): the connection waits in the
+        // backlog; try again shortly rather than end the front.
+        await new Promise((r) => setTimeout(r, ACCEPT_RETRY_MS));
+        continue;
+      }
+      if (open >= maxConnections) {
+        refused++;
+        refuse(client);
+      } else {
+        open++;
+        serve(client).finally(() => open--);
+      }
+    }
   })();
 
   return {
@@ -455,7 +541,11 @@ export function startGuard(
     get connections() {
       return links.size;
     },
+    get refused() {
+      return refused;
+    },
     stop() {
+      stopped = true;
       try {
         listener.close();
       } catch { /* closed */ }
@@ -470,6 +560,21 @@ export function startGuard(
       for (const link of links) link.end();
     },
   };
+}
+
+/** Answers 503 to a connection past the cap and closes it, without waiting on the client. */
+function refuse(client: Deno.TcpConn): void {
+  const close = () => {
+    try {
+      client.close();
+    } catch { /* closed */ }
+  };
+  // The answer fits the socket's send buffer: the write does not wait on the client.
+  const timer = setTimeout(close, 1000);
+  client.write(FULL).catch(() => {}).finally(() => {
+    clearTimeout(timer);
+    close();
+  });
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_HEAD_BYTES, startGuard, type Timeouts } from "./guard.ts";
+import { MAX_CHUNK_LINE, MAX_HEAD_BYTES, startGuard, type Timeouts } from "./guard.ts";
 
 const TIMEOUTS: Timeouts = { headersMs: 300, bodyIdleMs: 300, requestMs: 1200, keepAliveMs: 500 };
 const encoder = new TextEncoder();
@@ -9,6 +9,7 @@ const decoder = new TextDecoder();
 async function withFront(
   body: (url: string, port: number) => Promise<void>,
   timeouts: Timeouts = TIMEOUTS,
+  maxConnections?: number,
 ): Promise<void> {
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve({
@@ -24,7 +25,7 @@ async function withFront(
   const guard = startGuard({ hostname: "127.0.0.1", port: 0 }, {
     hostname: "127.0.0.1",
     port: await ready.promise,
-  }, timeouts);
+  }, { timeouts, maxConnections });
   try {
     await body(`http://127.0.0.1:${guard.addr.port}`, guard.addr.port);
   } finally {
@@ -172,4 +173,70 @@ Deno.test("startGuard() does not count the server's own slowness against the cli
     });
     assert.deepEqual(await res.json(), { length: 32_000_000, method: "POST" });
   }, { ...TIMEOUTS, keepAliveMs: 3000, requestMs: 3000 });
+});
+
+Deno.test("startGuard() refuses what it cannot frame, so nothing passes untimed", async (t) => {
+  await withFront(async (_url, port) => {
+    const refused = async (text: string) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      const sending = send(conn, text);
+      const { text: got } = await readToEnd(conn, performance.now());
+      await sending;
+      conn.close();
+      return got;
+    };
+    await t.step("HTTP/2 with prior knowledge gets 505", async () => {
+      const got = await refused("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+      assert.match(got, /^HTTP\/1\.1 505 /);
+    });
+    await t.step("a 16-digit Content-Length gets 400", async () => {
+      const got = await refused(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000000\r\n\r\n",
+      );
+      assert.match(got, /^HTTP\/1\.1 400 /);
+      assert.match(got, /Content-Length/);
+    });
+    await t.step("a 13-hex-digit chunk size gets 400", async () => {
+      const got = await refused(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000\r\n",
+      );
+      assert.match(got, /^HTTP\/1\.1 400 /);
+      assert.match(got, /chunk size/);
+    });
+    await t.step(`a chunk extension past ${MAX_CHUNK_LINE} bytes gets 400`, async () => {
+      const got = await refused(
+        `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;${"e".repeat(2000)}\r\n`,
+      );
+      assert.match(got, /^HTTP\/1\.1 400 /);
+    });
+  });
+});
+
+Deno.test("startGuard() refuses connections past its cap with 503 and serves again once they close", async () => {
+  await withFront(
+    async (url, port) => {
+      const held = await Promise.all(
+        Array.from({ length: 4 }, () => Deno.connect({ hostname: "127.0.0.1", port })),
+      );
+      // The front counts a connection once it has accepted it: wait until the cap is reached.
+      let extra: { text: string } | undefined;
+      for (let tries = 0; tries < 50 && !extra?.text.includes(" 503 "); tries++) {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        extra = await readToEnd(conn, performance.now());
+        conn.close();
+      }
+      assert.match(extra!.text, /^HTTP\/1\.1 503 /);
+      for (const conn of held) conn.close();
+      let status = 0;
+      for (let tries = 0; tries < 50 && status !== 200; tries++) {
+        const res = await fetch(url).catch(() => undefined);
+        status = res?.status ?? 0;
+        await res?.body?.cancel();
+        if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 200);
+    },
+    { ...TIMEOUTS, headersMs: 5000, keepAliveMs: 5000, requestMs: 5000 },
+    4,
+  );
 });

@@ -7,10 +7,13 @@
  * @module
  */
 export * from "./auth.ts";
+export * from "./body_stream.ts";
 export * from "./csv_stream.ts";
 export * from "./drain.ts";
+export * from "./fd_limit.ts";
 export * from "./guard.ts";
 export * from "./headers.ts";
 export * from "./http_errors.ts";
 export * from "./multipart.ts";
+export * from "./pace.ts";
 export * from "./request.ts";

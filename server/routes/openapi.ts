@@ -270,9 +270,16 @@ export function openApiDocument(spec: DatasetSpec): Json {
       post: {
         summary: "Score a CSV or NDJSON body (up to 1,000,000 rows), streamed back",
         description:
-          "The answer is CSV or NDJSON by Accept. An absent column or field is imputed and listed; " +
+          "The answer is CSV or NDJSON by Accept. An absent column or field is imputed: `imputed` " +
+          "is each row's count of imputed inputs, or their names with `imputed=names`; " +
           "a bad row, or one giving none of the inputs the model reads, gets an error entry",
-        parameters: [profileParam, batchReasonsParam],
+        parameters: [profileParam, batchReasonsParam, {
+          name: "imputed",
+          in: "query",
+          required: false,
+          schema: { type: "string", enum: ["count", "names"], default: "count" },
+          description: "Each row's imputed inputs as their count, or their names (space-separated)",
+        }],
         requestBody: {
           required: true,
           content: {
@@ -288,7 +295,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
         responses: {
           "200": {
             description:
-              "Stream. CSV columns: row, the file's unknown columns (ids), probability, at_risk, band, imputed, warning, then with reasons baseline and reason_1 … reason_N, and error; text cells a spreadsheet would run as formulas start with '. NDJSON: one Prediction per row with `row` (or `row` and `error`)",
+              "Stream. CSV columns: row, the file's unknown columns (ids), probability, at_risk, band, imputed (a count, or names with imputed=names), warning, then with reasons baseline and reason_1 … reason_N, and error; text cells a spreadsheet would run as formulas start with '. NDJSON: one Prediction per row with `row` (or `row` and `error`)",
             headers: {
               "X-Model": { schema: { type: "string" }, description: "The model that scored" },
               "X-Field-Warning": {

@@ -73,14 +73,18 @@ export const ProfileQuery = z.object({
   profile: z.string().min(1).optional(),
 });
 
+/**
+ * The query of `POST /v1/predict/batch`: the profile, and `imputed=names` to list the imputed
+ * inputs of each row (by default their count, which keeps the answer in proportion to the input).
+ */
+export const BatchQuery = ProfileQuery.extend({
+  imputed: z.enum(["count", "names"], { error: "expected count or names" }).default("count"),
+  reasons: z.coerce.number().int().min(0).max(100).default(3),
+});
+
 /** The query of `POST /v1/predict`: the profile, and how many reasons per student (default 5, 0 for none). */
 export const PredictQuery = ProfileQuery.extend({
   reasons: z.coerce.number().int().min(0).max(100).default(5),
-});
-
-/** The query of `POST /v1/predict/batch`: the profile, and reasons per row (default 3, 0 for none). */
-export const BatchQuery = ProfileQuery.extend({
-  reasons: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 /** The query of `POST /v1/models/prune`. */

@@ -10,3 +10,4 @@ export * from "./batch_scoring.ts";
 export * from "./microbatch.ts";
 export * from "./model_pool.ts";
 export * from "./predictions.ts";
+export * from "./offload.ts";

@@ -10,8 +10,9 @@ import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import wasm from "@resvg/resvg-wasm/index_bg.wasm" with { type: "bytes" };
 import font from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf" with { type: "bytes" };
 
-/** The family the SVG must name for its text to be drawn with the embedded font. */
-export const PNG_FONT_FAMILY = "DejaVu Sans";
+import { PNG_FONT_FAMILY } from "./offload.ts";
+
+export { PNG_FONT_FAMILY };
 
 await initWasm(wasm);
 

@@ -28,6 +28,39 @@ export interface DatasetInfo {
 
 const ID = /^[0-9a-f]{64}$/;
 
+/**
+ * The fewest rows of each class a dataset needs to train on: the split, the validation part and
+ * the tuning's folds each need rows of both classes.
+ */
+export const MIN_CLASS_ROWS = 10;
+
+/**
+ * Refuses a dataset that cannot train a model, before a job starts: one class only, or too few
+ * rows of a class. (The model's fit would fail later with a message about weights.)
+ *
+ * @param info The dataset.
+ * @throws HttpError 422 naming the dataset and why.
+ */
+export function assertTrainable(info: DatasetInfo): void {
+  const negatives = info.rows - info.positives;
+  const named = `Cannot train on dataset "${info.name}" (${info.id.slice(0, 12)})`;
+  if (info.positives === 0 || negatives === 0) {
+    throw new HttpError(
+      422,
+      `${named}: all ${info.rows} rows have one label (${info.positives} positive); ` +
+        "training needs rows of both classes",
+    );
+  }
+  const fewest = Math.min(info.positives, negatives);
+  if (fewest < MIN_CLASS_ROWS) {
+    throw new HttpError(
+      422,
+      `${named}: too few rows, ${info.positives} positive and ${negatives} negative; ` +
+        `training needs at least ${MIN_CLASS_ROWS} of each class`,
+    );
+  }
+}
+
 /** The content-addressed store of training CSVs. */
 export class DatasetStore {
   /** The folder. */

@@ -276,7 +276,7 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         ]);
         assert.equal(download.suggestedFilename(), "class-scored.csv");
         const text = await Deno.readTextFile(await download.path());
-        const direct = await (await fetch(`${url}/v1/predict/batch?profile=early-A`, {
+        const direct = await (await fetch(`${url}/v1/predict/batch?profile=early-A&imputed=names`, {
           method: "POST",
           headers: { "content-type": "text/csv", accept: "text/csv" },
           body: csv,

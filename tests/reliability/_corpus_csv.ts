@@ -233,7 +233,15 @@ export function batchCases(route: string): Case[] {
       csvText(five.map((r) => r.filter((_, i) => HEADER[i] !== "Grade_2"))),
       CSV_TYPE,
       200,
+      /^5,0\.\d{6},(true|false),\w+,1,[^\n]*,$/m,
+    ),
+    post(
+      "a missing column, its name asked for (imputed=names)",
+      csvText(five.map((r) => r.filter((_, i) => HEADER[i] !== "Grade_2"))),
+      CSV_TYPE,
+      200,
       /^5,0\.\d{6},(true|false),\w+,Grade_2,[^\n]*,$/m,
+      "/v1/predict/batch?imputed=names",
     ),
     post(
       "a ragged row",

@@ -27,27 +27,34 @@ const getJson = async (url: string, headers: Record<string, string> = {}) => {
   return await res.json();
 };
 
-Deno.test("the compiled entry point's module graph holds the PNG renderer's WebAssembly and font, and tfjs's wasm backend", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "server/main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert.ok(out.success);
-  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
-  const modules = graph.modules.map((m: { specifier: string }) => m.specifier);
-  // deno compile embeds every module of the graph, so these need no --include; the tfjs wasm
-  // backend is a dynamic import (loaded when a network is first used), which the graph holds too.
-  for (
-    const needed of [
+Deno.test("the compiled graphs hold tfjs's wasm backend, and the offload worker's the PNG renderer's WebAssembly and font", async () => {
+  const graphOf = async (entry: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.ok(out.success);
+    const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+    return graph.modules.map((m: { specifier: string }) => m.specifier) as string[];
+  };
+  // deno compile embeds every module of the entry point's graph and of each --include (the
+  // workers); the tfjs wasm backend is a dynamic import (loaded when a network is first used),
+  // which the graph holds too. The PNG renderer is loaded only by the offload worker.
+  const cases: [string, RegExp[]][] = [
+    ["server/main.ts", [/tfjs-backend-wasm@[\d.]+$/]],
+    ["server/serving/offload_worker.ts", [
       /server\/serving\/png\.ts$/,
       /resvg-wasm@[\d.]+\/index_bg\.wasm$/,
       /DejaVuSans\.ttf$/,
-      /tfjs-backend-wasm@[\d.]+$/,
-    ]
-  ) {
-    assert.ok(modules.some((m: string) => needed.test(m)), `${needed} is not in the graph`);
+    ]],
+  ];
+  for (const [entry, needed] of cases) {
+    const modules = await graphOf(entry);
+    for (const n of needed) {
+      assert.ok(modules.some((m) => n.test(m)), `${n} is not in ${entry}'s graph`);
+    }
   }
 });
 

@@ -166,7 +166,7 @@ export const api = {
    */
   batch: async (profile, file, signal) =>
     checked(
-      await fetch(`/v1/predict/batch?profile=${enc(profile)}&reasons=3`, {
+      await fetch(`/v1/predict/batch?profile=${enc(profile)}&imputed=names&reasons=3`, {
         method: "POST",
         headers: { "content-type": "text/csv", accept: "text/csv" },
         body: file,
