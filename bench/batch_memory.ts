@@ -105,7 +105,9 @@ export async function measureBatchMemory(
   let answered = -1;
   let errors = 0;
   try {
-    const res = await fetch(`${server.url}/v1/predict/batch`, {
+    // Scores only, as the published figures were taken: reasons (the default, 3) add
+    // TreeSHAP per row.
+    const res = await fetch(`${server.url}/v1/predict/batch?reasons=0`, {
       method: "POST",
       headers: {
         "content-type": options.format === "csv"

@@ -22,6 +22,7 @@ import {
   loadText,
   machineBusy,
   recordedLoads,
+  type ScenarioResult,
   targets,
 } from "./results.ts";
 
@@ -43,7 +44,7 @@ export function latencyFigure(result: BenchResult): PlotlyFigure {
     data: result.scenarios.map((s, i) => ({
       type: "scatter",
       mode: "lines+markers",
-      name: `${s.name} (${s.connections} conn.)`,
+      name: `${runLabel(s)} (${s.connections} conn.)`,
       x: PERCENTILES.map(([label]) => label),
       y: PERCENTILES.map(([, key]) => s[key]),
       line: { color: paletteColor(i), width: 2 },
@@ -71,11 +72,14 @@ export function throughputFigure(result: BenchResult): PlotlyFigure {
     data: [{
       type: "bar",
       name: "requests/s",
-      x: s.map((x) => x.name),
+      // Every run is its own bar: the same reference runs once per scenario and mode.
+      x: s.map((x, i) => `${i + 1}. ${runLabel(x)}`),
       y: s.map((x) => x.requests_per_sec),
       text: s.map((x) => `${Math.round(x.requests_per_sec)}${ratio(x.ratio_to_ceiling)}`),
       textposition: "outside",
-      marker: { color: s.map((x) => (x.name === "ceiling" ? COLOR.reference : COLOR.negative)) },
+      marker: {
+        color: s.map((x) => (x.name !== x.group ? COLOR.reference : COLOR.negative)),
+      },
       hovertemplate: "%{x}: %{y:.0f} requests/s<extra></extra>",
     }],
     layout: baseLayout("Requests per second (share of the ceiling)", {
@@ -84,6 +88,12 @@ export function throughputFigure(result: BenchResult): PlotlyFigure {
       showlegend: false,
     }),
   };
+}
+
+/** A run as the figures and tables name it: its mode, its scenario, and which reference it is. */
+function runLabel(x: ScenarioResult): string {
+  if (x.name === "bare") return `bare Deno.serve (${x.group})`;
+  return `${x.mode} ${x.group}${x.name !== x.group ? ` ${x.name}` : ""}`;
 }
 
 function escape(text: string): string {
@@ -114,9 +124,10 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
   const MB = 1024 * 1024;
   const scenarioTable = htmlTable(
     [
-      "scenario",
+      "run",
       "what",
       "connections",
+      "answer bytes",
       "requests/s",
       "p50 ms",
       "p95 ms",
@@ -124,12 +135,14 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       "p99.9 ms",
       "errors",
       "of ceiling",
+      "of bare",
       "load (1 min)",
     ],
     result.scenarios.map((s) => [
-      s.name,
+      runLabel(s),
       s.description,
       s.connections,
+      s.answer_bytes,
       Math.round(s.requests_per_sec),
       s.p50_ms,
       s.p95_ms,
@@ -137,6 +150,7 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       s.p999_ms,
       s.errors,
       s.ratio_to_ceiling === null ? "–" : `${(100 * s.ratio_to_ceiling).toFixed(1)} %`,
+      s.ratio_to_bare === null ? "–" : `${(100 * s.ratio_to_bare).toFixed(1)} %`,
       loadText(s.load_1m),
     ]),
   );

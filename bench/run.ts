@@ -1,8 +1,10 @@
 /**
  * One benchmark run: make sure models exist, measure cold starts, start the
- * server with its production flags, warm it up, run the oha scenarios (the
- * ceiling first, so every ratio has its baseline from the same run), watch the
- * server's memory and tensors, stop it, score a large CSV on the batch route
+ * server with its production flags, warm it up, run each oha scenario
+ * interleaved with its two references (the ceiling on the same server, then the
+ * bare `Deno.serve`: A B C, twice in a full run), first with the server's TCP
+ * front and then without it (`FRONT=off`), watch the server's memory and
+ * tensors, stop it, score a large CSV on the batch route
  * in both body formats on a fresh server, then time the pipeline's tasks. The 1-minute
  * load is recorded at the start of every scenario and figure: above 1.0 the run
  * counts for no target (`results.ts`).
@@ -10,7 +12,7 @@
  * @module
  */
 import { loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
-import { ensureActiveModels } from "../server/ensure_models.ts";
+import { ensureActiveModels } from "../server/training/mod.ts";
 import {
   gauge,
   memoryStatus,
@@ -31,15 +33,59 @@ import {
   type Machine,
   type PipelineResult,
   type ScenarioResult,
+  type ServeMode,
 } from "./results.ts";
+import { type BareServer, constantBody, startBare } from "./bare_server.ts";
 import {
+  BARE,
   type Bodies,
   buildBodies,
   CEILING,
   CONTENT_TYPES,
+  references,
   type Scenario,
   selectScenarios,
 } from "./scenarios.ts";
+
+/** A run's figures before the ratios, which need the whole group. */
+type Run = Omit<ScenarioResult, "ratio_to_ceiling" | "ratio_to_bare" | "ceiling_p99_ms">;
+
+/** The size of a scenario's answer on this server, for its references' constant. */
+async function answerBytes(server: ServerProcess, scenario: Scenario, bodies: Bodies) {
+  const res = await fetch(`${server.url}${scenario.path}`, {
+    method: "POST",
+    headers: { "content-type": CONTENT_TYPES[scenario.body] },
+    body: bodies[scenario.body],
+  });
+  const bytes = (await res.bytes()).length;
+  if (!res.ok) throw new Error(`${scenario.path} answered ${res.status}`);
+  return bytes;
+}
+
+/**
+ * Gives each scenario run its share of the mean ceiling and bare runs of its group and mode.
+ *
+ * @param runs Every run, references included.
+ * @returns The runs with their ratios.
+ */
+export function withRatios(runs: Run[]): ScenarioResult[] {
+  const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  return runs.map((r) => {
+    if (r.name !== r.group) {
+      return { ...r, ratio_to_ceiling: null, ratio_to_bare: null, ceiling_p99_ms: null };
+    }
+    const of = (name: string) =>
+      runs.filter((x) => x.group === r.group && x.mode === r.mode && x.name === name);
+    const ceiling = mean(of(CEILING).map((x) => x.requests_per_sec));
+    const bare = mean(of(BARE).map((x) => x.requests_per_sec));
+    return {
+      ...r,
+      ratio_to_ceiling: ceiling ? r.requests_per_sec / ceiling : null,
+      ratio_to_bare: bare ? r.requests_per_sec / bare : null,
+      ceiling_p99_ms: mean(of(CEILING).map((x) => x.p99_ms)),
+    };
+  });
+}
 
 /** Options of {@linkcode runBench}. */
 export interface BenchOptions {
@@ -149,12 +195,13 @@ export async function ensureModels(
 
 async function runScenario(
   oha: string,
-  server: ServerProcess,
+  server: { url: string; pid: number },
   scenario: Scenario,
   bodies: Bodies,
   seconds: number,
   load: number,
-): Promise<Omit<ScenarioResult, "ratio_to_ceiling">> {
+  run_: { group: string; mode: ServeMode; bytes: number },
+): Promise<Run> {
   const run: OhaRun = {
     url: `${server.url}${scenario.path}`,
     body: bodies[scenario.body],
@@ -185,6 +232,9 @@ async function runScenario(
   if (status) peakRss = Math.max(peakRss ?? 0, status.peak);
   return {
     name: scenario.name,
+    group: run_.group,
+    mode: run_.mode,
+    answer_bytes: run_.bytes,
     description: scenario.description,
     path: scenario.path,
     connections: scenario.connections,
@@ -294,17 +344,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
   }
   pipeline.cold_start_median_ms = median(pipeline.cold_start_ms);
-  const results: Omit<ScenarioResult, "ratio_to_ceiling">[] = [];
-  try {
+  const results: Run[] = [];
+  let bare: BareServer | undefined;
+  const warmUp = async (on: ServerProcess) => {
     const warm = Math.min(3, Math.max(1, Math.round(options.seconds / 5)));
     const seen = new Set<string>();
-    for (const s of scenarios) {
+    for (const s of [...scenarios, { ...scenarios[0], path: "/bench/constant?bytes=663" }]) {
       const key = `${s.path} ${s.body}`;
       if (seen.has(key)) continue;
       seen.add(key);
       log(`Warming up ${s.path} (${s.body}) for ${warm} s`);
       const r = await runOha(found.path, {
-        url: `${server!.url}${s.path}`,
+        url: `${on.url}${s.path}`,
         body: bodies[s.body],
         contentType: CONTENT_TYPES[s.body],
         connections: 8,
@@ -318,6 +369,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         );
       }
     }
+  };
+  try {
+    await warmUp(server!);
     const warmed = performance.now();
     const rss = async () =>
       await residentBytes(server!.pid) ??
@@ -332,24 +386,63 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     pipeline.server_rss_idle_bytes = await rss();
     pipeline.tfjs_tensors_before = await gauge(server!.url, "dropout_tfjs_tensors");
-    for (const s of scenarios) {
-      log(`Running ${s.name}: ${s.connections} connections for ${options.seconds} s`);
-      const load = await quietLoad(settle, log);
-      const result = await runScenario(found.path, server!, s, bodies, options.seconds, load);
-      if (s.name === "predict-c256") {
-        pipeline.server_rss_peak_c256_bytes = result.server_rss_peak_bytes ?? undefined;
+    bare = await startBare();
+    const rounds = options.seconds < 20 ? 1 : 2;
+    for (const mode of ["front", "direct"] as ServeMode[]) {
+      if (mode === "direct") {
+        pipeline.tfjs_tensors_after = await gauge(server!.url, "dropout_tfjs_tensors");
+        await server!.stop();
+        log("Restarting the server without its front (FRONT=off)");
+        server = await startServer({ modelsDir: options.modelsDir, probe, env: { FRONT: "off" } });
+        await warmUp(server);
       }
-      results.push(result);
-      log(
-        `  ${Math.round(result.requests_per_sec)} req/s, p99 ${
-          result.p99_ms.toFixed(2)
-        } ms, ${result.errors} errors`,
-      );
-      // Let the server's garbage collector and timers settle between scenarios.
-      await new Promise((r) => setTimeout(r, 1000));
+      for (const s of scenarios) {
+        const bytes = await answerBytes(server!, s, bodies);
+        const [ceiling, limit] = references(s, bytes);
+        const sizes = [
+          await answerBytes(server!, ceiling, bodies),
+          constantBody(bytes).length,
+        ];
+        if (sizes.some((n) => n !== bytes)) {
+          throw new Error(`The references answer ${sizes.join(", ")} bytes, not ${bytes}`);
+        }
+        for (let round = 0; round < rounds; round++) {
+          for (const [run, target] of [[ceiling, server!], [s, server!], [limit, bare!]] as const) {
+            log(
+              `Running ${s.name} (${mode}): ${
+                run.name === s.name ? "route" : run.name
+              }, ${run.connections} connections for ${options.seconds} s`,
+            );
+            const load = await quietLoad(settle, log);
+            const result = await runScenario(
+              found.path,
+              target,
+              run,
+              bodies,
+              options.seconds,
+              load,
+              { group: s.name, mode, bytes },
+            );
+            if (s.name === "predict-c256" && run === s && mode === "front") {
+              pipeline.server_rss_peak_c256_bytes = Math.max(
+                pipeline.server_rss_peak_c256_bytes ?? 0,
+                result.server_rss_peak_bytes ?? 0,
+              ) || undefined;
+            }
+            results.push(result);
+            log(
+              `  ${Math.round(result.requests_per_sec)} req/s, p99 ${
+                result.p99_ms.toFixed(2)
+              } ms, ${result.errors} errors`,
+            );
+            // Let the server's garbage collector and timers settle between runs.
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+      }
     }
-    pipeline.tfjs_tensors_after = await gauge(server!.url, "dropout_tfjs_tensors");
   } finally {
+    await bare?.stop();
     const code = await server!.stop();
     if (code !== 0) log(`The server exited with ${code}:\n${server!.stderr.slice(-20).join("\n")}`);
   }
@@ -372,11 +465,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await fresh.stop();
     }
   }
-  const ceiling = results.find((r) => r.name === CEILING)?.requests_per_sec;
-  const scenarioResults: ScenarioResult[] = results.map((r) => ({
-    ...r,
-    ratio_to_ceiling: ceiling ? r.requests_per_sec / ceiling : null,
-  }));
+  const scenarioResults = withRatios(results);
 
   if (options.pipeline) {
     log("Timing deno task train (early-A)");

@@ -1,9 +1,11 @@
 /**
  * The load scenarios of `deno task bench` and the request bodies they send.
  * The bodies are real students of the training CSV, drawn by the pipeline's
- * seeded generator, so every run sends the same requests. The ceiling sends
- * the single-student body to the echo route: same server, same middleware,
- * same body, no prediction.
+ * seeded generator, so every run sends the same requests. Each scenario runs
+ * interleaved with its two references, the same body and connections each:
+ * the ceiling (`/bench/constant` on the same server, behind the same
+ * middleware, answering a constant of the size of the scenario's answer) and
+ * the bare `Deno.serve` answering the same constant (the physical limit).
  *
  * @module
  */
@@ -41,18 +43,14 @@ export const CONTENT_TYPES: Record<keyof Bodies, string> = {
   batch100: "application/json",
 };
 
-/** The ceiling every ratio is taken against. */
+/** The name of a scenario's ceiling runs: same server and middleware, a constant answer. */
 export const CEILING = "ceiling";
 
-/** Every scenario, in the order they run (the ceiling first). */
+/** The name of a scenario's physical-limit runs: a bare `Deno.serve`, the same constant. */
+export const BARE = "bare";
+
+/** Every scenario, in the order they run. */
 export const SCENARIOS: Scenario[] = [
-  {
-    name: CEILING,
-    description: "JSON echo route, same body and middleware, no prediction",
-    path: "/bench/echo",
-    body: "student",
-    connections: 30,
-  },
   {
     name: "predict-c30",
     description: "/v1/predict, one student (default: 5 reasons), 30 connections",
@@ -91,7 +89,7 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /**
- * Picks the scenarios to run: all, or the named ones (with the ceiling, which every ratio needs).
+ * Picks the scenarios to run: all, or the named ones (each runs with its ceiling and bare limit).
  *
  * @param names Names given with `--scenario`; empty for all.
  * @returns The scenarios, in run order.
@@ -106,7 +104,32 @@ export function selectScenarios(names: string[]): Scenario[] {
       );
     }
   }
-  return SCENARIOS.filter((s) => s.name === CEILING || names.includes(s.name));
+  return SCENARIOS.filter((s) => names.includes(s.name));
+}
+
+/**
+ * The two reference runs of a scenario: its ceiling on the same server and its bare limit, the
+ * same body and connections, answering a constant of `bytes` bytes.
+ *
+ * @param scenario The scenario.
+ * @param bytes The size of the scenario's answer.
+ * @returns The ceiling and the bare scenario (the bare path is on the bare server).
+ */
+export function references(scenario: Scenario, bytes: number): [Scenario, Scenario] {
+  return [
+    {
+      ...scenario,
+      name: CEILING,
+      description: `same server and middleware, a constant ${bytes}-byte answer`,
+      path: `/bench/constant?bytes=${bytes}`,
+    },
+    {
+      ...scenario,
+      name: BARE,
+      description: `bare Deno.serve, the same constant ${bytes}-byte answer`,
+      path: `/?bytes=${bytes}`,
+    },
+  ];
 }
 
 /**

@@ -1,30 +1,36 @@
 import assert from "node:assert/strict";
 import { loadSpec, resolveDataPath } from "../pipeline/mod.ts";
-import { buildBodies, CEILING, SCENARIOS, selectScenarios } from "./scenarios.ts";
+import { BARE, buildBodies, CEILING, references, SCENARIOS, selectScenarios } from "./scenarios.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
-Deno.test("The scenarios are the issue's five, the ceiling first, plus predictions without reasons", () => {
+Deno.test("The scenarios are the issue's five, plus predictions without reasons", () => {
   assert.deepEqual(SCENARIOS.map((s) => [s.name, s.connections]), [
-    ["ceiling", 30],
     ["predict-c30", 30],
     ["predict-c256", 256],
     ["compat-form-c30", 30],
     ["predict-batch100", 30],
     ["predict-noreasons-c30", 30],
   ]);
-  const ceiling = SCENARIOS[0];
-  const predict = SCENARIOS[1];
-  assert.equal(ceiling.body, predict.body, "the ceiling sends the same body");
 });
 
-Deno.test("selectScenarios() keeps the ceiling with any scenario and names an unknown one", () => {
-  assert.deepEqual(selectScenarios(["predict-c256"]).map((s) => s.name), [CEILING, "predict-c256"]);
-  assert.deepEqual(selectScenarios([CEILING]).map((s) => s.name), [CEILING]);
+Deno.test("references() gives a scenario its ceiling and bare limit with the same body and connections", () => {
+  const c256 = SCENARIOS[1];
+  const [ceiling, bare] = references(c256, 663);
+  assert.deepEqual([ceiling.name, ceiling.path], [CEILING, "/bench/constant?bytes=663"]);
+  assert.deepEqual([bare.name, bare.path], [BARE, "/?bytes=663"]);
+  for (const r of [ceiling, bare]) {
+    assert.equal(r.body, c256.body);
+    assert.equal(r.connections, c256.connections);
+  }
+});
+
+Deno.test("selectScenarios() picks the named scenarios and names an unknown one", () => {
+  assert.deepEqual(selectScenarios(["predict-c256"]).map((s) => s.name), ["predict-c256"]);
   assert.equal(selectScenarios([]).length, SCENARIOS.length);
   assert.throws(
     () => selectScenarios(["nope"]),
-    /Unknown scenario "nope": expected one of ceiling/,
+    /Unknown scenario "nope": expected one of predict-c30/,
   );
 });
 

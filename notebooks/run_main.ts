@@ -10,10 +10,11 @@
  * deno task notebooks --format        # format them in place, as deno fmt would
  * ```
  *
- * The notebooks write models to `MODELS_DIR` (default `models/`, the folder the
- * server reads) and the split manifest to `SPLITS_DIR` (default `data/splits/`),
- * both relative to the project root unless absolute; the variables pass
- * through to the kernel.
+ * The notebooks train into their own registry, `notebooks/out/models/`, so running
+ * them never changes what a server serves; `MODELS_DIR` names another registry
+ * (such as the server's `models/`). The split manifest goes to `SPLITS_DIR`
+ * (default `data/splits/`). Both are relative to the project root unless
+ * absolute; the variables pass through to the kernel.
  *
  * @module
  */

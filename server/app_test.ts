@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tensorCount } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
-import type { MicroBatcher } from "./microbatch.ts";
+import type { MicroBatcher } from "./serving/mod.ts";
 import { SEED_STUDENT, STUDENT, testApp, trainedRegistry } from "./_testing.ts";
 
 const { dir, ids } = await trainedRegistry();
@@ -203,11 +203,65 @@ Deno.test("POST /v1/predict/batch streams CSV with an error entry for a bad row"
   });
   assert.equal(res.status, 200);
   const lines = (await res.text()).trim().split("\n");
-  assert.equal(lines[0], "row,student_id,probability,at_risk,band,imputed,error");
+  assert.equal(
+    lines[0],
+    "row,student_id,probability,at_risk,band,imputed,warning,baseline,reason_1,reason_2,reason_3,error",
+  );
   assert.equal(lines.length, 4);
-  assert.match(lines[1], /^1,a1,0\.\d+,(true|false),(low|medium|high),,$/);
-  assert.match(lines[2], /^2,a2,,,,,"Row 2, column ""Age"": ""99"", expected an integer 15–22"$/);
+  // Three reasons by default, each a sentence, after the baseline they are changes from; no input
+  // imputed (a count by default).
+  assert.match(
+    lines[1],
+    /^1,a1,0\.\d+,(true|false),(low|medium|high),0,,0\.\d{6}(,\w+ = \S+ (raises|lowers) risk [^,]+){3},$/,
+  );
+  assert.match(
+    lines[2],
+    /^2,a2,,,,,,,,,,"Row 2, column ""Age"": ""99"", expected an integer 15–22"$/,
+  );
   assert.match(lines[3], /^3,a3,0\.\d+/);
+});
+
+Deno.test("POST /v1/predict/batch?reasons=0 answers without reason columns, ?reasons=1 with one", async () => {
+  const csv = `${Object.keys(STUDENT).join(",")}\n${Object.values(STUDENT).join(",")}\n`;
+  const ask = async (n: number) => {
+    const res = await app.request(`/v1/predict/batch?reasons=${n}`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: csv,
+    });
+    return (await res.text()).split("\n")[0];
+  };
+  assert.equal(await ask(0), "row,probability,at_risk,band,imputed,warning,error");
+  assert.equal(
+    await ask(1),
+    "row,probability,at_risk,band,imputed,warning,baseline,reason_1,error",
+  );
+});
+
+Deno.test("POST /v1/predict/batch reads a semicolon or tab CSV and warns of a misspelt column", async () => {
+  for (const separator of [";", "\t"]) {
+    const names = Object.keys(STUDENT).map((k) => (k === "Grade_1" ? "Grade1" : k));
+    const res = await app.request("/v1/predict/batch", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: `${names.join(separator)}\n${Object.values(STUDENT).join(separator)}\n`,
+    });
+    assert.equal(res.status, 200);
+    assert.equal(
+      res.headers.get("x-field-warning"),
+      'Unknown column "Grade1" (did you mean "Grade_1"?): not read, so the inputs they resemble are imputed',
+    );
+    const [, row] = (await res.text()).split("\n");
+    // Grade1 is carried as a column of its own; Grade_1 is imputed (one input, counted).
+    assert.match(row, /^1,\d+,0\.\d{6},(true|false),\w+,1,/);
+  }
+  const res = await app.request("/v1/predict/batch", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Shoe|Size\n42|1\n",
+  });
+  assert.equal(res.status, 422);
+  assert.match((await res.json()).error, /read with commas as the separator/);
 });
 
 Deno.test("POST /v1/predict/batch reads NDJSON and answers NDJSON", async () => {
@@ -233,8 +287,25 @@ Deno.test("POST /v1/predict/batch imputes absent columns, refuses a CSV of none 
   });
   assert.equal(res.status, 200);
   const [, row] = (await res.text()).split("\n");
-  // The 30 absent inputs are imputed and listed, as for a JSON student with only two fields.
-  assert.match(row, /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,$/);
+  // The 30 absent inputs are imputed and counted; with imputed=names they are listed, as for a
+  // JSON student with only two fields.
+  assert.match(row, /^1,0\.\d{6},(true|false),\w+,30,/);
+  res = await app.request("/v1/predict/batch?imputed=names", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.match(
+    (await res.text()).split("\n")[1],
+    /^1,0\.\d{6},(true|false),\w+,Gender Address .*Grade_2,/,
+  );
+  res = await app.request("/v1/predict/batch?imputed=all", {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: "Age,School\n17,GP\n",
+  });
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error, /imputed/);
   res = await app.request("/v1/predict/batch", {
     method: "POST",
     headers: { "content-type": "text/csv" },
@@ -356,4 +427,23 @@ Deno.test("unexpected errors answer 500 with the request id and no internals", a
   assert.deepEqual(Object.keys(body).sort(), ["error", "request_id"]);
   assert.doesNotMatch(JSON.stringify(body), /secret/);
   assert.ok(logger.lines.some((l) => l.level === "error" && l.request_id === body.request_id));
+});
+
+Deno.test("POST /v1/predict warns of a field that resembles an input it imputed", async () => {
+  const { Grade_1: grade, Number_of_Absences: absences, ...rest } = STUDENT as Record<
+    string,
+    unknown
+  >;
+  const res = await app.request(
+    "/v1/predict",
+    json({ ...rest, Grade1: grade, Absences: absences }),
+  );
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(
+    body.field_warning,
+    'Unknown field "Grade1": did you mean "Grade_1"? It was imputed; ' +
+      'Unknown field "Absences": did you mean "Number_of_Absences"? It was imputed',
+  );
+  assert.deepEqual(body.ignored, ["Grade1", "Absences"]);
 });

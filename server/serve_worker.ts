@@ -8,8 +8,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import type { Config } from "./config.ts";
-import { Metrics, type MetricsSnapshot } from "./prometheus.ts";
+import type { Config } from "./config/mod.ts";
+import { Metrics, type MetricsSnapshot } from "./ops/mod.ts";
 import { type Running, serveApp } from "./server.ts";
 
 let running: Running | undefined;
@@ -32,7 +32,12 @@ self.onmessage = async (
 ) => {
   const data = event.data;
   if (data.type === "start") {
-    running = await serveApp(data.config!, { sweep: false, reusePort: true, metrics });
+    running = await serveApp(data.config!, {
+      sweep: false,
+      reusePort: true,
+      workers: data.config!.workers,
+      metrics,
+    });
     self.postMessage({ type: "listening", port: running.port });
   } else if (data.type === "metrics-snapshot-request") {
     self.postMessage({ type: "metrics-snapshot", id: data.id, snapshot: metrics.snapshot() });

@@ -11,15 +11,15 @@
  */
 import { loadSpec, Registry } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
-import type { Config } from "./config.ts";
-import { DatasetStore } from "./uploads.ts";
-import type { AppDeps } from "./deps.ts";
-import { Drain } from "./drain.ts";
-import { startGuard } from "./guard.ts";
-import { JobRunner } from "./jobs.ts";
-import { jsonLogger, type Logger } from "./log.ts";
-import { Metrics, type MetricsSnapshot, watchEventLoop } from "./prometheus.ts";
-import { ModelStore } from "./model_pool.ts";
+import type { Config } from "./config/mod.ts";
+import { DatasetStore } from "./training/mod.ts";
+import type { AppDeps } from "./config/mod.ts";
+import { Drain } from "./http/mod.ts";
+import { connectionCap, readFdLimits, startGuard } from "./http/mod.ts";
+import { JobRunner } from "./training/mod.ts";
+import { jsonLogger, type Logger } from "./ops/mod.ts";
+import { Metrics, type MetricsSnapshot, watchEventLoop } from "./ops/mod.ts";
+import { ModelStore } from "./serving/mod.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 export const SHUTDOWN_MS = 9_000;
@@ -94,13 +94,20 @@ async function sweepLeftovers(
  *
  * @param config The configuration.
  * @param options `sweep`: clear leftovers of a crash first (only one process may);
- *   `reusePort`: share the port with other workers; `logger`; `metrics` (a worker's, which
- *   renders every worker's sum).
+ *   `reusePort`: share the port with other workers; `workers`: how many share the process's
+ *   open files (the connection cap is divided among them); `logger`; `metrics` (a worker's,
+ *   which renders every worker's sum).
  * @returns The running server.
  */
 export async function serveApp(
   config: Config,
-  options: { sweep?: boolean; reusePort?: boolean; logger?: Logger; metrics?: Metrics } = {},
+  options: {
+    sweep?: boolean;
+    reusePort?: boolean;
+    workers?: number;
+    logger?: Logger;
+    metrics?: Metrics;
+  } = {},
 ): Promise<Running> {
   const deps = {
     ...await buildDeps(config, { logger: options.logger, metrics: options.metrics }),
@@ -110,23 +117,28 @@ export async function serveApp(
   const stopWatch = deps.models.watch(config.watchMs);
   const stopLag = watchEventLoop(deps.metrics);
   const app = createApp(deps);
-  // The app listens on a private port; the TCP front on the public one holds clients to the
-  // timeouts Deno.serve lacks (server/guard.ts).
-  const ready = Promise.withResolvers<number>();
-  const server = Deno.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    onListen: ({ port }) => ready.resolve(port),
-  }, app.fetch);
-  const guard = startGuard(
-    { hostname: config.hostname, port: config.port, reusePort: options.reusePort },
-    { hostname: "127.0.0.1", port: await ready.promise },
-    config.timeouts,
-  );
-  const port = guard.addr.port;
+  // With the front, the app listens on a private port and the TCP front on the public one holds
+  // clients to the timeouts Deno.serve lacks and to the connection cap (server/http/guard.ts).
+  // Without it (behind nginx or an ingress), the app takes the proxy's connections itself.
+  const upstream = config.front
+    ? { hostname: "127.0.0.1", port: 0 }
+    : { hostname: config.hostname, port: config.port, reusePort: options.reusePort };
+  const server = await superviseServe(upstream, app.fetch, deps.logger);
+  const maxConnections = config.maxConnections ||
+    connectionCap(readFdLimits()?.soft, options.workers ?? 1);
+  const guard = config.front
+    ? startGuard(
+      { hostname: config.hostname, port: config.port, reusePort: options.reusePort },
+      upstream,
+      { timeouts: config.timeouts, maxConnections },
+    )
+    : undefined;
+  const port = guard?.addr.port ?? upstream.port;
   deps.logger.log("info", "Listening", {
     port,
     hostname: config.hostname,
+    front: config.front,
+    ...(guard ? { max_connections: maxConnections } : {}),
     models: deps.models.ids(),
   });
   let stopping: Promise<void> | undefined;
@@ -134,16 +146,84 @@ export async function serveApp(
     stopping ??= (async () => {
       stopWatch();
       stopLag();
-      guard.stop();
+      guard?.stop();
+      server.stop();
       const drained = await deps.drain.start(SHUTDOWN_MS);
       if (!drained) deps.logger.log("warn", "Shutdown timed out", { in_flight: deps.drain.active });
       await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 500))]);
-      await guard.close(1000);
+      await guard?.close(1000);
       await deps.jobs.close();
       deps.models.close();
       deps.logger.log("info", "Stopped", { port });
     })();
   return { port, shutdown, finished: server.finished };
+}
+
+/** How long a server that stopped on an error waits before listening again. */
+const RESTART_MS = 200;
+
+/** A `Deno.serve` that starts again when it fails, until stopped. */
+interface Supervised {
+  /** Stops restarting (the current server is shut down by `shutdown`). */
+  stop(): void;
+  /** Shuts the current server down. */
+  shutdown(): Promise<void>;
+  /** Settles once stopped and shut down. */
+  finished: Promise<void>;
+}
+
+/**
+ * Serves `handler` at `at` and serves again when `Deno.serve` ends on an error. Deno 2.9's serve
+ * ends, and the process with it, when an accept fails with "Too many open files"; behind a proxy
+ * (no front) that is the only guard against it, and with the front it covers descriptors used up
+ * by anything else. `at.port` is updated to the port listened on (0 picks a free one, which the
+ * front reads at each connection).
+ *
+ * @param at Where to listen; its port is updated.
+ * @param handler The app's fetch.
+ * @param logger Logs each restart.
+ * @returns The supervised server, once it listens.
+ */
+async function superviseServe(
+  at: { hostname: string; port: number; reusePort?: boolean },
+  handler: (request: Request) => Response | Promise<Response>,
+  logger: Logger,
+): Promise<Supervised> {
+  let stopped = false;
+  let current: Deno.HttpServer;
+  const done = Promise.withResolvers<void>();
+  const start = async (): Promise<void> => {
+    const ready = Promise.withResolvers<number>();
+    // `reusePort` is typed only under --unstable-net, which serving uses.
+    const options: Deno.ServeTcpOptions & { reusePort?: boolean } = {
+      hostname: at.hostname,
+      port: at.port,
+      reusePort: at.reusePort,
+      onListen: ({ port }) => ready.resolve(port),
+    };
+    current = Deno.serve(options, handler);
+    current.finished.then(done.resolve, async (error) => {
+      if (stopped) return done.resolve();
+      logger.log("error", "Server stopped on an error; listening again", {
+        error: String(error),
+      });
+      while (!stopped) {
+        await new Promise((r) => setTimeout(r, RESTART_MS));
+        try {
+          await start();
+          return;
+        } catch { /* still failing: try again */ }
+      }
+      done.resolve();
+    });
+    at.port = await ready.promise;
+  };
+  await start();
+  return {
+    stop: () => stopped = true,
+    shutdown: () => current.shutdown(),
+    finished: done.promise,
+  };
 }
 
 /**

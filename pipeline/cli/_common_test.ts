@@ -22,7 +22,7 @@ Deno.test("policyOption() names the option and the valid forms for anything else
       assert.ok(error instanceof InputError);
       assert.equal(
         error.message,
-        `Invalid option --policy: "${text}", expected f1, accuracy, min-recall:R, min-precision:P or fixed:T with R, P, T in [0, 1]`,
+        `Invalid option --policy: "${text}", expected f1, accuracy, min-recall:R, min-precision:P, capacity:C or fixed:T with R, P, C, T in [0, 1]`,
       );
       return true;
     });

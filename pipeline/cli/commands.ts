@@ -163,6 +163,10 @@ export const SCORE = {
     model: { value: "ID", help: "Use this model", conflicts: ["profile"] },
     "models-dir": MODELS_DIR,
     spec: { value: "JSON", help: "Spec whose default profile picks the model" },
+    reasons: {
+      value: "N",
+      help: "Reason columns per student, the largest first (default 3; 0: none)",
+    },
   },
 } as const satisfies Command;
 

@@ -1,7 +1,8 @@
 /**
  * `deno task drift`: compares a CSV with the training data of a saved model and prints, per
- * input, the population stability index, whether it drifted, the unseen values and the missing
- * rate beside the training one. With `--json`, the last line of stdout is the report.
+ * input, the population stability index, its p-value under sampling alone (Holm-adjusted),
+ * whether it drifted, the unseen values and the missing rate beside the training one; then one
+ * line saying which inputs drifted, or that there were too few rows to tell. With `--json`, the last line of stdout is the report.
  *
  * Exit codes: 0 the report was printed (drifted or not), 2 bad options or data, or a model saved
  * before drift statistics existed; 1 anything else.
@@ -10,7 +11,12 @@
  */
 import { InputError } from "../core/mod.ts";
 import { loadDataset } from "../data/mod.ts";
-import { datasetDrift, DEFAULT_DRIFT_THRESHOLD, type DriftReport } from "../drift/mod.ts";
+import {
+  datasetDrift,
+  DEFAULT_DRIFT_THRESHOLD,
+  type DriftReport,
+  driftSummary,
+} from "../drift/mod.ts";
 import { Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
 import { DEFAULT_MODELS, DRIFT } from "./commands.ts";
@@ -26,15 +32,19 @@ export function driftTable(report: DriftReport): string {
   const width = Math.max(7, ...report.features.map((f) => f.feature.length));
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const lines = [
-    `${"input".padEnd(width)}  ${"PSI".padStart(7)}  drifted  missing (training)   unseen values`,
+    `${"input".padEnd(width)}  ${"PSI".padStart(7)}  ${
+      "p".padStart(6)
+    }  drifted  missing (training)   unseen values`,
   ];
   for (const f of report.features) {
     const unseen = f.unseen.slice(0, 5).map((u) => `${u.value} (${u.rows})`).join(", ") +
       (f.unseen.length > 5 ? `, … ${f.unseen.length} in all` : "");
     lines.push(
       `${f.feature.padEnd(width)}  ${f.psi.toFixed(3).padStart(7)}  ${
-        (f.drifted ? "yes" : "no").padEnd(7)
-      }  ${`${pct(f.missing_rate)} (${pct(f.training_missing_rate)})`.padEnd(19)}  ${unseen}`
+        (f.p_value < 0.001 ? "<0.001" : f.p_value.toFixed(3)).padStart(6)
+      }  ${(f.drifted ? "yes" : "no").padEnd(7)}  ${
+        `${pct(f.missing_rate)} (${pct(f.training_missing_rate)})`.padEnd(19)
+      }  ${unseen}`
         .trimEnd(),
     );
   }
@@ -61,10 +71,6 @@ await runMain(async () => {
     `${report.rows} rows of ${opts.data} against the ${report.training_rows} training rows of ${report.model}:`,
   );
   console.log(driftTable(report));
-  console.log(
-    report.drifted.length === 0
-      ? `No input drifted (PSI >= ${threshold} for none of ${report.features.length})`
-      : `Drifted (PSI >= ${threshold}): ${report.drifted.join(", ")}`,
-  );
+  console.log(driftSummary(report));
   if (opts.json) console.log(JSON.stringify(report));
 });

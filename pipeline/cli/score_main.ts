@@ -1,7 +1,10 @@
 /**
  * `deno task score`: scores every row of a CSV with a saved model and writes
  * a CSV of `row`, any columns the spec does not know (its ids, such as a student number),
- * `probability`, `at_risk`, `band`, `imputed` and `error`, as the batch route does. A row with
+ * `probability`, `at_risk`, `band`, `imputed`, `warning` (set when imputed inputs carry most of
+ * the model's weight), `baseline` and `reason_1` … `reason_N` (`--reasons N`, default 3: the
+ * largest changes from the baseline student, never an input that was not given) and `error`, as
+ * the batch route does. Text cells a spreadsheet would run as formulas are neutralised. A row with
  * an invalid cell is not scored: its `error` names the column and what was expected, and the
  * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
  *
@@ -13,11 +16,12 @@
  * @module
  */
 import { csvLine, formatIssue, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
-import { parseDatasetChunks } from "../data/mod.ts";
-import { Registry } from "../registry/mod.ts";
+import { parseDatasetChunks, rowAt } from "../data/mod.ts";
+import { reasonText } from "../explain/mod.ts";
+import { imputedWarning, type Prediction, Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
 import { DEFAULT_MODELS, SCORE } from "./commands.ts";
-import { outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
+import { intOption, outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
 
 await runMain(async () => {
   const opts = parseCommand(SCORE, Deno.args);
@@ -25,6 +29,7 @@ await runMain(async () => {
     throw new InputError("Missing option --data or --out: see deno task score --help");
   }
   const out = await outputOption("out", opts.out);
+  const reasons = intOption("reasons", opts.reasons, 3, { min: 0 });
   const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   const id = await modelOption(registry, opts);
   const predictor = await registry.load(id);
@@ -73,9 +78,31 @@ await runMain(async () => {
       }
       for (const f of absent) chunk.cells[f] = new Array(chunk.rows).fill(null);
       const extras = Object.keys(chunk.extra);
-      header ??= ["row", ...extras, "probability", "at_risk", "band", "imputed", "error"];
+      const reasonColumns = Array.from({ length: reasons }, (_, k) => `reason_${k + 1}`);
+      header ??= [
+        "row",
+        ...extras,
+        "probability",
+        "at_risk",
+        "band",
+        "imputed",
+        "warning",
+        ...(reasons > 0 ? ["baseline", ...reasonColumns] : []),
+        "error",
+      ];
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
-      const predictions = predictor.predictDataset(chunk);
+      const predictions: Prediction[] = reasons > 0
+        ? predictor.predict(
+          Array.from({ length: chunk.rows }, (_, i) => rowAt(chunk, i)),
+          {
+            reasons: Array.from(
+              { length: chunk.rows },
+              (_, i) => chunk.rowErrors!.has(i) ? 0 : reasons,
+            ),
+          },
+        )
+        : predictor.predictDataset(chunk);
+      const blank = new Array<string>(reasons > 0 ? reasons + 1 : 0).fill("");
       let text = "";
       const errors = chunk.rowErrors!;
       predictions.forEach((p, i) => {
@@ -84,7 +111,7 @@ await runMain(async () => {
         if (issues) {
           const error = issues.map(formatIssue).join("; ");
           if (failed++ === 0) firstError = error;
-          text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", error]);
+          text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", "", ...blank, error]);
           return;
         }
         if (p.at_risk) flagged++;
@@ -95,6 +122,13 @@ await runMain(async () => {
           p.at_risk,
           p.band,
           p.imputed.join(" "),
+          imputedWarning(predictor, p.imputed) ?? "",
+          ...(reasons > 0
+            ? [
+              p.baseline?.toFixed(6) ?? "",
+              ...reasonColumns.map((_, k) => p.reasons?.[k] ? reasonText(p.reasons[k]) : ""),
+            ]
+            : []),
           "",
         ]);
       });

@@ -73,3 +73,4 @@ export {
   writeSplitManifest,
 } from "./manifest.ts";
 export { cohortSplit, type CohortSplitOptions, cohortValues, withoutInput } from "./cohort.ts";
+export { closeFieldNames } from "./field_names.ts";

@@ -134,6 +134,11 @@ export interface DatasetSpec {
   profiles: Record<string, Profile>;
   /** The profile used when none is named. */
   default_profile?: string;
+  /**
+   * What advisers can act on, as shares of the students scored: `flagged` bounds the high band,
+   * `watch` the medium band (see `Capacity`); the pipeline's default when absent.
+   */
+  capacity?: { flagged: number; watch: number };
 }
 
 const TYPES: readonly ColumnType[] = ["category", "ordinal", "integer", "number", "boolean"];
@@ -283,6 +288,19 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
       bad("cohort", "a column not in columns (the cohort is never a feature)", spec.cohort);
     } else if ((spec.ids ?? []).includes(spec.cohort)) {
       bad("cohort", "a column that is not an id", spec.cohort);
+    }
+  }
+  if (spec.capacity !== undefined) {
+    const c = spec.capacity as Partial<{ flagged: number; watch: number }> | null;
+    if (
+      !(typeof c?.flagged === "number" && c.flagged > 0 && c.flagged <= 1 &&
+        typeof c.watch === "number" && c.watch >= 0 && c.flagged + c.watch <= 1)
+    ) {
+      bad(
+        "capacity",
+        '{"flagged": share in (0, 1], "watch": share >= 0}, adding up to 1 at most',
+        c,
+      );
     }
   }
   if (spec.default_profile !== undefined && !(spec.default_profile in (spec.profiles ?? {}))) {

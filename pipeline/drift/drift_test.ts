@@ -9,6 +9,8 @@ import {
   driftSummary,
   DriftUnavailableError,
   EMPTY_BIN_SHARE,
+  holm,
+  MIN_DRIFT_ROWS,
   psi,
   trainingDistributions,
 } from "../mod.ts";
@@ -98,7 +100,10 @@ Deno.test("driftReport() flags a shifted number, an unseen category and a new mi
   const same = datasetDrift(model, training);
   assert.deepEqual(same.features.map((f) => f.psi), [0, 0, 0]);
   assert.deepEqual(same.drifted, []);
-  assert.equal(driftSummary(same), "No input drifted (PSI < 0.2 for all 3)");
+  assert.equal(
+    driftSummary(same),
+    "No input drifted among 3 (PSI >= 0.2 beyond sampling noise, p < 0.05)",
+  );
 
   const shifted = dataset({
     age: ages.map((a) => Math.min(a + 3, 22)),
@@ -147,4 +152,22 @@ Deno.test("a model without training distributions answers DriftUnavailableError 
     (e) =>
       e instanceof DriftUnavailableError && /early-A-old predates drift statistics/.test(e.message),
   );
+});
+
+Deno.test("holm() adjusts p-values step-down and keeps their order", () => {
+  assert.deepEqual(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
+  assert.deepEqual(holm([0.5, 0.001]), [0.5, 0.002]);
+});
+
+Deno.test("driftReport() below the minimum of rows says too few rows to tell and flags nothing", () => {
+  const training = dataset({ age: Array.from({ length: 100 }, (_, i) => i % 10) });
+  const counter = driftCounter({ id: "m", distributions: trainingDistributions(training, [AGE]) });
+  for (let i = 0; i < MIN_DRIFT_ROWS - 1; i++) counter.add({ age: 99 });
+  const report = driftReport(counter, { model: "m" });
+  assert.equal(report.too_few_rows, true);
+  assert.deepEqual(report.drifted, []);
+  assert.ok(report.features[0].psi > 1);
+  assert.equal(driftSummary(report), "Too few rows to tell: 29 compared, drift needs at least 30");
+  counter.add({ age: 99 });
+  assert.deepEqual(driftReport(counter, { model: "m" }).drifted, ["age"]);
 });

@@ -1,7 +1,7 @@
 /**
  * The drift stage: the training distributions a model keeps (bins and counts per input) and the
  * drift report of new rows against them (population stability index per input, unseen values,
- * missing rates).
+ * missing rates), judged against what sampling alone explains at that many rows.
  *
  * @module
  */
@@ -18,13 +18,15 @@ export {
 export {
   datasetDrift,
   DEFAULT_DRIFT_THRESHOLD,
+  DRIFT_ALPHA,
   type DriftBin,
   driftCounter,
   type DriftReport,
   driftReport,
   driftSummary,
   DriftUnavailableError,
-  EMPTY_BIN_SHARE,
   type FeatureDrift,
-  psi,
+  MIN_DRIFT_ROWS,
 } from "./report.ts";
+export { EMPTY_BIN_SHARE, psi } from "./psi.ts";
+export { holm, MIN_RESAMPLES, samplingPValues } from "./sampling.ts";

@@ -1,24 +1,29 @@
 /**
  * The drift report: for each input of a model, the population stability index (PSI) of new rows
  * against the model's training distribution, the values training never saw, and the missing rate
- * beside the training one. A feature counts as drifted when its PSI reaches the threshold (0.2
- * by default, the common rule: below 0.1 stable, 0.1–0.2 a moderate shift, 0.2 and above a
- * significant one).
+ * beside the training one. A feature counts as drifted when two things hold: its PSI reaches the
+ * threshold (0.2 by default, the common rule: below 0.1 stable, 0.1–0.2 a moderate shift, 0.2 and
+ * above a significant one), and sampling alone does not explain it: its p-value under a bootstrap
+ * of the training distribution at the same number of rows, corrected for the many inputs (Holm),
+ * is below 5 %. On 50 rows PSI reaches 0.2 by chance; the second test keeps such noise quiet.
+ * Below {@linkcode MIN_DRIFT_ROWS} rows the report says there are too few rows to tell.
  *
  * @module
  */
 import { PipelineError } from "../core/errors.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { DriftCounter, type TrainingDistributions } from "./distributions.ts";
+import { psi } from "./psi.ts";
+import { holm, MIN_RESAMPLES, samplingPValues } from "./sampling.ts";
 
 /** The PSI at which a feature counts as drifted unless told otherwise. */
 export const DEFAULT_DRIFT_THRESHOLD = 0.2;
 
-/**
- * The share an empty bin is given in the PSI, so a bin empty on one side contributes a large
- * but finite term (ln(share / 1e-4)) instead of an infinite one.
- */
-export const EMPTY_BIN_SHARE = 1e-4;
+/** The chance of any false alarm across a report's inputs that the sampling test allows. */
+export const DRIFT_ALPHA = 0.05;
+
+/** Fewer new rows than this and the report raises no alarm: too few rows to tell. */
+export const MIN_DRIFT_ROWS = 30;
 
 /** One bin of a feature's comparison. */
 export interface DriftBin {
@@ -37,7 +42,12 @@ export interface FeatureDrift {
   kind: "numeric" | "category";
   /** Population stability index of the new rows against the training rows. */
   psi: number;
-  /** psi >= the report's threshold. */
+  /**
+   * The chance that rows drawn from the training distribution drift at least this far, adjusted
+   * for the number of inputs (Holm); 1 when too few rows were given.
+   */
+  p_value: number;
+  /** psi >= the report's threshold and p_value < its alpha. */
   drifted: boolean;
   /** Share of new rows missing the value. */
   missing_rate: number;
@@ -59,6 +69,12 @@ export interface DriftReport {
   training_rows: number;
   /** The PSI at which a feature counts as drifted. */
   threshold: number;
+  /** The adjusted p-value below which a PSI at the threshold counts as more than sampling noise. */
+  alpha: number;
+  /** True when fewer than `min_rows` rows were compared: nothing is flagged, nothing can be told. */
+  too_few_rows: boolean;
+  /** The fewest rows a report judges. */
+  min_rows: number;
   /** The drifted features' names, highest PSI first. */
   drifted: string[];
   /** Every input, in the model's order. */
@@ -80,32 +96,6 @@ export class DriftUnavailableError extends PipelineError {
 }
 
 /**
- * The population stability index of two count vectors over the same bins:
- * Σ (new − training) · ln(new / training), each as a share of its total.
- *
- * @param training Training rows per bin.
- * @param observed New rows per bin.
- * @returns The index (0 for identical shares).
- * @example
- * ```ts
- * psi([50, 50], [50, 50]); // 0
- * psi([90, 10], [50, 50]); // 0.879
- * ```
- */
-export function psi(training: number[], observed: number[]): number {
-  const t = total(training);
-  const o = total(observed);
-  if (t === 0 || o === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < training.length; i++) {
-    const e = Math.max(training[i] / t, EMPTY_BIN_SHARE);
-    const a = Math.max(observed[i] / o, EMPTY_BIN_SHARE);
-    sum += (a - e) * Math.log(a / e);
-  }
-  return sum;
-}
-
-/**
  * Reports what a counter counted against its training distributions.
  *
  * @param counter The counted rows.
@@ -118,7 +108,8 @@ export function driftReport(
 ): DriftReport {
   const threshold = options.threshold ?? DEFAULT_DRIFT_THRESHOLD;
   const reference = counter.reference;
-  const features = reference.features.map((f, j): FeatureDrift => {
+  const tooFew = counter.rows < MIN_DRIFT_ROWS;
+  const binned = reference.features.map((f, j) => {
     const seen = counter.counted(j);
     const unseenRows = [...seen.unseen.values()].reduce((a, b) => a + b, 0);
     // Bins: the training bins, then unseen values (categories) and missing values, each its own.
@@ -133,14 +124,28 @@ export function driftReport(
     training.push(f.missing);
     observed.push(seen.missing);
     names.push("missing");
+    return { f, seen, training, observed, names };
+  });
+  const values = binned.map((b) => psi(b.training, b.observed));
+  const p = tooFew ? values.map(() => 1) : holm(samplingPValues(
+    binned.map((b) => b.training),
+    values,
+    {
+      rows: counter.rows,
+      // Enough resamples that the smallest p-value can pass Holm's first step.
+      resamples: Math.max(MIN_RESAMPLES, Math.ceil((4 * values.length) / DRIFT_ALPHA)),
+    },
+  ));
+  const features = binned.map(({ f, seen, training, observed, names }, j): FeatureDrift => {
     const t = total(training);
     const o = total(observed);
-    const value = psi(training, observed);
+    const value = values[j];
     return {
       feature: f.feature,
       kind: f.kind,
       psi: value,
-      drifted: value >= threshold,
+      p_value: p[j],
+      drifted: !tooFew && value >= threshold && p[j] < DRIFT_ALPHA,
       missing_rate: o === 0 ? 0 : seen.missing / o,
       training_missing_rate: t === 0 ? 0 : f.missing / t,
       unseen: [...seen.unseen].map(([value, rows]) => ({ value, rows }))
@@ -159,6 +164,9 @@ export function driftReport(
     rows: counter.rows,
     training_rows: reference.rows,
     threshold,
+    alpha: DRIFT_ALPHA,
+    too_few_rows: tooFew,
+    min_rows: MIN_DRIFT_ROWS,
     drifted,
     features,
   };
@@ -201,16 +209,19 @@ export function driftCounter(
  * Describes a report in one line for logs and warnings.
  *
  * @param report The report.
- * @returns e.g. `2 of 30 inputs drifted (PSI >= 0.2): Number_of_Absences 1.94, Age 1.31`.
+ * @returns e.g. `2 of 30 inputs drifted beyond sampling noise (PSI >= 0.2, p < 0.05): Age 1.31, …`.
  */
 export function driftSummary(report: DriftReport): string {
   const n = report.features.length;
+  if (report.too_few_rows) {
+    return `Too few rows to tell: ${report.rows} compared, drift needs at least ${report.min_rows}`;
+  }
   if (report.drifted.length === 0) {
-    return `No input drifted (PSI < ${report.threshold} for all ${n})`;
+    return `No input drifted among ${n} (PSI >= ${report.threshold} beyond sampling noise, p < ${report.alpha})`;
   }
   const byName = new Map(report.features.map((f) => [f.feature, f]));
   const listed = report.drifted.map((name) => `${name} ${byName.get(name)!.psi.toFixed(2)}`);
-  return `${report.drifted.length} of ${n} inputs drifted (PSI >= ${report.threshold}): ${
+  return `${report.drifted.length} of ${n} inputs drifted beyond sampling noise (PSI >= ${report.threshold}, p < ${report.alpha}): ${
     listed.join(", ")
   }`;
 }

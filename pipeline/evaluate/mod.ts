@@ -24,10 +24,18 @@ export {
 } from "./metrics.ts";
 export {
   type Band,
+  type BandMeaning,
+  bandMeanings,
   bandOf,
   type Bands,
+  boundBands,
+  type Capacity,
+  capacityThreshold,
   chooseBands,
+  chooseDecision,
   chooseThreshold,
+  DEFAULT_CAPACITY,
+  heldOutShare,
   parsePolicy,
   POLICY_FORMS,
   policyText,

@@ -14,3 +14,4 @@ export {
   type RegistryOptions,
 } from "./registry.ts";
 export { loadPredictor, type Prediction, Predictor } from "./predictor.ts";
+export { imputedWarning, weightSharesOf } from "./imputed_warning.ts";

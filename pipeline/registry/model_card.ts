@@ -12,9 +12,34 @@ import { boostingParams, forestParams } from "../models/trees/mod.ts";
 import { blendMembers, type ModelParams, modelParams } from "../models/mlp.ts";
 import { logisticParams } from "../models/logistic.ts";
 import { specTexts } from "../data/spec_texts.ts";
+import { bandMeanings, DEFAULT_CAPACITY } from "../evaluate/thresholds.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
+
+/** What each band means on the test split: its share, and recall and precision from its edge up. */
+function bandsText(m: ModelMetadata): string[] {
+  const test = m.evaluation?.test;
+  if (!test || test.labels.length === 0) return [];
+  const capacity = m.spec.capacity ?? DEFAULT_CAPACITY;
+  const words = { high: "flagged (at risk)", medium: "watch", low: "low" };
+  return [
+    `What the bands mean on the ${test.labels.length} test students. The spec's capacity: at most ` +
+    `${pct(capacity.flagged)} flagged and ${
+      pct(capacity.watch)
+    } on watch, bounded on validation. ` +
+    "Recall and precision count every student from the band's lower edge up as flagged.",
+    "",
+    "| band | from p | share of students | recall at its edge | precision at its edge |",
+    "|---|---|---|---|---|",
+    ...bandMeanings(test.labels, test.probabilities, m.bands).map((b) =>
+      `| ${words[b.band]} | ${num(b.from)} | ${pct(b.share)} | ${pct(b.recall)} | ${
+        pct(b.precision)
+      } |`
+    ),
+    "",
+  ];
+}
 
 /**
  * Renders a model's card.
@@ -88,6 +113,7 @@ export function modelCard(m: ModelMetadata): string {
     }); bands: medium (watch) from ` +
       `${num(m.bands.medium)}, high (at risk) from ${num(m.bands.high)}.`,
     "",
+    ...bandsText(m),
     "| metric | value | 95 % interval (bootstrap) |",
     "|---|---|---|",
   );

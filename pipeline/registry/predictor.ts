@@ -49,8 +49,13 @@ export interface Prediction {
   imputed: string[];
   /** Fields whose category the model never saw (encoded as all zeros). */
   unknown: string[];
-  /** The top contributing features, when asked for. */
+  /**
+   * The top contributing features, when asked for. An input that was not given (imputed) is
+   * never a reason: it says nothing about the student.
+   */
   reasons?: Reason[];
+  /** With reasons: the baseline student's probability, what the contributions are changes from. */
+  baseline?: number;
 }
 
 /** A loaded model, ready to score records. */
@@ -175,8 +180,9 @@ export class Predictor {
     const topOf = typeof asked === "number" ? () => asked : (i: number) => asked[i] ?? 0;
     // Only the rows that ask are explained, each to the most reasons any row asks for.
     const asking = rows.map((_, i) => i).filter((i) => topOf(i) > 0);
+    // Reasons skip imputed inputs, so each row is explained to its top plus its imputed ones.
     let most = 0;
-    for (const i of asking) most = Math.max(most, topOf(i));
+    for (const i of asking) most = Math.max(most, topOf(i) + encoded[i].imputed.length);
     const explained = new Array<Explanation | undefined>(rows.length);
     if (asking.length > 0) {
       const sub = asking.length === rows.length ? x : new Float32Array(asking.length * width);
@@ -189,7 +195,11 @@ export class Predictor {
     return encoded.map((e, i) => {
       const prediction = this.#decide(p[i], e.imputed, e.unknown);
       const explanation = explained[i];
-      if (explanation) prediction.reasons = explanation.reasons.slice(0, topOf(i));
+      if (explanation) {
+        prediction.reasons = explanation.reasons.filter((r) => r.value !== null)
+          .slice(0, topOf(i));
+        prediction.baseline = explanation.baseline;
+      }
       return prediction;
     });
   }

@@ -13,8 +13,11 @@ import { type EpochLog, type ModelParams } from "../models/mlp.ts";
 import { fitModel, type FittedModel, refitModel } from "../models/family.ts";
 import {
   type Bands,
+  boundBands,
+  type Capacity,
   chooseBands,
-  chooseThreshold,
+  chooseDecision,
+  DEFAULT_CAPACITY,
   type ThresholdPolicy,
 } from "../evaluate/thresholds.ts";
 import { calibrate, type Calibration, chooseCalibration } from "../models/calibration.ts";
@@ -58,6 +61,8 @@ export async function fitOnRows(
     params: ModelParams;
     policy?: ThresholdPolicy;
     watchRecall?: number;
+    /** Bounds the shares of the bands on the held-out rows; unbounded when absent. */
+    capacity?: Capacity;
     calibrate?: boolean;
     onEpoch?: (log: EpochLog) => void | Promise<void>;
   },
@@ -89,14 +94,14 @@ export async function fitOnRows(
     ? prior
     : chooseCalibration(stopData.labels, raw, 5, prior);
   const scores = raw.map((p) => calibrate(calibration, p));
-  const threshold = chooseThreshold(
-    stopData.labels,
-    scores,
-    options.policy ?? DEFAULT_TRAIN_POLICY,
-  );
-  const bands = chooseBands(stopData.labels, scores, {
+  const threshold = chooseDecision(stopData.labels, scores, {
+    policy: options.policy ?? DEFAULT_TRAIN_POLICY,
+    capacity: options.capacity,
+  });
+  let bands = chooseBands(stopData.labels, scores, {
     threshold,
     watchRecall: options.watchRecall ?? 0.9,
+    capacity: options.capacity,
   });
   // The held-out rows have chosen what they are for; trees then learn from them too.
   const all = new Float32Array(train.x.length + stopX.x.length);
@@ -109,12 +114,18 @@ export async function fitOnRows(
     seed: options.seed,
     width: preprocessor.width,
   });
+  if (options.capacity) {
+    // A refitted model scores the students it learned from above new ones: bound the bands on
+    // those scores too, so the flag stays within capacity on them as on the held-out rows.
+    const seen = final.predictProba(all, labels.length).map((p) => calibrate(calibration, p));
+    bands = boundBands(bands, seen, { capacity: options.capacity });
+  }
   return {
     params: options.params,
     preprocessor,
     classifier: final,
     calibration,
-    threshold,
+    threshold: bands.high,
     bands,
     stop: { labels: stopData.labels, scores },
   };

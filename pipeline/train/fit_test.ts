@@ -93,8 +93,27 @@ Deno.test("trainProfile() reports metrics consistent with its confusion matrices
 });
 
 Deno.test("trainProfile() sets the threshold and the risk bands on validation", async (t) => {
-  const trained = await trainProfile(data, spec, { profile: "early-C", seed: 2, model: QUICK });
+  // Unbounded, so the policies' own choices show; the capacity is checked in its own step.
+  const trained = await trainProfile(data, spec, {
+    profile: "early-C",
+    seed: 2,
+    model: QUICK,
+    capacity: false,
+  });
   const validation = scoreRows(trained, data, trained.split.validation);
+
+  await t.step(
+    "with the default capacity, the bands hold at most their shares of validation",
+    async () => {
+      const bounded = await trainProfile(data, spec, { profile: "early-C", seed: 2, model: QUICK });
+      const stop = bounded.metrics.validation;
+      const v = bounded.split.validation.length;
+      assert.ok((stop.confusion.tp + stop.confusion.fp) / v <= 0.2, JSON.stringify(stop.confusion));
+      assert.equal(bounded.bands.high, bounded.threshold);
+      assert.ok(bounded.bands.medium >= trained.bands.medium);
+      dispose(bounded);
+    },
+  );
 
   await t.step("the high band starts at the decision threshold", () => {
     assert.equal(trained.bands.high, trained.threshold);
@@ -147,6 +166,7 @@ Deno.test("trainProfile() sets the threshold and the risk bands on validation", 
       seed: 2,
       model: QUICK,
       policy: { kind: "min-recall", recall: 0.95 },
+      capacity: false,
     });
     assert.ok(strict.metrics.validation.recall >= 0.95, `${strict.metrics.validation.recall}`);
     assert.ok(strict.bands.medium <= strict.bands.high);

@@ -15,7 +15,12 @@ import { type EpochLog, type ModelParams, modelParams } from "../models/mlp.ts";
 import type { FittedModel } from "../models/family.ts";
 import { type Split, stratifiedHoldout, stratifiedSplit } from "../data/split.ts";
 import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
-import type { Bands, ThresholdPolicy } from "../evaluate/thresholds.ts";
+import {
+  type Bands,
+  type Capacity,
+  DEFAULT_CAPACITY,
+  type ThresholdPolicy,
+} from "../evaluate/thresholds.ts";
 import type { Calibration } from "../models/calibration.ts";
 import { DEFAULT_SENSITIVE, type FairnessReport, fairnessReport } from "../evaluate/fairness.ts";
 import { bootstrapIntervals, type Interval } from "../evaluate/intervals.ts";
@@ -60,6 +65,11 @@ export interface TrainOptions {
    * already reaches it, the medium band goes half of the way from that recall to 1.
    */
   watchRecall?: number;
+  /**
+   * The shares of students the high and medium bands may hold on validation (default: the spec's
+   * `capacity`, else {@linkcode DEFAULT_CAPACITY}); `false` leaves the bands unbounded.
+   */
+  capacity?: Capacity | false;
   /** Validation and test fractions (default 0.15 each). */
   fractions?: { validation?: number; test?: number };
   /** Progress callback, once per epoch. */
@@ -151,6 +161,9 @@ export async function trainProfile(
     params,
     policy,
     watchRecall: options.watchRecall,
+    capacity: options.capacity === false
+      ? undefined
+      : options.capacity ?? spec.capacity ?? DEFAULT_CAPACITY,
     calibrate: options.calibrate,
     onEpoch: options.onEpoch,
   });

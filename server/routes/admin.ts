@@ -14,12 +14,13 @@ import {
   resolveDataPath,
   shownValue,
 } from "../../pipeline/mod.ts";
-import { adminOnly } from "../auth.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { PruneQuery, TrainBody } from "../schemas.ts";
-import { multipartField } from "../multipart.ts";
-import { limit, readJson, requireJsonType } from "../request.ts";
+import { adminOnly } from "../http/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { PruneQuery, TrainBody } from "./schemas.ts";
+import { assertTrainable } from "../training/mod.ts";
+import { multipartField } from "../http/mod.ts";
+import { limit, readJson, requireJsonType } from "../http/mod.ts";
 
 /** The content types a CSV upload may carry (browsers label a CSV file variously). */
 const CSV_TYPES = [
@@ -101,13 +102,15 @@ export async function modelMetadata(deps: AppDeps, id: string): Promise<ModelMet
  * @param deps The app's dependencies.
  * @param dataset A dataset id, or undefined for the server's training CSV.
  * @returns The path and the id to report.
+ * @throws HttpError 404 for an unknown dataset, 422 for one that cannot train (one class, too
+ *   few rows of a class).
  */
 export async function trainingData(
   deps: AppDeps,
   dataset: string | undefined,
 ): Promise<{ dataPath: string; dataset: string }> {
   if (dataset) {
-    await deps.datasets.get(dataset);
+    assertTrainable(await deps.datasets.get(dataset));
     return { dataPath: deps.datasets.path(dataset), dataset };
   }
   return { dataPath: resolveDataPath(deps.config.dataPath), dataset: "default" };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readConfig } from "../config.ts";
+import { readConfig } from "../config/mod.ts";
 import { STUDENT, testApp } from "../_testing.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "bench-route-test-" });
@@ -10,7 +10,7 @@ const post = (body: string) => ({
   body,
 });
 
-Deno.test("POST /bench/echo exists only when the server starts with BENCH_ECHO=1", async (t) => {
+Deno.test("POST /bench/constant exists only when the server starts with BENCH_ECHO=1", async (t) => {
   await t.step(
     "BENCH_ECHO=1 turns it on; unset or 0 leaves it off; anything else is refused",
     () => {
@@ -24,30 +24,37 @@ Deno.test("POST /bench/echo exists only when the server starts with BENCH_ECHO=1
 
   await t.step("off by default: the route answers 404", async () => {
     const { app } = await testApp(dir);
-    const res = await app.request("/bench/echo", post(JSON.stringify(STUDENT)));
+    const res = await app.request("/bench/constant", post(JSON.stringify(STUDENT)));
     assert.equal(res.status, 404);
     await res.body?.cancel();
   });
 
   await t.step(
-    "on: it answers the JSON it was sent, with the app's headers and metrics",
+    "on: it answers a constant JSON of the asked size, with the app's headers and metrics",
     async () => {
       const { app, deps } = await testApp(dir, { benchEcho: true });
-      const res = await app.request("/bench/echo", post(JSON.stringify(STUDENT)));
-      assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), STUDENT);
-      assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      for (const bytes of [12, 663, 70_000]) {
+        const res = await app.request(
+          `/bench/constant?bytes=${bytes}`,
+          post(JSON.stringify(STUDENT)),
+        );
+        assert.equal(res.status, 200);
+        const text = await res.text();
+        assert.equal(new TextEncoder().encode(text).length, bytes);
+        assert.ok(JSON.parse(text).pad !== undefined);
+        assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      }
       assert.match(
         await deps.metrics.render({}),
-        /^dropout_http_requests_total\{route="\/bench\/echo",method="POST",status="200"\} 1$/m,
+        /^dropout_http_requests_total\{route="\/bench\/constant",method="POST",status="200"\} 3$/m,
       );
     },
   );
 
-  await t.step("on: a body that is not JSON is a 400, as on /v1/predict", async () => {
+  await t.step("on: a size out of range is a 400", async () => {
     const { app } = await testApp(dir, { benchEcho: true });
-    const res = await app.request("/bench/echo", post("{not json"));
+    const res = await app.request("/bench/constant?bytes=5", post("{}"));
     assert.equal(res.status, 400);
-    assert.match((await res.json()).error, /^Malformed JSON body: /);
+    assert.match((await res.json()).error, /^Invalid bytes/);
   });
 });

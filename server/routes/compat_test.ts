@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadSpec } from "../../pipeline/mod.ts";
-import { SEED_STUDENT, SPEC_PATH, testApp, trainedRegistry } from "../_testing.ts";
+import { DATA_PATH, SEED_STUDENT, SPEC_PATH, testApp, trainedRegistry } from "../_testing.ts";
 import { classificationReport } from "./compat.ts";
 
 Deno.test("classificationReport() matches scikit-learn's figures for a small case", () => {
@@ -160,4 +160,41 @@ Deno.test("GET /visualize/{feature} draws the figure as a base64 PNG beside it",
   assert.ok(png.length > 10_000 && png.length < 500_000, `${png.length} bytes`);
   const v1 = await (await app.request("/v1/visualize/Number_of_Failures")).json();
   assert.equal(v1.image, undefined, "the /v1 route stays a figure");
+});
+
+Deno.test("POST /retrain answers 422 naming why for data that cannot train: one class, too few rows", async (t) => {
+  const [header, ...rows] = (await Deno.readTextFile(DATA_PATH)).trimEnd().split("\n");
+  const at = header.split(",").indexOf(spec.target.column);
+  const positive = (line: string) => line.split(",")[at].trim() === spec.target.positive;
+  const negatives = rows.filter((r) => !positive(r));
+  const upload = async (lines: string[]) => {
+    const form = new FormData();
+    form.append("file", new File([[header, ...lines].join("\n") + "\n"], "one.csv"));
+    const res = await app.request("/upload_train_data", {
+      method: "POST",
+      headers: { authorization: "Bearer t0ken" },
+      body: form,
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    await res.body?.cancel();
+  };
+  const retrain = async () => {
+    const res = await app.request("/retrain", {
+      method: "POST",
+      headers: { authorization: "Bearer t0ken" },
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  await t.step("every row with one label", async () => {
+    await upload(negatives);
+    const { status, body } = await retrain();
+    assert.equal(status, 422);
+    assert.match(body.error ?? body.detail, /one label .*both classes/);
+  });
+  await t.step("three rows of the positive class", async () => {
+    await upload([...negatives, ...rows.filter(positive).slice(0, 3)]);
+    const { status, body } = await retrain();
+    assert.equal(status, 422);
+    assert.match(body.error ?? body.detail, /too few rows, 3 positive/);
+  });
 });

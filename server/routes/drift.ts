@@ -26,12 +26,12 @@ import {
   readRecord,
   SchemaError,
 } from "../../pipeline/mod.ts";
-import { adminOnly } from "../auth.ts";
-import { csvRecords, lines } from "../csv_stream.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { limitedBody, readForm } from "../request.ts";
-import { DriftQuery } from "../schemas.ts";
+import { adminOnly } from "../http/mod.ts";
+import { csvRecords, lines } from "../http/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { paced, recordBody } from "../http/mod.ts";
+import { DriftQuery } from "./schemas.ts";
 import { modelMetadata } from "./admin.ts";
 
 /**
@@ -68,37 +68,10 @@ function counterOf(metadata: ModelMetadata): DriftCounter {
   }
 }
 
-/** The body's records as text fields: CSV (header first) or NDJSON, raw or in a multipart file. */
+/** The body's records as objects, read as they arrive, pacing the loop that reads them. */
 async function bodyRecords(c: Context, maxBytes: number): Promise<AsyncIterable<unknown>> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  let format: "csv" | "ndjson" | undefined;
-  let text: AsyncIterable<string>;
-  if (type === "multipart/form-data") {
-    const body = new Response(limitedBody(c, maxBytes), {
-      headers: { "content-type": c.req.header("content-type")! },
-    });
-    const form = await readForm(() => body.formData());
-    const file = form.get("file");
-    if (!(file instanceof File)) {
-      throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
-    }
-    format = /\.(nd)?jsonl?$/i.test(file.name) || file.type.includes("ndjson") ? "ndjson" : "csv";
-    text = file.stream().pipeThrough(new TextDecoderStream());
-  } else {
-    format = type === "text/csv"
-      ? "csv"
-      : ["application/x-ndjson", "application/ndjson", "application/jsonl"].includes(type)
-      ? "ndjson"
-      : undefined;
-    if (!format) {
-      throw new HttpError(
-        415,
-        `Unsupported content type "${type}": expected text/csv, application/x-ndjson or multipart/form-data`,
-      );
-    }
-    text = limitedBody(c, maxBytes).pipeThrough(new TextDecoderStream());
-  }
-  return format === "csv" ? csvObjects(text) : ndjsonObjects(text);
+  const { format, text } = await recordBody(c, maxBytes);
+  return paced(format === "csv" ? csvObjects(text) : ndjsonObjects(text));
 }
 
 async function* csvObjects(text: AsyncIterable<string>): AsyncGenerator<unknown> {

@@ -6,47 +6,14 @@
  *
  * @module
  */
-import { type Context, Hono } from "hono";
-import { type BatchFormat, scoreBatch } from "../batch_scoring.ts";
-import type { MicroBatcher } from "../microbatch.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { leaseModel, predictRecords } from "../predictions.ts";
-import { multipartField } from "../multipart.ts";
-import { limit, limitedBody, readJson, requireJsonType } from "../request.ts";
-import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
-
-function formatOf(type: string | undefined): BatchFormat | undefined {
-  const t = (type ?? "").split(";")[0].trim().toLowerCase();
-  if (t === "text/csv") return "csv";
-  if (["application/x-ndjson", "application/ndjson", "application/jsonl"].includes(t)) {
-    return "ndjson";
-  }
-  return undefined;
-}
-
-async function batchBody(
-  c: Context,
-  maxSize: number,
-): Promise<{ format: BatchFormat; text: AsyncIterable<string> }> {
-  const type = c.req.header("content-type") ?? "";
-  if (type.toLowerCase().startsWith("multipart/form-data")) {
-    // Streamed: the file's bytes are read only as fast as its rows are scored and answered.
-    const part = await multipartField(limitedBody(c, maxSize), type, "file");
-    if (!part) throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
-    const format = formatOf(part.contentType) ??
-      (/\.(nd)?jsonl?$/i.test(part.filename ?? "") ? "ndjson" : "csv");
-    return { format, text: part.body.pipeThrough(new TextDecoderStream()) };
-  }
-  const format = formatOf(type);
-  if (!format) {
-    throw new HttpError(
-      415,
-      `Unsupported content type "${type}": expected text/csv, application/x-ndjson or multipart/form-data`,
-    );
-  }
-  return { format, text: limitedBody(c, maxSize).pipeThrough(new TextDecoderStream()) };
-}
+import { Hono } from "hono";
+import { type BatchFormat, scoreBatch } from "../serving/mod.ts";
+import type { MicroBatcher } from "../serving/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { parseWith } from "../http/mod.ts";
+import { leaseModel, predictRecords } from "../serving/mod.ts";
+import { limit, readJson, recordBody, requireJsonType } from "../http/mod.ts";
+import { BatchQuery, isStudent, PredictQuery, Student, studentsBody } from "./schemas.ts";
 
 /**
  * Builds the prediction routes.
@@ -80,7 +47,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
 
   // No bodyLimit middleware here: limitedBody() enforces the limit while streaming.
   app.post("/v1/predict/batch", async (c) => {
-    const { profile } = parseWith(ProfileQuery, c.req.query(), "query");
+    const { profile, imputed, reasons } = parseWith(BatchQuery, c.req.query(), "query");
     const lease = leaseModel(deps, profile);
     const hold = deps.drain?.hold() ?? (() => {});
     const release = () => {
@@ -88,7 +55,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
       hold();
     };
     try {
-      const { format, text } = await batchBody(c, limits.batchBytes);
+      const { format, text } = await recordBody(c, limits.batchBytes);
       const accept = (c.req.header("accept") ?? "").toLowerCase();
       const output: BatchFormat = accept.includes("text/csv")
         ? "csv"
@@ -96,10 +63,14 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         ? "ndjson"
         : format;
       const predictor = lease.predictor;
+      const warnings: string[] = [];
       const stream = await scoreBatch(text, predictor, {
         input: format,
         output,
+        reasons,
         maxRows: limits.batchRows,
+        imputed,
+        onWarning: (w) => warnings.push(w),
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);
           const bands = new Map<string, number>();
@@ -111,6 +82,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
       return c.body(stream, 200, {
         "Content-Type": output === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
         "X-Model": predictor.id,
+        ...(warnings.length > 0 ? { "X-Field-Warning": warnings.join("; ") } : {}),
       });
     } catch (error) {
       release();

@@ -3,7 +3,8 @@
  * dropout rate per value or bin, and an interpretation computed from the data
  * (the pipeline's `featureFigure`). `/v1/visualize/{feature}` answers `{feature, interpretation,
  * figure}`; the original `/visualize/{feature}` adds `image`, the figure drawn as a base64 PNG
- * (the pipeline's `figureSvg`, rasterised by `../png.ts`), which the original page shows.
+ * (the pipeline's `figureSvg`, rasterised by `serving/png.ts` in a worker), which the original
+ * page shows.
  *
  * @module
  */
@@ -17,8 +18,9 @@ import {
   resolveDataPath,
   shownName,
 } from "../../pipeline/mod.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError } from "../http_errors.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError } from "../http/mod.ts";
+import { Offload, PNG_FONT_FAMILY } from "../serving/mod.ts";
 
 /**
  * The fewest students a figure's group (a value or a bin) may hold and still be drawn: the
@@ -57,9 +59,8 @@ export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
 
 type Figure = { data: object[]; layout: object };
 
-async function pngBase64(figure: Figure): Promise<string> {
-  const { PNG_FONT_FAMILY, svgToPng } = await import("../png.ts");
-  return svgToPng(figureSvg(figure, { fontFamily: PNG_FONT_FAMILY })).toBase64();
+async function pngBase64(offload: Offload, figure: Figure): Promise<string> {
+  return (await offload.png(figureSvg(figure, { fontFamily: PNG_FONT_FAMILY }))).toBase64();
 }
 
 /**
@@ -73,6 +74,7 @@ export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
   const data = deps.figureData ?? figureDataSource(deps);
   const figures = new Map<string, { feature: string; interpretation: string; figure: Figure }>();
   const images = new Map<string, Promise<string>>();
+  const offload = new Offload();
 
   for (const path of ["/v1/visualize/:feature", "/visualize/:feature"]) {
     const original = !path.startsWith("/v1/");
@@ -104,7 +106,7 @@ export function visualizeRoutes(deps: AppDeps): Hono<AppEnv> {
       const figure = answer.figure;
       let image = images.get(feature);
       if (!image) {
-        images.set(feature, image = pngBase64(figure));
+        images.set(feature, image = pngBase64(offload, figure));
         image.catch(() => images.delete(feature));
       }
       return c.json({ ...answer, image: await image });

@@ -276,16 +276,19 @@ Deno.test("the web page predicts, scores a CSV, draws charts and manages models 
         ]);
         assert.equal(download.suggestedFilename(), "class-scored.csv");
         const text = await Deno.readTextFile(await download.path());
-        const direct = await (await fetch(`${url}/v1/predict/batch?profile=early-A`, {
+        const direct = await (await fetch(`${url}/v1/predict/batch?profile=early-A&imputed=names`, {
           method: "POST",
           headers: { "content-type": "text/csv", accept: "text/csv" },
           body: csv,
         })).text();
         assert.equal(text, direct, "the download is the server's scored CSV");
         const lines = text.trim().split("\n");
-        assert.equal(lines[0], "row,Student_ID,probability,at_risk,band,imputed,error");
+        assert.equal(
+          lines[0],
+          "row,Student_ID,probability,at_risk,band,imputed,warning,baseline,reason_1,reason_2,reason_3,error",
+        );
         assert.equal(lines.length, rows + 1);
-        assert.match(lines[bad], new RegExp(`^${bad},S\\d+,,,,,"Row ${bad}, column ""Age""`));
+        assert.match(lines[bad], new RegExp(`^${bad},S\\d+,{10}"Row ${bad}, column ""Age""`));
       },
     );
 

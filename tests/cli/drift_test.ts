@@ -57,7 +57,10 @@ Deno.test("deno task drift flags exactly Age and absences on the shifted copy, a
         assert.equal(f.drifted, f.psi >= 0.2);
         assert.equal(typeof f.feature, "string");
       }
-      assert.match(run.stdout, /Drifted \(PSI >= 0\.2\): (Age|Number_of_Absences), /);
+      assert.match(
+        run.stdout,
+        /2 of 32 inputs drifted beyond sampling noise \(PSI >= 0\.2, p < 0\.05\): (Age|Number_of_Absences) /,
+      );
     });
 
     await t.step("the training data itself: no input", async () => {
@@ -104,7 +107,7 @@ Deno.test("deno task drift flags exactly Age and absences on the shifted copy, a
         assert.equal(run.code, 0, run.stderr);
         assert.match(
           run.stderr,
-          /Warning: \S+shifted\.csv differs from the data the active model early-A-\S+ learned from: 2 of 32 inputs drifted \(PSI >= 0\.2\): (Age|Number_of_Absences) \d/,
+          /Warning: \S+shifted\.csv differs from the data the active model early-A-\S+ learned from: 2 of 32 inputs drifted beyond sampling noise \(PSI >= 0\.2, p < 0\.05\): (Age|Number_of_Absences) \d/,
         );
         const again = await task("train", "--data", DATA, "--models-dir", models, "--no-activate");
         assert.doesNotMatch(again.stderr, /differs from the data/);

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { parse, parseAllDocuments } from "yaml";
-import { makeConfig, readConfig } from "../../server/config.ts";
+import { makeConfig, readConfig } from "../../server/config/mod.ts";
 import { healthcheck } from "../../server/main.ts";
 import { SHUTDOWN_MS } from "../../server/server.ts";
 import { ROOT, testApp, trainedRegistry } from "../../server/_testing.ts";
@@ -196,7 +196,7 @@ Deno.test("ADMIN_TOKEN comes from the Secret, and the Job trains then exits", ()
   assert.ok(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas > hpa.spec.minReplicas);
 });
 
-Deno.test("docker-compose.yml runs the server as configured and a Prometheus that scrapes it", async () => {
+Deno.test("docker-compose.yml runs the server behind nginx, as configured, and a Prometheus that scrapes it", async () => {
   const compose = parse(await Deno.readTextFile(`${ROOT}docker-compose.yml`));
   const svc = compose.services.server;
   const env = new Map(Object.entries(svc.environment as Record<string, string>));
@@ -209,7 +209,18 @@ Deno.test("docker-compose.yml runs the server as configured and a Prometheus tha
   const mounts = (svc.volumes as string[]).map((v) => /:(\/[^:]*)(?::r[ow])?$/.exec(v)![1]);
   for (const w of SERVER_WRITE) assert.ok(mounts.includes(`${container}/${w}`), w);
   assert.ok(mounts.some((m) => config.dataPath!.startsWith(`${m}/`)), "the CSV is mounted");
-  assert.ok(svc.ports.some((p: string) => p.endsWith(`:${defaults.port}`)));
+  // Only nginx is published; it holds the slow-client limits, so the server runs without its front.
+  assert.equal(svc.ports, undefined, "the server is reachable only through nginx");
+  assert.equal(config.front, false);
+  const nginx = compose.services.nginx;
+  assert.ok(nginx.ports.some((p: string) => p.endsWith(`:${defaults.port}`)));
+  const [, nginxFile] = /^\.\/(.+):\/etc\/nginx\/nginx\.conf/.exec(nginx.volumes[0])!;
+  const nginxConf = await Deno.readTextFile(`${ROOT}${nginxFile}`);
+  assert.match(nginxConf, new RegExp(`server server:${defaults.port}\\b`));
+  assert.match(nginxConf, new RegExp(`listen ${defaults.port};`));
+  for (const directive of ["client_header_timeout", "client_body_timeout", "limit_conn "]) {
+    assert.ok(nginxConf.includes(directive), directive);
+  }
   const [, promFile, promPath] = /^\.\/(.+):(\/etc\/prometheus\/prometheus\.yml)/.exec(
     compose.services.prometheus.volumes[0],
   )!;

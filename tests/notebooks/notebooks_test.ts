@@ -92,13 +92,20 @@ Deno.test("Committed notebooks are as deno fmt writes them", async (t) => {
 });
 
 Deno.test("deno task notebooks executes the four notebooks and exports them to HTML", async () => {
-  const models = await Deno.makeTempDir({ prefix: "notebook-models-" });
+  // Told nothing, the notebooks train into their own registry and leave the server's alone.
+  const models = `${OUT}/models`;
+  const served = `${ROOT}models/active.json`;
+  const before = await Deno.readTextFile(served).catch(() => undefined);
+  await Deno.remove(models, { recursive: true }).catch(() => {});
   const splits = await Deno.makeTempDir({ prefix: "notebook-splits-" });
+  const env = Deno.env.toObject();
+  delete env.MODELS_DIR;
   try {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["task", "notebooks"],
       cwd: ROOT,
-      env: { MODELS_DIR: models, SPLITS_DIR: splits, NO_COLOR: "1" },
+      clearEnv: true,
+      env: { ...env, SPLITS_DIR: splits, NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -128,6 +135,11 @@ Deno.test("deno task notebooks executes the four notebooks and exports them to H
     assert.ok((await Deno.stat(`${splits}/student_dropout-seed42.json`)).isFile);
     const active = JSON.parse(await Deno.readTextFile(`${models}/active.json`));
     assert.deepEqual(Object.keys(active).sort(), ["early-A", "early-B", "early-C", "seed"]);
+    assert.equal(
+      await Deno.readTextFile(served).catch(() => undefined),
+      before,
+      "deno task notebooks changed models/active.json, what the server serves",
+    );
 
     const evaluate = await readNotebook(`${OUT}/04_evaluate.ipynb`);
     const tables = evaluate.cells.flatMap((c) => c.outputs ?? [])

@@ -212,3 +212,40 @@ export async function whileProbing<T>(
     client.close();
   }
 }
+
+/**
+ * The slowest `/health` answer with no attack in flight: the baseline an attack's probes are
+ * judged against, measured in the same test on the same (maybe busy) machine.
+ *
+ * @param url The server's base URL.
+ * @param probes How many probes, 25 ms apart.
+ * @returns The slowest, in milliseconds.
+ */
+export async function healthBaseline(url: string, probes = 40): Promise<number> {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
+  let slowest = 0;
+  try {
+    for (let i = 0; i < probes; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/health`, { client });
+      await res.body?.cancel();
+      slowest = Math.max(slowest, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    client.close();
+  }
+  return slowest;
+}
+
+/**
+ * The slowest `/health` an attack may cause: 50 ms plus four times its no-attack baseline, and
+ * never under 100 ms (issue 24's bound). A busy machine slows both alike; a request that holds
+ * the event loop (seconds, in the faults this guards against) does not fit.
+ *
+ * @param baselineMs The no-attack slowest probe.
+ * @returns The bound, in milliseconds.
+ */
+export function healthBound(baselineMs: number): number {
+  return Math.max(100, 50 + 4 * baselineMs);
+}

@@ -186,7 +186,8 @@ export function uploadCsvs(): {
 /** Batch bodies (CSV and NDJSON), valid and not. */
 export function batchCases(route: string): Case[] {
   const five = DATA_ROWS.slice(0, 6);
-  const ok = /^row,probability,at_risk,band,imputed,error$/m;
+  const ok =
+    /^row,probability,at_risk,band,imputed,warning,baseline,reason_1,reason_2,reason_3,error$/m;
   const post = (
     name: string,
     body: Case["body"],
@@ -232,7 +233,15 @@ export function batchCases(route: string): Case[] {
       csvText(five.map((r) => r.filter((_, i) => HEADER[i] !== "Grade_2"))),
       CSV_TYPE,
       200,
-      /^5,0\.\d{6},(true|false),\w+,Grade_2,$/m,
+      /^5,0\.\d{6},(true|false),\w+,1,[^\n]*,$/m,
+    ),
+    post(
+      "a missing column, its name asked for (imputed=names)",
+      csvText(five.map((r) => r.filter((_, i) => HEADER[i] !== "Grade_2"))),
+      CSV_TYPE,
+      200,
+      /^5,0\.\d{6},(true|false),\w+,Grade_2,[^\n]*,$/m,
+      "/v1/predict/batch?imputed=names",
     ),
     post(
       "a ragged row",

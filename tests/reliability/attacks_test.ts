@@ -4,14 +4,22 @@ import { NUMBER } from "../../pipeline/data/cells.ts";
 import { DATA_PATH, STUDENT } from "../../server/_testing.ts";
 import { startServer } from "../server/_process.ts";
 import { ADMIN, DATA_TEXT, fixture, FULL, report, TOKEN } from "./_harness.ts";
-import { chunks, type Probed, sendRaw, whileProbing } from "./_attacks.ts";
+import {
+  chunks,
+  healthBaseline,
+  healthBound,
+  type Probed,
+  sendRaw,
+  whileProbing,
+} from "./_attacks.ts";
 
 /**
  * The attacks of issue 17, each against the real server on 127.0.0.1: its status and limit are
- * asserted, and `/health` must answer within 50 ms while it is in flight. Quick mode uses
- * smaller but still telling sizes; full mode goes up to each route's limit.
+ * asserted, and `/health` must answer while it is in flight within a bound set by its own
+ * no-attack baseline, measured on the same server in the same run (`healthBound`): a busy
+ * machine slows both alike. Quick mode uses smaller but still telling sizes; full mode goes up
+ * to each route's limit.
  */
-const HEALTH_MS = 50;
 const MB = 1024 * 1024;
 const { dir } = await fixture();
 const header = DATA_TEXT.split("\n")[0].trim();
@@ -21,18 +29,29 @@ const encoder = new TextEncoder();
 /** Asserts the probes' figures and reports them with the case's. */
 function judged(name: string, status: number, ms: number, probed: Probed): void {
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ")[0];
+  const bound = healthBound(baselineMs);
   report(
     `attack "${name}": ${status} in ${ms.toFixed(0)} ms; peak RSS ${
       (probed.peakRss / MB).toFixed(0)
-    } MB; /health max ${
-      probed.healthMaxMs.toFixed(1)
-    } ms over ${probed.probes} probes; load ${load}`,
+    } MB; /health max ${probed.healthMaxMs.toFixed(1)} ms over ${probed.probes} probes (bound ${
+      bound.toFixed(0)
+    } ms from a baseline of ${baselineMs.toFixed(1)} ms); load ${load}`,
   );
   assert.ok(probed.probes >= 1, "/health was probed while the attack ran");
   assert.ok(
-    probed.healthMaxMs < HEALTH_MS,
-    `/health took ${probed.healthMaxMs.toFixed(1)} ms during "${name}"`,
+    probed.healthMaxMs < bound,
+    `/health took ${probed.healthMaxMs.toFixed(1)} ms during "${name}", over ${
+      bound.toFixed(0)
+    } ms (its baseline ${baselineMs.toFixed(1)} ms)`,
   );
+}
+
+/** The slowest `/health` of the attacked server with no attack in flight (set at its start). */
+let baselineMs = 0;
+
+/** A time bound asserted only under `deno task reliability`: `deno task test` runs on busy machines. */
+function fullOnly(ok: boolean, message: string): void {
+  if (FULL) assert.ok(ok, message);
 }
 
 /** A POST head with a declared length. */
@@ -66,6 +85,7 @@ Deno.test("attack corpus: no single request stalls, exhausts or leaks from the s
     ["--headers-timeout", String(headersTimeout)],
   );
   const url = server.url;
+  baselineMs = await healthBaseline(url);
   try {
     const size = FULL ? 512 * MB - 1 : 60 * MB;
     await t.step(`an NDJSON body of one ${size} byte line: 413 at the line bound`, async () => {
@@ -77,7 +97,7 @@ Deno.test("attack corpus: no single request stalls, exhausts or leaks from the s
         ));
       assert.equal(result.status, 413, result.body);
       assert.match(JSON.parse(result.body).error, /^Line too long: a record takes at most 2097152/);
-      assert.ok(result.ms < 1000, `${result.ms} ms`);
+      fullOnly(result.ms < 1000, `${result.ms} ms`);
       judged("NDJSON one long line", result.status, result.ms, probed);
     });
 
@@ -93,7 +113,7 @@ Deno.test("attack corpus: no single request stalls, exhausts or leaks from the s
         );
         assert.equal(result.status, 422, result.body);
         assert.match(JSON.parse(result.body).error, /^Too many columns: a record has at most 512/);
-        assert.ok(result.ms < 1000, `${result.ms} ms`);
+        fullOnly(result.ms < 1000, `${result.ms} ms`);
         judged("CSV wide header", result.status, result.ms, probed);
       },
     );
@@ -228,7 +248,7 @@ Deno.test("attack corpus: no single request stalls, exhausts or leaks from the s
         });
         for (const a of result.answers) {
           assert.match(a.text, /^HTTP\/1\.1 408 /);
-          assert.ok(a.ms < headersTimeout * 1000 + every + 1500, `closed after ${a.ms} ms`);
+          fullOnly(a.ms < headersTimeout * 1000 + every + 1500, `closed after ${a.ms} ms`);
         }
         judged("slow headers", 408, Math.max(...result.answers.map((a) => a.ms)), probed);
       },

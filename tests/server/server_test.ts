@@ -8,7 +8,7 @@ import {
   trainedRegistry,
 } from "../../server/_testing.ts";
 import { SERVER_V8_FLAGS } from "../../server/_launch.ts";
-import { ENV_VARS } from "../../server/config.ts";
+import { ENV_VARS } from "../../server/config/mod.ts";
 import { startServer } from "./_process.ts";
 
 const TOKEN = "e2e-token";
@@ -27,27 +27,34 @@ const getJson = async (url: string, headers: Record<string, string> = {}) => {
   return await res.json();
 };
 
-Deno.test("the compiled entry point's module graph holds the PNG renderer's WebAssembly and font, and tfjs's wasm backend", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "server/main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert.ok(out.success);
-  const graph = JSON.parse(new TextDecoder().decode(out.stdout));
-  const modules = graph.modules.map((m: { specifier: string }) => m.specifier);
-  // deno compile embeds every module of the graph, so these need no --include; the tfjs wasm
-  // backend is a dynamic import (loaded when a network is first used), which the graph holds too.
-  for (
-    const needed of [
-      /server\/png\.ts$/,
+Deno.test("the compiled graphs hold tfjs's wasm backend, and the offload worker's the PNG renderer's WebAssembly and font", async () => {
+  const graphOf = async (entry: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", entry],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.ok(out.success);
+    const graph = JSON.parse(new TextDecoder().decode(out.stdout));
+    return graph.modules.map((m: { specifier: string }) => m.specifier) as string[];
+  };
+  // deno compile embeds every module of the entry point's graph and of each --include (the
+  // workers); the tfjs wasm backend is a dynamic import (loaded when a network is first used),
+  // which the graph holds too. The PNG renderer is loaded only by the offload worker.
+  const cases: [string, RegExp[]][] = [
+    ["server/main.ts", [/tfjs-backend-wasm@[\d.]+$/]],
+    ["server/serving/offload_worker.ts", [
+      /server\/serving\/png\.ts$/,
       /resvg-wasm@[\d.]+\/index_bg\.wasm$/,
       /DejaVuSans\.ttf$/,
-      /tfjs-backend-wasm@[\d.]+$/,
-    ]
-  ) {
-    assert.ok(modules.some((m: string) => needed.test(m)), `${needed} is not in the graph`);
+    ]],
+  ];
+  for (const [entry, needed] of cases) {
+    const modules = await graphOf(entry);
+    for (const n of needed) {
+      assert.ok(modules.some((m) => n.test(m)), `${n} is not in ${entry}'s graph`);
+    }
   }
 });
 
@@ -74,9 +81,11 @@ Deno.test("compile, serve and start share the scoped server permission set", () 
   assert.deepEqual(set.write, ["models", "data/uploads"]);
   assert.equal(set.run, undefined);
   assert.deepEqual(ENV_VARS, set.env);
-  // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/png.ts).
+  // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/serving/png.ts).
   assert.deepEqual(config.unstable, ["net", "raw-imports"]);
-  for (const module of ["server/train_worker.ts", "server/serve_worker.ts", "server/static"]) {
+  for (
+    const module of ["server/training/train_worker.ts", "server/serve_worker.ts", "server/static"]
+  ) {
     assert.ok(tasks.compile.command.includes(` --include ${module} `), module);
     Deno.statSync(`${ROOT}${module}`);
   }

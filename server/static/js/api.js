@@ -19,11 +19,11 @@
  * @typedef {import("../../../pipeline/mod.ts").ModelSummary} ModelSummary
  * @typedef {import("../../../pipeline/mod.ts").CurvePoint} CurvePoint
  * @typedef {import("../../../pipeline/mod.ts").Metrics} Metrics
- * @typedef {import("../../deps.ts").PredictionOut} PredictionOut
- * @typedef {import("../../http_errors.ts").ErrorBody} ErrorBody
- * @typedef {import("../../http_errors.ts").FieldIssue} FieldIssue
- * @typedef {import("../../jobs.ts").Job} Job
- * @typedef {import("../../uploads.ts").DatasetInfo} DatasetInfo
+ * @typedef {import("../../config/mod.ts").PredictionOut} PredictionOut
+ * @typedef {import("../../http/mod.ts").ErrorBody} ErrorBody
+ * @typedef {import("../../http/mod.ts").FieldIssue} FieldIssue
+ * @typedef {import("../../training/mod.ts").Job} Job
+ * @typedef {import("../../training/mod.ts").DatasetInfo} DatasetInfo
  * @typedef {import("../../../pipeline/mod.ts").DriftReport} DriftReport
  */
 
@@ -151,12 +151,13 @@ export const api = {
   /**
    * @param {string} profile
    * @param {Record<string, string | number>} student
+   * @param {number} [reasons] Reasons to give (default 5; 100 gives every input's contribution)
    * @returns {Promise<PredictionOut>}
    */
-  predict: (profile, student) =>
-    call(`/v1/predict?profile=${enc(profile)}&reasons=5`, { json: student }),
+  predict: (profile, student, reasons = 5) =>
+    call(`/v1/predict?profile=${enc(profile)}&reasons=${reasons}`, { json: student }),
   /**
-   * Starts scoring a CSV; the answer streams back as CSV.
+   * Starts scoring a CSV; the answer streams back as CSV, with three reasons per row.
    *
    * @param {string} profile
    * @param {Blob} file
@@ -165,7 +166,7 @@ export const api = {
    */
   batch: async (profile, file, signal) =>
     checked(
-      await fetch(`/v1/predict/batch?profile=${enc(profile)}`, {
+      await fetch(`/v1/predict/batch?profile=${enc(profile)}&imputed=names&reasons=3`, {
         method: "POST",
         headers: { "content-type": "text/csv", accept: "text/csv" },
         body: file,

@@ -4,16 +4,19 @@
  * disk, and the scored CSV is read back chunk by chunk as the server streams
  * it, so a large file shows its progress and its first rows while the rest is
  * still being scored. The table shows the highest risks first, filtered by
- * band; rows the server could not score are listed with its reason; the
+ * band, each with its three main reasons and a mark when its inputs were mostly imputed; a row
+ * expands to its full explanation (the row read again from the file and explained by
+ * `/v1/predict`); rows the server could not score are listed with its reason; the
  * download is the CSV the server sent, its cells neutralised once more so no
  * spreadsheet runs one as a formula.
  *
  * @module
  */
 import { api, ApiError } from "./api.js";
-import { countLines, CsvParser, safeCsv } from "./csv.js";
-import { bandBadge, byId, count, h, label, showError } from "./dom.js";
+import { countLines, CsvParser, recordAt, safeCsv } from "./csv.js";
+import { bandBadge, byId, count, h, label, risk, showError } from "./dom.js";
 import { driftSentence } from "./drift.js";
+import { fullExplanation } from "./predict.js";
 
 /**
  * One row of the server's scored CSV.
@@ -23,6 +26,8 @@ import { driftSentence } from "./drift.js";
  *   probability: number;
  *   band: string;
  *   imputed: string;
+ *   warning: string;
+ *   reasons: string[];
  *   error: string;
  * }} Scored
  */
@@ -31,23 +36,45 @@ import { driftSentence } from "./drift.js";
 export const SHOWN = 500;
 /** Error rows listed at most. */
 const ERRORS_SHOWN = 200;
+/** The columns of the scored CSV that are not the file's own (ids): all but `row` and these. */
+const SCORE_COLUMNS = ["probability", "at_risk", "band", "imputed", "warning", "baseline", "error"];
 
 /**
- * Reads one record of the scored CSV, whose header is
- * `row, <id columns…>, probability, at_risk, band, imputed, error`.
+ * The id columns of the scored CSV's header: those between `row` and the scores.
+ *
+ * @param {string[]} header The header.
+ * @returns {string[]} The id columns.
+ */
+export function idColumns(header) {
+  return header.slice(1).filter((name) =>
+    !SCORE_COLUMNS.includes(name) && !/^reason_\d+$/.test(name)
+  );
+}
+
+/**
+ * Reads one record of the scored CSV by its header,
+ * `row, <id columns…>, probability, at_risk, band, imputed, warning, [baseline, reason_1 …], error`.
  *
  * @param {string[]} fields The record.
+ * @param {string[]} header The header.
  * @returns {Scored} The row.
  */
-export function toScored(fields) {
-  const n = fields.length;
+export function toScored(fields, header) {
+  const at = (/** @type {string} */ name) => {
+    const i = header.indexOf(name);
+    return i < 0 ? "" : fields[i] ?? "";
+  };
+  const ids = idColumns(header).map((name) => fields[header.indexOf(name)] ?? "");
+  const probability = at("probability");
   return {
     row: Number(fields[0]),
-    ids: fields.slice(1, n - 5),
-    probability: fields[n - 5] === "" ? NaN : Number(fields[n - 5]),
-    band: fields[n - 3],
-    imputed: fields[n - 2],
-    error: fields[n - 1],
+    ids,
+    probability: probability === "" ? NaN : Number(probability),
+    band: at("band"),
+    imputed: at("imputed"),
+    warning: at("warning"),
+    reasons: header.filter((name) => /^reason_\d+$/.test(name)).map(at).filter(Boolean),
+    error: at("error"),
   };
 }
 
@@ -68,7 +95,7 @@ export function ranked(rows, band, limit = SHOWN) {
 /**
  * Wires the batch view.
  *
- * @param {{ profile: string }} state The page's state.
+ * @param {{ profile: string; spec: import("./api.js").SpecAnswer }} state The page's state.
  * @param {{ show(report: import("./drift.js").DriftReport, source: string): Promise<void> }} data
  *   The model view's Data section, which charts the drift of each scored class list.
  * @returns {{ profileChanged(): void }} What the page calls when the profile changes.
@@ -88,6 +115,7 @@ export function batchView(state, data) {
   const table = byId("batch-table", HTMLTableElement);
   const errorsBox = byId("batch-errors");
   const driftBox = byId("batch-drift");
+  const fieldWarning = byId("batch-field-warning");
 
   /** @type {Scored[]} */
   let rows = [];
@@ -101,9 +129,49 @@ export function batchView(state, data) {
   let lastDraw = 0;
   let drawCost = 0;
 
+  /** The class list being scored, for reading a row again to explain it in full. */
+  /** @type {File | undefined} */
+  let scoredFile;
+  /** Rows whose full explanation is open, kept open across redraws. */
+  const open = new Set();
+
+  /**
+   * Opens or closes a row's full explanation: the row is read again from the file and sent to
+   * `/v1/predict` asking for every input's contribution.
+   *
+   * @param {HTMLTableRowElement} tr The row.
+   * @param {number} row Its row number.
+   */
+  async function toggle(tr, row) {
+    const button = /** @type {HTMLButtonElement} */ (tr.querySelector("button.why"));
+    const next = tr.nextElementSibling;
+    if (next?.classList.contains("explain-row")) {
+      next.remove();
+      open.delete(row);
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    open.add(row);
+    button.setAttribute("aria-expanded", "true");
+    const cell = h("td", { colspan: tr.cells.length }, h("p", { role: "status" }, "Explaining…"));
+    tr.after(h("tr", { class: "explain-row", "data-row": row }, cell));
+    try {
+      const record = scoredFile ? await recordAt(scoredFile, row) : undefined;
+      if (!record) throw new Error(`Row ${row} could not be read again from the file`);
+      const answer = await api.predict(state.profile, record, 100);
+      const rate = await api.model(answer.model).then((m) => m.data.prevalence, () => undefined);
+      cell.replaceChildren(
+        h("h4", {}, `Row ${row}: ${risk(answer.probability)}, every input's part`),
+        fullExplanation(answer, { rate, event: state.spec.texts.event }),
+      );
+    } catch (error) {
+      cell.replaceChildren(h("p", { class: "error" }, /** @type {Error} */ (error).message));
+    }
+  }
+
   function drawTable() {
     const started = performance.now();
-    const ids = header.slice(1, header.length - 5);
+    const ids = idColumns(header);
     const { shown, matching } = ranked(rows, bandSelect.value);
     table.tHead?.replaceChildren(
       h(
@@ -113,22 +181,61 @@ export function batchView(state, data) {
         ids.map((name) => h("th", { scope: "col" }, label(name))),
         h("th", { scope: "col", class: "num" }, "Probability"),
         h("th", { scope: "col" }, "Band"),
-        h("th", { scope: "col" }, "Imputed"),
+        h("th", { scope: "col" }, "Main reasons"),
       ),
     );
     table.tBodies[0].replaceChildren(
-      ...shown.map((r) =>
-        h(
+      ...shown.map((r) => {
+        const why = h("button", {
+          type: "button",
+          class: "why",
+          "aria-expanded": "false",
+          "aria-label": `Explain row ${r.row} in full`,
+        }, "Why?");
+        const tr = /** @type {HTMLTableRowElement} */ (h(
           "tr",
           { "data-row": r.row, "data-band": r.band, "data-probability": r.probability },
-          h("td", { class: "num" }, r.row),
-          r.ids.map((v) => h("td", {}, v)),
-          h("td", { class: "num" }, `${(r.probability * 100).toFixed(1)} %`),
-          h("td", {}, bandBadge(r.band)),
-          h("td", {}, r.imputed ? r.imputed.split(" ").map(label).join(", ") : ""),
-        )
-      ),
+          h("td", { class: "num", "data-label": "Row" }, r.row),
+          r.ids.map((v, k) => h("td", { "data-label": label(ids[k]) }, v)),
+          h("td", { class: "num", "data-label": "Probability" }, risk(r.probability)),
+          h(
+            "td",
+            { "data-label": "Band" },
+            bandBadge(r.band),
+            r.warning
+              ? h(
+                "span",
+                { class: "imputed-flag", title: r.warning, "data-warning": "" },
+                " mostly imputed",
+              )
+              : null,
+          ),
+          h(
+            "td",
+            { class: "reasons-cell", "data-label": "Main reasons" },
+            h(
+              "ul",
+              { class: "reason-texts" },
+              // The CSV's "Grade_2 = 8 …" read as the rest of the page names inputs: "Grade 2 = 8 …".
+              r.reasons.map((text) =>
+                h("li", {}, text.replace(/^(\S+) = /, (_, f) => `${label(f)} = `))
+              ),
+            ),
+            why,
+          ),
+        ));
+        why.addEventListener("click", () => toggle(tr, r.row));
+        return tr;
+      }),
     );
+    // Rows opened before a redraw stay open.
+    for (const tr of table.tBodies[0].rows) {
+      const row = Number(tr.dataset.row);
+      if (open.has(row)) {
+        open.delete(row);
+        toggle(tr, row);
+      }
+    }
     shownText.textContent = matching > shown.length
       ? `Showing the ${count(shown.length)} highest risks of ${count(matching)} rows. ` +
         "The download has every row."
@@ -175,9 +282,11 @@ export function batchView(state, data) {
     rows = [];
     chunks = [];
     header = [];
+    open.clear();
     results.hidden = true;
     status.hidden = true;
     driftBox.hidden = true;
+    fieldWarning.hidden = true;
     showError(errorBox);
   }
 
@@ -210,6 +319,7 @@ export function batchView(state, data) {
     if (!file) return;
     reset();
     fileName = file.name.replace(/\.csv$/i, "") + "-scored.csv";
+    scoredFile = file;
     const controller = new AbortController();
     running = controller;
     /** @type {number | undefined} */
@@ -223,6 +333,9 @@ export function batchView(state, data) {
     showProgress(total);
     try {
       const res = await api.batch(state.profile, file, controller.signal);
+      const warned = res.headers.get("x-field-warning");
+      fieldWarning.textContent = warned ?? "";
+      fieldWarning.hidden = !warned;
       const reader = /** @type {ReadableStream<Uint8Array>} */ (res.body).getReader();
       const decoder = new TextDecoder();
       const parser = new CsvParser();
@@ -230,7 +343,7 @@ export function batchView(state, data) {
       const take = (records) => {
         for (const record of records) {
           if (header.length === 0) header = record;
-          else rows.push(toScored(record));
+          else rows.push(toScored(record, header));
         }
       };
       results.hidden = false;

@@ -20,6 +20,12 @@
 export class CsvParser {
   /** @type {string[]} */
   #record = [];
+  #separator = ",";
+
+  /** @param {string} [separator] The field separator (default a comma; `;` or a tab). */
+  constructor(separator = ",") {
+    this.#separator = separator;
+  }
   #field = "";
   /** 0 outside quotes, 1 inside, 2 just after a quote inside (a doubled quote or the end). */
   #quote = 0;
@@ -49,7 +55,7 @@ export class CsvParser {
         }
       }
       if (ch === '"' && this.#field === "") this.#quote = 1;
-      else if (ch === ",") this.#endField();
+      else if (ch === this.#separator) this.#endField();
       else if (ch === "\n") this.#endRecord(out);
       else if (ch !== "\r") this.#field += ch;
     }
@@ -139,4 +145,65 @@ export async function countLines(file) {
     if (value.length > 0) last = value[value.length - 1];
   }
   return last === 10 ? lines : lines + 1;
+}
+
+/**
+ * The separator of a CSV from its header line, by the server's rule: a comma unless the header
+ * holds none and semicolons (as European spreadsheets export) or tabs instead.
+ *
+ * @param {string} line The header line.
+ * @returns {string} `,`, `;` or a tab.
+ */
+export function sniffSeparator(line) {
+  const bare = line.replace(/"[^"]*"/g, "");
+  const count = (/** @type {string} */ ch) => bare.split(ch).length - 1;
+  if (count(",") > 0) return ",";
+  if (count(";") > 0 && count(";") >= count("\t")) return ";";
+  return count("\t") > 0 ? "\t" : ",";
+}
+
+/**
+ * One record of a CSV file by its row number (1 for the first after the header), read as a
+ * stream until that row, as an object of the header's names.
+ *
+ * @param {Blob} file The CSV.
+ * @param {number} row The row number, as the batch route counts rows.
+ * @returns {Promise<Record<string, string> | undefined>} Its non-empty fields, or undefined.
+ */
+export async function recordAt(file, row) {
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  /** @type {CsvParser | undefined} */
+  let parser;
+  let head = "";
+  /** @type {string[] | undefined} */
+  let header;
+  let n = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      /** @type {string[][]} */
+      let records = [];
+      if (!parser) {
+        head += done ? "" : value;
+        if (!done && !/[\r\n]/.test(head)) continue;
+        parser = new CsvParser(sniffSeparator(head.replace(/^\uFEFF/, "").split(/[\r\n]/, 1)[0]));
+        records = parser.push(head.replace(/^\uFEFF/, ""));
+      } else if (!done) records = parser.push(value);
+      if (done) records.push(...parser.end());
+      for (const record of records) {
+        if (!header) {
+          header = record.map((name) => name.trim());
+          continue;
+        }
+        if (++n === row) {
+          return Object.fromEntries(
+            header.map((name, i) => [name, (record[i] ?? "").trim()]).filter(([, v]) => v !== ""),
+          );
+        }
+      }
+      if (done) return undefined;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
 }

@@ -67,6 +67,20 @@ export function pct(p, digits = 1) {
 }
 
 /**
+ * A student's probability as a percentage a reader can trust: "0.0 %" would claim a certainty
+ * no model has, so the ends read "< 1 %" and "> 99 %" (as the pipeline's `percentText`).
+ *
+ * @param {number} p A probability in [0, 1].
+ * @returns {string} For example "21.3 %" or "< 1 %".
+ */
+export function risk(p) {
+  if (!Number.isFinite(p)) return "";
+  if (p < 0.01) return "< 1 %";
+  if (p > 0.99) return "> 99 %";
+  return `${(p * 100).toFixed(1)} %`;
+}
+
+/**
  * A count with thousands separators.
  *
  * @param {number} n The count.

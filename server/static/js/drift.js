@@ -23,13 +23,17 @@ import { draw } from "./plotly.js";
  */
 export function driftSentence(report) {
   const n = report.features.length;
+  if (report.too_few_rows) {
+    return `Too few rows to tell whether these students differ from the training data ` +
+      `(${report.rows}; at least ${report.min_rows} are needed).`;
+  }
   if (report.drifted.length === 0) {
-    return `No input differs from the training data (PSI below ${report.threshold} for all ${n}).`;
+    return `No input differs from the training data by more than sampling explains (${n} inputs).`;
   }
   const psi = new Map(report.features.map((f) => [f.feature, f.psi]));
   const listed = report.drifted.map((f) => `${label(f)} (${(psi.get(f) ?? 0).toFixed(2)})`);
   return `${report.drifted.length} of ${n} inputs differ from the data the model learned from ` +
-    `(PSI ≥ ${report.threshold}): ${listed.join(", ")}.`;
+    `by more than sampling explains (PSI ≥ ${report.threshold}): ${listed.join(", ")}.`;
 }
 
 /**

@@ -6,6 +6,7 @@ const feature = (name: string, psi: number) => ({
   feature: name,
   kind: "numeric" as const,
   psi,
+  p_value: psi >= 0.2 ? 0.001 : 1,
   drifted: psi >= 0.2,
   missing_rate: 0,
   training_missing_rate: 0,
@@ -18,6 +19,9 @@ const REPORT: DriftReport = {
   rows: 649,
   training_rows: 649,
   threshold: 0.2,
+  alpha: 0.05,
+  too_few_rows: false,
+  min_rows: 30,
   drifted: ["Number_of_Absences", "Age"],
   features: [feature("Age", 1.5), feature("School", 0), feature("Number_of_Absences", 2.25)],
 };
@@ -25,12 +29,16 @@ const REPORT: DriftReport = {
 Deno.test("driftSentence() names the drifted inputs with their PSI, or says none drifted", () => {
   assert.equal(
     driftSentence(REPORT),
-    "2 of 3 inputs differ from the data the model learned from (PSI ≥ 0.2): " +
-      "Number of Absences (2.25), Age (1.50).",
+    "2 of 3 inputs differ from the data the model learned from by more than sampling explains " +
+      "(PSI ≥ 0.2): Number of Absences (2.25), Age (1.50).",
   );
   assert.equal(
     driftSentence({ ...REPORT, drifted: [], features: [feature("School", 0.01)] }),
-    "No input differs from the training data (PSI below 0.2 for all 1).",
+    "No input differs from the training data by more than sampling explains (1 inputs).",
+  );
+  assert.equal(
+    driftSentence({ ...REPORT, rows: 12, too_few_rows: true, drifted: [] }),
+    "Too few rows to tell whether these students differ from the training data (12; at least 30 are needed).",
   );
 });
 

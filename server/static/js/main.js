@@ -65,7 +65,16 @@ async function start() {
   const select = byId("profile", HTMLSelectElement);
   const warning = byId("profile-warning");
   const answer = await api.spec();
-  const names = Object.keys(answer.profiles);
+  // Only profiles with an active model are offered; the others are named with who can train one.
+  const untrained = Object.keys(answer.profiles).filter((n) => !answer.profiles[n].active_model);
+  const names = Object.keys(answer.profiles).filter((n) => answer.profiles[n].active_model);
+  if (names.length === 0) {
+    throw new Error(
+      "no model is trained yet. An operator can train one with `deno task train` " +
+        "(or `deno task start`), or with the admin token in the Model view",
+    );
+  }
+  const first = names.includes(answer.default_profile) ? answer.default_profile : names[0];
   // The default first, the leaky ones last.
   names.sort((a, b) =>
     Number(b === answer.default_profile) - Number(a === answer.default_profile) ||
@@ -77,10 +86,19 @@ async function start() {
       value: n,
       text: profileText(n, answer.profiles[n], answer.default_profile),
     })),
-    answer.default_profile,
+    first,
   );
-  const state = { spec: answer, profile: answer.default_profile };
+  const state = { spec: answer, profile: first };
   showTexts(answer);
+  if (untrained.length > 0) {
+    byId("profile-help").append(
+      ` No model is trained yet for ${untrained.join(", ")}, so ${
+        untrained.length === 1 ? "it is" : "they are"
+      } not offered: an operator can train one with `,
+      h("code", {}, "deno task train --profile P"),
+      " or, with the admin token, in the Model view.",
+    );
+  }
 
   const predict = predictView(state);
   const data = dataSection(state);

@@ -10,7 +10,7 @@
  * @module
  */
 import { api, ApiError } from "./api.js";
-import { bandBadge, byId, h, label, pct, showError } from "./dom.js";
+import { bandBadge, byId, h, label, pct, risk, showError } from "./dom.js";
 
 /**
  * @typedef {import("./api.js").ColumnSpec} ColumnSpec
@@ -87,22 +87,25 @@ function field(col, leak) {
 }
 
 /**
- * The reasons as a signed bar list: bars to the right raise the risk, to the left lower it.
+ * The reasons as a signed bar list: bars to the right raise the risk, to the left lower it. Every
+ * bar of the list is drawn on one scale (the list is one grid, so every bar has the same width to
+ * fill), and the largest change fills its half.
  *
- * @param {NonNullable<PredictionOut["reasons"]>} reasons The top reasons.
+ * @param {NonNullable<PredictionOut["reasons"]>} reasons The reasons.
+ * @param {number} [largest] The change that fills a half (default: the largest of the list).
  * @returns {HTMLElement} The list.
  */
-export function reasonList(reasons) {
-  const largest = Math.max(...reasons.map((r) => Math.abs(r.contribution)), 1e-9);
+export function reasonList(
+  reasons,
+  largest = Math.max(...reasons.map((r) => Math.abs(r.contribution)), 1e-9),
+) {
   return h(
     "ul",
     { class: "reasons", "aria-label": "Main reasons, largest first" },
     reasons.map((r) => {
       const fill = h("span", { class: r.direction });
       fill.style.width = `${Math.max(2, (Math.abs(r.contribution) / largest) * 100)}%`;
-      const points = `${r.contribution >= 0 ? "+" : "−"}${
-        Math.abs(r.contribution * 100).toFixed(1)
-      } pts`;
+      const points = pointsText(r.contribution);
       return h(
         "li",
         { "data-direction": r.direction },
@@ -125,13 +128,64 @@ export function reasonList(reasons) {
 }
 
 /**
+ * A change in probability in signed percentage points ("< 0.1 pts" when smaller).
+ *
+ * @param {number} delta The change.
+ * @returns {string} For example "+12.3 pts".
+ */
+export function pointsText(delta) {
+  const pts = delta * 100;
+  if (Math.abs(pts) < 0.05) return "< 0.1 pts";
+  return `${pts > 0 ? "+" : "−"}${Math.abs(pts).toFixed(1)} pts`;
+}
+
+/**
+ * What the reasons are changes from, in one sentence: the baseline student's estimate beside the
+ * share of training students with the outcome.
+ *
+ * @param {number | undefined} baseline The baseline's probability.
+ * @param {number | undefined} rate The training share of the outcome.
+ * @param {string} event The outcome, as the spec words it.
+ * @returns {string} The sentence.
+ */
+export function baselineText(baseline, rate, event) {
+  const from = baseline === undefined
+    ? "Change in the estimate against the model's baseline student"
+    : `Change in the estimate against the model's baseline student, estimated at ${risk(baseline)}`;
+  const training = rate === undefined ? "" : `; the training rate of ${event} was ${pct(rate)}`;
+  return `${from}${training}. In percentage points; inputs not given are never reasons.`;
+}
+
+/**
+ * A student's full explanation: the baseline, then every given input's change, on one scale.
+ *
+ * @param {PredictionOut} p The prediction, asked with every reason.
+ * @param {{ rate?: number; event: string }} context The training rate and the outcome's words.
+ * @returns {HTMLElement} The explanation.
+ */
+export function fullExplanation(p, context) {
+  const reasons = p.reasons ?? [];
+  return h(
+    "div",
+    { class: "explanation", "data-baseline": p.baseline ?? "" },
+    h("p", { class: "help" }, baselineText(p.baseline, context.rate, context.event)),
+    p.warning ? h("p", { class: "warning", role: "note" }, p.warning) : null,
+    reasons.length ? reasonList(reasons) : h("p", {}, "No reasons were given."),
+    p.imputed.length
+      ? h("p", { class: "help" }, `Not given, so imputed: ${p.imputed.map(label).join(", ")}.`)
+      : null,
+  );
+}
+
+/**
  * The answer for one student.
  *
  * @param {PredictionOut} p The prediction.
  * @param {string} event The outcome, as the spec words it after "the chance of".
+ * @param {number | undefined} rate The share of training students with the outcome.
  * @returns {HTMLElement} The result panel.
  */
-function resultPanel(p, event) {
+function resultPanel(p, event, rate) {
   const list = (/** @type {string[]} */ names) =>
     names.length ? names.map(label).join(", ") : h("span", {}, "none");
   return h(
@@ -141,9 +195,13 @@ function resultPanel(p, event) {
     h(
       "p",
       { class: "probability", "data-probability": p.probability },
-      pct(p.probability),
+      risk(p.probability),
       h("span", { class: "help" }, ` estimated chance of ${event}`),
     ),
+    p.warning ? h("p", { class: "warning", role: "note", "data-warning": "" }, p.warning) : null,
+    p.field_warning
+      ? h("p", { class: "warning", role: "note", "data-field-warning": "" }, p.field_warning)
+      : null,
     h("p", {}, bandBadge(p.band), " ", p.at_risk ? "Worth a conversation with an adviser." : ""),
     h(
       "dl",
@@ -165,8 +223,8 @@ function resultPanel(p, event) {
     h("h4", {}, "Main reasons"),
     h(
       "p",
-      { class: "help" },
-      "Change in the estimate against an average student, in percentage points.",
+      { class: "help", "data-baseline": p.baseline ?? "" },
+      baselineText(p.baseline, rate, event),
     ),
     p.reasons?.length ? reasonList(p.reasons) : h("p", {}, "No reasons were given."),
     h(
@@ -214,6 +272,19 @@ export function predictView(state) {
     );
     summary.hidden = false;
     summary.focus();
+  }
+
+  /**
+   * The share of training students with the outcome, for a model (undefined when unknown).
+   *
+   * @param {string} id The model.
+   */
+  async function trainingRate(id) {
+    try {
+      return (await api.model(id)).data.prevalence;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Says which fields the active model reads, when it was fitted to read only some. */
@@ -279,12 +350,22 @@ export function predictView(state) {
       } else if (control.value.trim() !== "") student[name] = control.value.trim();
     }
     if (local.length) return showProblems(local);
+    if (Object.keys(student).length === 0) {
+      // One message, not one per field: nothing was entered.
+      summary.replaceChildren(
+        h("p", {}, h("strong", {}, "Enter at least one field to get an estimate.")),
+      );
+      summary.hidden = false;
+      summary.focus();
+      return;
+    }
     const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     button.disabled = true;
     result.replaceChildren(h("p", { role: "status" }, "Scoring…"));
     try {
+      const answer = await api.predict(state.profile, student);
       result.replaceChildren(
-        resultPanel(await api.predict(state.profile, student), state.spec.texts.event),
+        resultPanel(answer, state.spec.texts.event, await trainingRate(answer.model)),
       );
       showReads(); // a retrain may have changed the active model
     } catch (error) {

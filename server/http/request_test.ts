@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { MAX_JSON_DEPTH, tooDeep } from "./request.ts";
+
+Deno.test("tooDeep() finds nesting past the bound, names its field and skips strings", () => {
+  assert.equal(tooDeep('{"students":[{"Age":17}]}'), undefined);
+  assert.equal(tooDeep("[".repeat(MAX_JSON_DEPTH)), undefined);
+  assert.equal(tooDeep("[".repeat(MAX_JSON_DEPTH + 1)), "");
+  assert.equal(tooDeep("[".repeat(1 << 20)), "");
+  assert.equal(tooDeep(`{"a":"${"[".repeat(100)}"}`), undefined);
+  assert.equal(tooDeep(`{"a":"\\"${"{".repeat(100)}"}`), undefined);
+  assert.equal(tooDeep("[]".repeat(1000)), undefined);
+  assert.equal(tooDeep(`{"x":1,"School":${'{"a":'.repeat(100)}`), "School");
+  assert.equal(tooDeep(`{"students":[{},${"[".repeat(100)}`), "students.1");
+});
