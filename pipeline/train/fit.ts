@@ -17,7 +17,6 @@ import {
   type Capacity,
   chooseBands,
   chooseDecision,
-  DEFAULT_CAPACITY,
   type ThresholdPolicy,
 } from "../evaluate/thresholds.ts";
 import { calibrate, type Calibration, chooseCalibration } from "../models/calibration.ts";
