@@ -1,0 +1,155 @@
+/**
+ * Test helpers of the caseload: a fresh store of either kind (SQLite in a temporary file, or a
+ * new database on a PostgreSQL server of the test process's own), one `early-A` model trained
+ * once into a temporary registry, and the 649 students of the data set as import records.
+ *
+ * @module
+ */
+import {
+  type Dataset,
+  loadDataset,
+  loadSpec,
+  type Predictor,
+  Registry,
+  resolveDataPath,
+  trainProfile,
+} from "../../pipeline/mod.ts";
+import { type PostgresServer, startPostgres } from "./_postgres.ts";
+import { openStore, type Store, type StoreKind, type StoreOptions } from "./store.ts";
+
+/** Both stores: every caseload test runs on each. */
+export const STORES: readonly StoreKind[] = ["sqlite", "postgres"];
+
+/** The repository root. */
+export const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+/** The committed spec. */
+export const SPEC_PATH = `${ROOT}data/specs/student_dropout.json`;
+/** The data set (the shared default, or `DROPOUT_DATA`). */
+export const DATA_PATH = resolveDataPath(undefined, ROOT.replace(/\/$/, ""));
+
+let server: PostgresServer | undefined;
+let made = 0;
+
+/** Where a test store lives, to open it again after a restart. */
+export interface TestStorePlace {
+  kind: StoreKind;
+  options: StoreOptions;
+}
+
+/**
+ * Makes an empty place for a store of the given kind.
+ *
+ * @param kind sqlite or postgres.
+ * @returns How to open it.
+ */
+export async function freshPlace(kind: StoreKind): Promise<TestStorePlace> {
+  made++;
+  if (kind === "postgres") {
+    server ??= startPostgres();
+    const url = await server.createDatabase(`caseload_${Deno.pid}_${made}`);
+    return { kind, options: { url } };
+  }
+  const dir = await Deno.makeTempDir({ prefix: "caseload-sqlite-" });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return { kind, options: { file: `${dir}/caseload.db` } };
+}
+
+/**
+ * Opens a new, migrated, empty store.
+ *
+ * @param kind sqlite or postgres.
+ * @param options More options (a fixed clock).
+ * @returns The store and its place.
+ */
+export async function freshStore(
+  kind: StoreKind,
+  options: StoreOptions = {},
+): Promise<{ store: Store; place: TestStorePlace }> {
+  const place = await freshPlace(kind);
+  place.options = { ...place.options, ...options };
+  return { store: await openStore(place.options), place };
+}
+
+let data: Promise<Dataset> | undefined;
+let model: Promise<{ dir: string; id: string }> | undefined;
+
+/**
+ * The data set, loaded once.
+ *
+ * @returns The 649 students.
+ */
+export function trainingData(): Promise<Dataset> {
+  data ??= loadSpec(SPEC_PATH).then((spec) => loadDataset(DATA_PATH, spec));
+  return data;
+}
+
+/**
+ * Trains and activates one `early-A` model (few epochs) in a temporary registry, once per process.
+ *
+ * @returns The registry folder and the model id.
+ */
+export function trainedModel(): Promise<{ dir: string; id: string }> {
+  model ??= (async () => {
+    const spec = await loadSpec(SPEC_PATH);
+    const dir = await Deno.makeTempDir({ prefix: "caseload-models-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    const registry = new Registry(dir);
+    const trained = await trainProfile(await trainingData(), spec, {
+      profile: "early-A",
+      seed: 7,
+      model: { epochs: 20 },
+    });
+    const saved = await registry.save(trained, { data: await trainingData(), spec });
+    trained.classifier.dispose();
+    await registry.activate(saved.id);
+    return { dir, id: saved.id };
+  })();
+  return model;
+}
+
+/**
+ * Loads the trained model as a predictor (the caller disposes it).
+ *
+ * @returns The predictor.
+ */
+export async function testPredictor(): Promise<Predictor> {
+  const { dir, id } = await trainedModel();
+  return await new Registry(dir).load(id);
+}
+
+/**
+ * Reads a CSV file into records keyed by its header (a test-only reader: the data set has no
+ * quoted fields).
+ *
+ * @param path The file.
+ * @returns The records.
+ */
+export async function readRecords(path: string): Promise<Record<string, string>[]> {
+  const [header, ...lines] = (await Deno.readTextFile(path)).trim().split(/\r?\n/);
+  const names = header.split(",");
+  return lines.map((line) => {
+    const cells = line.split(",");
+    return Object.fromEntries(names.map((n, i) => [n, cells[i]]));
+  });
+}
+
+/**
+ * The data set's students as a cohort file: an id `s001`…, advisers `alice`/`bob` in turn,
+ * and the outcome columns left out.
+ *
+ * @returns The records and the outcomes by id (1 = dropped out).
+ */
+export async function cohortRecords(): Promise<{
+  records: Record<string, string>[];
+  outcomes: Map<string, number>;
+}> {
+  const rows = await readRecords(DATA_PATH);
+  const outcomes = new Map<string, number>();
+  const records = rows.map((row, i) => {
+    const id = `s${String(i + 1).padStart(3, "0")}`;
+    outcomes.set(id, row.Dropped_Out === "True" ? 1 : 0);
+    const { Dropped_Out: _d, Final_Grade: _f, ...inputs } = row;
+    return { student_id: id, adviser: i % 2 === 0 ? "alice" : "bob", ...inputs };
+  });
+  return { records, outcomes };
+}
