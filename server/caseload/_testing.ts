@@ -153,3 +153,42 @@ export async function cohortRecords(): Promise<{
   });
   return { records, outcomes };
 }
+
+/** The admin, two advisers and a viewer of the seeded stores. */
+export const ADMIN = { name: "admin", role: "admin" } as const;
+/** An adviser with the odd rows of the data set. */
+export const ALICE = { name: "alice", role: "adviser" } as const;
+/** An adviser with the even rows. */
+export const BOB = { name: "bob", role: "adviser" } as const;
+/** A viewer. */
+export const VIEWER = { name: "vera", role: "viewer" } as const;
+
+/**
+ * Registers one test per store, each given a fresh store with the advisers and viewer added.
+ *
+ * @param name The test's name (the store's kind is appended).
+ * @param fn The test.
+ */
+export function storeTest(
+  name: string,
+  fn: (store: Store, place: TestStorePlace) => Promise<void>,
+): void {
+  for (const kind of STORES) {
+    Deno.test({
+      name: `${name} (${kind})`,
+      // pg's pool and the PostgreSQL server outlive a single test's bookkeeping.
+      sanitizeResources: kind === "sqlite",
+      sanitizeOps: kind === "sqlite",
+      fn: async () => {
+        const { store, place } = await freshStore(kind);
+        try {
+          const { addUser } = await import("./users.ts");
+          for (const u of [ALICE, BOB, VIEWER]) await addUser(store, u);
+          await fn(store, place);
+        } finally {
+          await store.close();
+        }
+      },
+    });
+  }
+}
