@@ -10,7 +10,7 @@
  * @module
  */
 import { loadSpec, Registry, resolveDataPath } from "../pipeline/mod.ts";
-import { ensureActiveModels } from "../server/ensure_models.ts";
+import { ensureActiveModels } from "../server/training/mod.ts";
 import {
   gauge,
   memoryStatus,

@@ -16,9 +16,9 @@ import {
   trainProfile,
 } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
-import { type Config, makeConfig } from "./config.ts";
-import type { AppDeps } from "./deps.ts";
-import { memoryLogger } from "./log.ts";
+import { type Config, makeConfig } from "./config/mod.ts";
+import type { AppDeps } from "./config/mod.ts";
+import { memoryLogger } from "./ops/mod.ts";
 import { buildDeps, toPath } from "./server.ts";
 
 /** The repository root. */

@@ -17,20 +17,20 @@ import { shownValue } from "../pipeline/mod.ts";
 import { cors } from "hono/cors";
 import { routePath } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
-import { MicroBatcher } from "./microbatch.ts";
-import type { AppDeps, AppEnv } from "./deps.ts";
-import { errorHandler } from "./http_errors.ts";
-import { noStore, requestIds } from "./headers.ts";
-import { methodLabel } from "./prometheus.ts";
-import { adminRoutes } from "./routes/admin.ts";
-import { benchRoutes } from "./routes/bench.ts";
-import { compatRoutes } from "./routes/compat.ts";
-import { driftRoutes } from "./routes/drift.ts";
-import { predictRoutes } from "./routes/predict.ts";
-import { systemRoutes } from "./routes/system.ts";
-import { visualizeRoutes } from "./routes/visualize.ts";
+import { MicroBatcher } from "./serving/mod.ts";
+import type { AppDeps, AppEnv } from "./config/mod.ts";
+import { errorHandler } from "./http/mod.ts";
+import { noStore, requestIds } from "./http/mod.ts";
+import { methodLabel } from "./ops/mod.ts";
+import { adminRoutes } from "./routes/mod.ts";
+import { benchRoutes } from "./routes/mod.ts";
+import { compatRoutes } from "./routes/mod.ts";
+import { driftRoutes } from "./routes/mod.ts";
+import { predictRoutes } from "./routes/mod.ts";
+import { systemRoutes } from "./routes/mod.ts";
+import { visualizeRoutes } from "./routes/mod.ts";
 
-export type { AppDeps, AppEnv } from "./deps.ts";
+export type { AppDeps, AppEnv } from "./config/mod.ts";
 
 /** The routes that load balancers, orchestrators and Prometheus poll; logged at `debug`. */
 const PROBES: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);

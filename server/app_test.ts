@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tensorCount } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
-import type { MicroBatcher } from "./microbatch.ts";
+import type { MicroBatcher } from "./serving/mod.ts";
 import { SEED_STUDENT, STUDENT, testApp, trainedRegistry } from "./_testing.ts";
 
 const { dir, ids } = await trainedRegistry();

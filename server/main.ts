@@ -19,10 +19,10 @@
  * @module
  */
 import { runMain } from "../pipeline/mod.ts";
-import { readConfig } from "./config.ts";
-import { trainMissingModels } from "./ensure_models.ts";
+import { readConfig } from "./config/mod.ts";
+import { trainMissingModels } from "./training/mod.ts";
 import { preflight } from "./preflight.ts";
-import { jsonLogger } from "./log.ts";
+import { jsonLogger } from "./ops/mod.ts";
 import { serveUntilSignal } from "./server.ts";
 
 /**

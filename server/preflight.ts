@@ -6,7 +6,7 @@
  * @module
  */
 import { InputError } from "../pipeline/mod.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/mod.ts";
 
 /**
  * Checks that the server can listen on its address and write its registry and uploads folders.

@@ -8,8 +8,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import type { Config } from "./config.ts";
-import { Metrics, type MetricsSnapshot } from "./prometheus.ts";
+import type { Config } from "./config/mod.ts";
+import { Metrics, type MetricsSnapshot } from "./ops/mod.ts";
 import { type Running, serveApp } from "./server.ts";
 
 let running: Running | undefined;

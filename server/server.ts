@@ -11,15 +11,15 @@
  */
 import { loadSpec, Registry } from "../pipeline/mod.ts";
 import { createApp } from "./app.ts";
-import type { Config } from "./config.ts";
-import { DatasetStore } from "./uploads.ts";
-import type { AppDeps } from "./deps.ts";
-import { Drain } from "./drain.ts";
-import { startGuard } from "./guard.ts";
-import { JobRunner } from "./jobs.ts";
-import { jsonLogger, type Logger } from "./log.ts";
-import { Metrics, type MetricsSnapshot, watchEventLoop } from "./prometheus.ts";
-import { ModelStore } from "./model_pool.ts";
+import type { Config } from "./config/mod.ts";
+import { DatasetStore } from "./training/mod.ts";
+import type { AppDeps } from "./config/mod.ts";
+import { Drain } from "./http/mod.ts";
+import { startGuard } from "./http/mod.ts";
+import { JobRunner } from "./training/mod.ts";
+import { jsonLogger, type Logger } from "./ops/mod.ts";
+import { Metrics, type MetricsSnapshot, watchEventLoop } from "./ops/mod.ts";
+import { ModelStore } from "./serving/mod.ts";
 
 /** How long in-flight requests may take to finish after SIGTERM. */
 export const SHUTDOWN_MS = 9_000;

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { trainMissingModels } from "./ensure_models.ts";
-import { readConfig } from "./config.ts";
+import { trainMissingModels } from "./training/mod.ts";
+import { readConfig } from "./config/mod.ts";
 import { serveUntilSignal } from "./server.ts";
 import { DEFAULT_SPEC, parseCommand, runMain } from "../pipeline/mod.ts";
-import { START } from "./commands.ts";
+import { START } from "./config/mod.ts";
 import { preflight } from "./preflight.ts";
 
 await runMain(async () => {

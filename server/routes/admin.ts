@@ -14,12 +14,12 @@ import {
   resolveDataPath,
   shownValue,
 } from "../../pipeline/mod.ts";
-import { adminOnly } from "../auth.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { PruneQuery, TrainBody } from "../schemas.ts";
-import { multipartField } from "../multipart.ts";
-import { limit, readJson, requireJsonType } from "../request.ts";
+import { adminOnly } from "../http/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { PruneQuery, TrainBody } from "./schemas.ts";
+import { multipartField } from "../http/mod.ts";
+import { limit, readJson, requireJsonType } from "../http/mod.ts";
 
 /** The content types a CSV upload may carry (browsers label a CSV file variously). */
 const CSV_TYPES = [

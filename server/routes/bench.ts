@@ -9,8 +9,8 @@
  * @module
  */
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { limit, readJson } from "../request.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { limit, readJson } from "../http/mod.ts";
 
 /**
  * Builds the benchmark routes.

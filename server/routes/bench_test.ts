@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readConfig } from "../config.ts";
+import { readConfig } from "../config/mod.ts";
 import { STUDENT, testApp } from "../_testing.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "bench-route-test-" });

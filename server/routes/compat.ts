@@ -12,14 +12,14 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { column, type ColumnSpec, SchemaError, shownName } from "../../pipeline/mod.ts";
-import { adminOnly } from "../auth.ts";
-import type { MicroBatcher } from "../microbatch.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { Student } from "../schemas.ts";
+import { adminOnly } from "../http/mod.ts";
+import type { MicroBatcher } from "../serving/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { Student } from "./schemas.ts";
 import { readUpload, trainingData } from "./admin.ts";
-import { leaseModel, predictRecords } from "../predictions.ts";
-import { limit, readForm, readJson } from "../request.ts";
+import { leaseModel, predictRecords } from "../serving/mod.ts";
+import { limit, readForm, readJson } from "../http/mod.ts";
 
 /** The profile the original clients are answered with. */
 export const COMPAT_PROFILE = "seed";

@@ -26,12 +26,12 @@ import {
   readRecord,
   SchemaError,
 } from "../../pipeline/mod.ts";
-import { adminOnly } from "../auth.ts";
-import { csvRecords, lines } from "../csv_stream.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { limitedBody, readForm } from "../request.ts";
-import { DriftQuery } from "../schemas.ts";
+import { adminOnly } from "../http/mod.ts";
+import { csvRecords, lines } from "../http/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { limitedBody, readForm } from "../http/mod.ts";
+import { DriftQuery } from "./schemas.ts";
 import { modelMetadata } from "./admin.ts";
 
 /**

@@ -7,14 +7,14 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { type BatchFormat, scoreBatch } from "../batch_scoring.ts";
-import type { MicroBatcher } from "../microbatch.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError, parseWith } from "../http_errors.ts";
-import { leaseModel, predictRecords } from "../predictions.ts";
-import { multipartField } from "../multipart.ts";
-import { limit, limitedBody, readJson, requireJsonType } from "../request.ts";
-import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "../schemas.ts";
+import { type BatchFormat, scoreBatch } from "../serving/mod.ts";
+import type { MicroBatcher } from "../serving/mod.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError, parseWith } from "../http/mod.ts";
+import { leaseModel, predictRecords } from "../serving/mod.ts";
+import { multipartField } from "../http/mod.ts";
+import { limit, limitedBody, readJson, requireJsonType } from "../http/mod.ts";
+import { isStudent, PredictQuery, ProfileQuery, Student, studentsBody } from "./schemas.ts";
 
 function formatOf(type: string | undefined): BatchFormat | undefined {
   const t = (type ?? "").split(";")[0].trim().toLowerCase();

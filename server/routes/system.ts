@@ -9,8 +9,8 @@
 import { Hono } from "hono";
 import getAbsoluteFSPath from "swagger-ui-dist/absolute-path.js";
 import { specTexts } from "../../pipeline/mod.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { openApiDocument } from "../openapi.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { openApiDocument } from "./openapi.ts";
 
 const STATIC_DIR = new URL("../static/", import.meta.url);
 /** The pinned plotly.js bundle: in Deno's npm cache, or embedded by `deno compile`. */

@@ -17,8 +17,8 @@ import {
   resolveDataPath,
   shownName,
 } from "../../pipeline/mod.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { HttpError } from "../http_errors.ts";
+import type { AppDeps, AppEnv } from "../config/mod.ts";
+import { HttpError } from "../http/mod.ts";
 
 /**
  * The fewest students a figure's group (a value or a bin) may hold and still be drawn: the
@@ -58,7 +58,7 @@ export function figureDataSource(deps: AppDeps): () => Promise<Dataset> {
 type Figure = { data: object[]; layout: object };
 
 async function pngBase64(figure: Figure): Promise<string> {
-  const { PNG_FONT_FAMILY, svgToPng } = await import("../png.ts");
+  const { PNG_FONT_FAMILY, svgToPng } = await import("../serving/png.ts");
   return svgToPng(figureSvg(figure, { fontFamily: PNG_FONT_FAMILY })).toBase64();
 }
 

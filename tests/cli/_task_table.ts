@@ -10,7 +10,7 @@
  * @module
  */
 import { type Command, PIPELINE_COMMANDS, usageLine } from "../../pipeline/mod.ts";
-import { SERVE, START } from "../../server/commands.ts";
+import { SERVE, START } from "../../server/config/mod.ts";
 import { BENCH } from "../../bench/main.ts";
 import { NOTEBOOKS_COMMAND } from "../../notebooks/run_main.ts";
 import { PEERS_COMMAND } from "../../bench/peers/main.ts";

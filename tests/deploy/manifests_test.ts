@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { parse, parseAllDocuments } from "yaml";
-import { makeConfig, readConfig } from "../../server/config.ts";
+import { makeConfig, readConfig } from "../../server/config/mod.ts";
 import { healthcheck } from "../../server/main.ts";
 import { SHUTDOWN_MS } from "../../server/server.ts";
 import { ROOT, testApp, trainedRegistry } from "../../server/_testing.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadSpec } from "../../pipeline/mod.ts";
-import { openApiDocument } from "../../server/openapi.ts";
+import { openApiDocument } from "../../server/routes/mod.ts";
 import { SPEC_PATH, testApp } from "../../server/_testing.ts";
 import { ADMIN, fixture, report, serve, TOKEN } from "./_harness.ts";
 import { rawRequest } from "./_raw_http.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadSpec } from "../../pipeline/mod.ts";
-import { openApiDocument } from "../../server/openapi.ts";
+import { openApiDocument } from "../../server/routes/mod.ts";
 import { SPEC_PATH, STUDENT } from "../../server/_testing.ts";
 import { type Case, corpus } from "./_corpus.ts";
 import { fixture, report, serve } from "./_harness.ts";

@@ -8,7 +8,7 @@ import {
   trainedRegistry,
 } from "../../server/_testing.ts";
 import { SERVER_V8_FLAGS } from "../../server/_launch.ts";
-import { ENV_VARS } from "../../server/config.ts";
+import { ENV_VARS } from "../../server/config/mod.ts";
 import { startServer } from "./_process.ts";
 
 const TOKEN = "e2e-token";
@@ -41,7 +41,7 @@ Deno.test("the compiled entry point's module graph holds the PNG renderer's WebA
   // backend is a dynamic import (loaded when a network is first used), which the graph holds too.
   for (
     const needed of [
-      /server\/png\.ts$/,
+      /server\/serving\/png\.ts$/,
       /resvg-wasm@[\d.]+\/index_bg\.wasm$/,
       /DejaVuSans\.ttf$/,
       /tfjs-backend-wasm@[\d.]+$/,
@@ -74,9 +74,11 @@ Deno.test("compile, serve and start share the scoped server permission set", () 
   assert.deepEqual(set.write, ["models", "data/uploads"]);
   assert.equal(set.run, undefined);
   assert.deepEqual(ENV_VARS, set.env);
-  // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/png.ts).
+  // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/serving/png.ts).
   assert.deepEqual(config.unstable, ["net", "raw-imports"]);
-  for (const module of ["server/train_worker.ts", "server/serve_worker.ts", "server/static"]) {
+  for (
+    const module of ["server/training/train_worker.ts", "server/serve_worker.ts", "server/static"]
+  ) {
     assert.ok(tasks.compile.command.includes(` --include ${module} `), module);
     Deno.statSync(`${ROOT}${module}`);
   }

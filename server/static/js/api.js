@@ -19,11 +19,11 @@
  * @typedef {import("../../../pipeline/mod.ts").ModelSummary} ModelSummary
  * @typedef {import("../../../pipeline/mod.ts").CurvePoint} CurvePoint
  * @typedef {import("../../../pipeline/mod.ts").Metrics} Metrics
- * @typedef {import("../../deps.ts").PredictionOut} PredictionOut
- * @typedef {import("../../http_errors.ts").ErrorBody} ErrorBody
- * @typedef {import("../../http_errors.ts").FieldIssue} FieldIssue
- * @typedef {import("../../jobs.ts").Job} Job
- * @typedef {import("../../uploads.ts").DatasetInfo} DatasetInfo
+ * @typedef {import("../../config/mod.ts").PredictionOut} PredictionOut
+ * @typedef {import("../../http/mod.ts").ErrorBody} ErrorBody
+ * @typedef {import("../../http/mod.ts").FieldIssue} FieldIssue
+ * @typedef {import("../../training/mod.ts").Job} Job
+ * @typedef {import("../../training/mod.ts").DatasetInfo} DatasetInfo
  * @typedef {import("../../../pipeline/mod.ts").DriftReport} DriftReport
  */
 
