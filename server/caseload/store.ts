@@ -102,7 +102,13 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     store = { db, kind: "sqlite", location: file, now, close: () => db.destroy() };
   }
   try {
-    await migrate(store);
+    await migrate(store).catch(async (error) => {
+      // Two processes opening one new SQLite file race to migrate it (PostgreSQL takes a lock):
+      // the loser's transaction fails, and a second look finds the schema made by the winner.
+      if (store.kind !== "sqlite") throw error;
+      await new Promise((r) => setTimeout(r, 250));
+      await migrate(store);
+    });
   } catch (error) {
     await store.close();
     throw error;
