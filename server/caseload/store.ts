@@ -88,7 +88,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     const file = options.file ?? DEFAULT_DB_FILE;
     if (file !== ":memory:") {
       const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
-      await Deno.mkdir(dir, { recursive: true });
+      // Made only when missing: the server may write the file but not the whole data folder.
+      const exists = await Deno.stat(dir).then(() => true, () => false);
+      if (!exists) await Deno.mkdir(dir, { recursive: true });
     }
     const raw = new DatabaseSync(file);
     // WAL lets readers go on during a write; FULL sync makes a commit survive a crash or kill -9.
