@@ -14,8 +14,7 @@
  * | `cohorts.ts` | import, rescore, delete |
  * | `caseload.ts` | the ranked list and a student's record |
  * | `actions.ts` | actions that close flags |
- * | `outcomes.ts` | outcomes at the end of the term |
- * | `performance.ts` | realized performance and the with/without-action comparison |
+ * | `outcomes.ts` | outcomes at the end of the term, realized performance, with/without actions |
  * | `audit.ts` | the append-only audit log and its CSV |
  *
  * The pipeline knows nothing of this folder; it scores through `pipeline/mod.ts`.
@@ -55,14 +54,15 @@ export {
   type ScoringSummary,
 } from "./cohorts.ts";
 export { ForbiddenError, NotFoundError } from "./errors.ts";
-export { type OutcomeOptions, recordOutcomes } from "./outcomes.ts";
 export {
   type ActionComparison,
   COMPARISON_NOTE,
+  type OutcomeOptions,
   performance,
   type PerformanceReport,
+  recordOutcomes,
   type ScoringPerformance,
-} from "./performance.ts";
+} from "./outcomes.ts";
 export { ACTION_KINDS, type ActionKind, type Role, ROLES } from "./schema.ts";
 export {
   DEFAULT_DB_FILE,

@@ -6,6 +6,9 @@
  */
 import type { Generated } from "kysely";
 
+/** Which database a store is. */
+export type StoreKind = "sqlite" | "postgres";
+
 /** A role: admins manage cohorts and read the audit log, advisers see their own students, viewers read. */
 export type Role = "admin" | "adviser" | "viewer";
 

@@ -16,7 +16,8 @@ import { Migrator } from "kysely/migration";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 // @ts-types="npm:@types/pg@8.23.1"
 import pg from "pg";
-import { migrationProvider, type StoreKind } from "./migrations/mod.ts";
+import { migrationProvider } from "./migrations/mod.ts";
+import type { StoreKind } from "./schema.ts";
 import type { CaseloadDatabase } from "./schema.ts";
 
 export type { StoreKind };

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ColumnDefinitionBuilder, type Kysely, sql } from "kysely";
-import type { StoreKind } from "./mod.ts";
+import type { StoreKind } from "../schema.ts";
 
 /**
  * Creates the first schema.

@@ -8,9 +8,10 @@
 import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as m0001 from "./0001_initial.ts";
+import type { StoreKind } from "../schema.ts";
 
-/** Which database a store is. */
-export type StoreKind = "sqlite" | "postgres";
+export type { StoreKind };
+
 
 /** One numbered migration: its `up` step, told which store it runs on. */
 export interface CaseloadMigration {
