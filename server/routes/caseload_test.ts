@@ -254,3 +254,22 @@ for (const kind of STORES) {
     },
   });
 }
+
+Deno.test("the OpenAPI document lists every caseload route", async () => {
+  const { app } = await testApp(await Deno.makeTempDir({ dir, prefix: "doc-" }));
+  const doc = await (await app.request("/openapi.json")).json();
+  for (
+    const [path, method] of [
+      ["/v1/cohorts", "post"],
+      ["/v1/cohorts", "get"],
+      ["/v1/cohorts/{id}", "delete"],
+      ["/v1/cohorts/{id}/rescore", "post"],
+      ["/v1/caseload", "get"],
+      ["/v1/cohorts/{id}/students/{student}", "get"],
+      ["/v1/cohorts/{id}/students/{student}/actions", "post"],
+      ["/v1/cohorts/{id}/outcomes", "post"],
+      ["/v1/cohorts/{id}/performance", "get"],
+      ["/v1/audit", "get"],
+    ]
+  ) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+});
