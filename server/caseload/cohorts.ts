@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import {
   type Prediction,
   type Predictor,
@@ -212,7 +212,7 @@ export async function importCohort(
   const ids = await checkPeople(store, records, idColumn);
   const predictions = score(predictor, records);
   const at = store.now().toISOString();
-  return await store.db.transaction().execute(async (tx) => {
+  const result = await store.db.transaction().execute(async (tx) => {
     const cohort = (await tx.insertInto("cohorts").values({
       name: options.name,
       profile: predictor.profile,
@@ -246,6 +246,16 @@ export async function importCohort(
     });
     return summary(cohort, scoring, predictor.id, predictions, at);
   });
+  await refreshStatistics(store);
+  return result;
+}
+
+/**
+ * After a bulk write, PostgreSQL's planner needs fresh row counts to pick the caseload's indexes
+ * (autovacuum would come later); SQLite's planner does without.
+ */
+async function refreshStatistics(store: Store): Promise<void> {
+  if (store.kind === "postgres") await sql`analyze students, scores`.execute(store.db);
 }
 
 function scoreRows(
