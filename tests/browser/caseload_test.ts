@@ -53,7 +53,19 @@ Deno.test({
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/csv" },
       body: csv,
     });
-    assert.equal(imported.status, 201, await imported.text());
+    const { cohort } = await imported.json();
+    assert.equal(imported.status, 201);
+    // A second scoring with the second-period grade changed for some students: arrows up and down.
+    const changed: Record<string, unknown>[] = records.slice(0, 80).map((r, i) => ({
+      ...r,
+      Grade_2: i % 4 === 0 ? 4 : Math.min(19, Number(r.Grade_2) + 3),
+    }));
+    const rescored = await fetch(`${server.url}/v1/cohorts/${cohort}/rescore`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/csv" },
+      body: [header.join(","), ...changed.map((r) => header.map((h) => r[h]).join(","))].join("\n"),
+    });
+    assert.equal(rescored.status, 200, await rescored.text());
     const profile = await Deno.makeTempDir({ prefix: "chromium-caseload-" });
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",
@@ -96,10 +108,14 @@ Deno.test({
         );
         assert.match(await page.textContent(".caseload-reasons") ?? "", /raises|lowers/);
         assert.ok(await page.locator(".caseload-row .change").first().isVisible());
+        await page.selectOption("#caseload-sort", "change");
+        await until(async () => /▲/.test(await page.textContent(".caseload-row .change") ?? ""));
+        assert.ok(await page.locator(".caseload-row .change.down").count() > 0);
         await page.screenshot({ path: `${OUT}/caseload-1280.png` });
       });
 
       await t.step("filters: band and no action yet", async () => {
+        await page.selectOption("#caseload-sort", "risk");
         await page.selectOption("#caseload-band", "high");
         await until(async () =>
           (await page.$$eval(
