@@ -40,7 +40,7 @@ export interface Store {
 export interface StoreOptions {
   /** `postgres://…` for PostgreSQL; otherwise SQLite. */
   url?: string;
-  /** The SQLite file (default `data/caseload.db`), or `:memory:`. */
+  /** The SQLite file (default `data/caseload/caseload.db`), or `:memory:`. */
   file?: string;
   /** The clock (tests fix it). */
   now?: () => Date;
@@ -49,7 +49,7 @@ export interface StoreOptions {
 }
 
 /** The default SQLite file, relative to the working folder. */
-export const DEFAULT_DB_FILE = "data/caseload.db";
+export const DEFAULT_DB_FILE = "data/caseload/caseload.db";
 
 /** Gives a `node:sqlite` database the better-sqlite3 shape that Kysely's SQLite dialect calls. */
 function sqliteAdapter(raw: DatabaseSync) {

@@ -1,7 +1,7 @@
 /**
  * `deno task users add NAME --role admin|adviser|viewer` prints the new user's token once;
  * `deno task users list` lists names and roles. The database is the caseload's (DATABASE_URL,
- * else CASELOAD_DB, else data/caseload.db).
+ * else CASELOAD_DB, else data/caseload/caseload.db).
  *
  * @module
  */

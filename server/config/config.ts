@@ -109,7 +109,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: [],
     modelsDir: "models",
     uploadsDir: "data/uploads",
-    caseloadDb: "data/caseload.db",
+    caseloadDb: "data/caseload/caseload.db",
     specPath: DEFAULT_SPEC_URL,
     gateTolerance: 0.02,
     workers: 1,
@@ -190,7 +190,7 @@ export function readConfig(
     uploadsDir: flags["uploads-dir"] ?? env("UPLOADS_DIR") ?? "data/uploads",
     dataPath: flags.data ?? env("DROPOUT_DATA"),
     databaseUrl: env("DATABASE_URL") || undefined,
-    caseloadDb: env("CASELOAD_DB") || "data/caseload.db",
+    caseloadDb: env("CASELOAD_DB") || "data/caseload/caseload.db",
     specPath: flags.spec ?? DEFAULT_SPEC_URL,
     workers: flags.workers !== undefined
       ? int("--workers", flags.workers, 1, 1)

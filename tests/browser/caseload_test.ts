@@ -35,15 +35,14 @@ Deno.test({
   sanitizeOps: false,
   fn: async (t) => {
     await Deno.mkdir(OUT, { recursive: true });
-    await Deno.mkdir(`${dir}/data`, { recursive: true });
-    const store = await openStore({ file: `${dir}/data/caseload.db` });
+    const store = await openStore({ file: `${dir}/data/caseload/caseload.db` });
     const alice = await addUser(store, { name: "alice", role: "adviser" });
     await addUser(store, { name: "bob", role: "adviser" });
     await store.close();
     const server = await startServer(dir, {
       ADMIN_TOKEN: TOKEN,
       DROPOUT_DATA: DATA_PATH,
-      CASELOAD_DB: "data/caseload.db",
+      CASELOAD_DB: "data/caseload/caseload.db",
     });
     const header = Object.keys(records[0]);
     const csv = [header.join(","), ...records.map((r) => header.map((h) => r[h]).join(","))]

@@ -43,10 +43,9 @@ async function serverPlace(
     const place = await freshPlace(kind);
     return { place, env: { DATABASE_URL: place.options.url! } };
   }
-  await Deno.mkdir(`${cwd}/data`, { recursive: true });
   return {
-    place: { kind, options: { file: `${cwd}/data/caseload.db` } },
-    env: { CASELOAD_DB: "data/caseload.db" },
+    place: { kind, options: { file: `${cwd}/data/caseload/caseload.db` } },
+    env: { CASELOAD_DB: "data/caseload/caseload.db" },
   };
 }
 
