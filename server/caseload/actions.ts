@@ -7,7 +7,7 @@
 import { InputError } from "../../pipeline/mod.ts";
 import { appendAudit } from "./audit.ts";
 import { visibleStudent } from "./caseload.ts";
-import { ForbiddenError } from "./errors.ts";
+import { ForbiddenError } from "./users.ts";
 import { ACTION_KINDS, type ActionKind } from "./schema.ts";
 import type { Store } from "./store.ts";
 import type { User } from "./users.ts";

@@ -4,7 +4,7 @@ import { ADMIN, ALICE, BOB, cohortRecords, storeTest, testPredictor, VIEWER } fr
 import { addAction } from "./actions.ts";
 import { caseload, studentRecord } from "./caseload.ts";
 import { importCohort } from "./cohorts.ts";
-import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { ForbiddenError, NotFoundError } from "./users.ts";
 
 const predictor = await testPredictor();
 const { records } = await cohortRecords();

@@ -8,7 +8,7 @@
 import type { Reason } from "../../pipeline/mod.ts";
 import { appendAudit } from "./audit.ts";
 import { getCohort } from "./cohorts.ts";
-import { NotFoundError } from "./errors.ts";
+import { NotFoundError } from "./users.ts";
 import type { ActionKind } from "./schema.ts";
 import type { Store } from "./store.ts";
 import type { User } from "./users.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ADMIN, ALICE, BOB, cohortRecords, storeTest, testPredictor, VIEWER } from "./_testing.ts";
 import { caseload, studentRecord } from "./caseload.ts";
 import { importCohort, rescoreCohort } from "./cohorts.ts";
-import { NotFoundError } from "./errors.ts";
+import { NotFoundError } from "./users.ts";
 import { listAudit } from "./audit.ts";
 
 const predictor = await testPredictor();

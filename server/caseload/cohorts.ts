@@ -16,7 +16,7 @@ import {
   type SchemaIssue,
 } from "../../pipeline/mod.ts";
 import { appendAudit } from "./audit.ts";
-import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { ForbiddenError, NotFoundError } from "./users.ts";
 import type { CaseloadDatabase } from "./schema.ts";
 import type { Store } from "./store.ts";
 import type { User } from "./users.ts";

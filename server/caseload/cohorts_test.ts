@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { SchemaError } from "../../pipeline/mod.ts";
 import { ADMIN, ALICE, cohortRecords, storeTest, testPredictor } from "./_testing.ts";
 import { deleteCohort, getCohort, importCohort, listCohorts, rescoreCohort } from "./cohorts.ts";
-import { NotFoundError } from "./errors.ts";
+import { NotFoundError } from "./users.ts";
 import { listAudit } from "./audit.ts";
 
 const predictor = await testPredictor();

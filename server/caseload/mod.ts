@@ -10,7 +10,7 @@
  * |---|---|
  * | `store.ts` | opening SQLite or PostgreSQL behind Kysely, running the migrations |
  * | `migrations/` | the numbered schema migrations |
- * | `users.ts` | users, roles and token hashes |
+ * | `users.ts` | users, roles, token hashes, and the errors about who is asking |
  * | `cohorts.ts` | import, rescore, delete |
  * | `caseload.ts` | the ranked list and a student's record |
  * | `actions.ts` | actions that close flags |
@@ -53,7 +53,7 @@ export {
   rescoreCohort,
   type ScoringSummary,
 } from "./cohorts.ts";
-export { ForbiddenError, NotFoundError } from "./errors.ts";
+export { ForbiddenError, NotFoundError } from "./users.ts";
 export {
   type ActionComparison,
   COMPARISON_NOTE,

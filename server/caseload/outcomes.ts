@@ -18,7 +18,7 @@ import {
 } from "../../pipeline/mod.ts";
 import { appendAudit } from "./audit.ts";
 import { getCohort } from "./cohorts.ts";
-import { ForbiddenError } from "./errors.ts";
+import { ForbiddenError } from "./users.ts";
 import type { Store } from "./store.ts";
 import type { User } from "./users.ts";
 

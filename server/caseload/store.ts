@@ -11,10 +11,10 @@
  *
  * @module
  */
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, SqliteDialect } from "kysely";
 import { Migrator } from "kysely/migration";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-// @ts-types="npm:@types/pg@8.23.1"
+// @ts-types="./_pg.d.ts"
 import pg from "pg";
 import { migrationProvider } from "./migrations/mod.ts";
 import type { StoreKind } from "./schema.ts";
@@ -80,7 +80,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const now = options.now ?? (() => new Date());
   let store: Store;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    const pool: PostgresPool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+    });
     const db = new Kysely<CaseloadDatabase>({ dialect: new PostgresDialect({ pool }) });
     const where = new URL(url);
     where.password = "";

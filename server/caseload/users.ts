@@ -2,11 +2,13 @@
  * People and roles. A token is 32 random bytes, shown once when the user is added; the
  * database keeps only its SHA-256 (a salt adds nothing against a 256-bit random secret, and an
  * unsalted hash can be looked up by index). `ADMIN_TOKEN` keeps working as the first admin,
- * named `admin`.
+ * named `admin`. The two errors about who is asking live here too: a student the caller may not
+ * see answers like one who does not exist (NotFoundError), and a role that may not act is refused
+ * (ForbiddenError).
  *
  * @module
  */
-import { InputError } from "../../pipeline/mod.ts";
+import { InputError, PipelineError } from "../../pipeline/mod.ts";
 import { type Role, ROLES } from "./schema.ts";
 import type { Store } from "./store.ts";
 
@@ -102,4 +104,26 @@ export async function listUsers(
 ): Promise<{ name: string; role: Role; created_at: string }[]> {
   return await store.db.selectFrom("users").select(["name", "role", "created_at"])
     .orderBy("name").execute();
+}
+
+/** A cohort or student that does not exist, or that the caller may not see (the same answer). */
+export class NotFoundError extends PipelineError {
+  /** The HTTP status to answer with. */
+  readonly status = 404;
+  /** @param message What was not found, naming it. */
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The caller's role may not do this. */
+export class ForbiddenError extends PipelineError {
+  /** The HTTP status to answer with. */
+  readonly status = 403;
+  /** @param message What the role may not do. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ForbiddenError";
+  }
 }

@@ -11,8 +11,7 @@ const json = (description = "OK", schema: Json = { type: "object" }) => ({
   description,
   content: { "application/json": { schema } },
 });
-const error = (description: string) =>
-  json(description, { $ref: "#/components/schemas/Error" });
+const error = (description: string) => json(description, { $ref: "#/components/schemas/Error" });
 const csvBody = (description: string) => ({
   required: true,
   description,
@@ -56,7 +55,11 @@ const notFound = { "404": error("No such cohort or student, or not one of the ca
 export function caseloadPaths(): Json {
   return {
     "/v1/cohorts": {
-      get: { ...bearer, summary: "The cohorts, newest first", responses: { "200": json(), ...auth } },
+      get: {
+        ...bearer,
+        summary: "The cohorts, newest first",
+        responses: { "200": json(), ...auth },
+      },
       post: {
         ...bearer,
         summary: "Import a cohort and score it with the profile's active model (admin)",

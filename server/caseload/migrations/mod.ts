@@ -12,7 +12,6 @@ import type { StoreKind } from "../schema.ts";
 
 export type { StoreKind };
 
-
 /** One numbered migration: its `up` step, told which store it runs on. */
 export interface CaseloadMigration {
   up(db: Kysely<unknown>, kind: StoreKind): Promise<void>;
