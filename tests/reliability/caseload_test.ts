@@ -136,13 +136,17 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const cwd = await Deno.makeTempDir({ dir, prefix: "replicas-pg-" });
-    await Deno.symlink(`${dir}/models`, `${cwd}/models`);
-    const { place, env } = await serverPlace("postgres", cwd);
-    const replicas: ServerProcess[] = [];
-    // The second and third start together on a database the first has migrated.
-    replicas.push(await serve(cwd, env));
-    replicas.push(...await Promise.all([serve(cwd, env), serve(cwd, env)]));
+    const { place, env } = await serverPlace("postgres", dir);
+    // Each replica in a folder of its own (a start writes its deno.json copy there), all on one
+    // registry; started together on the new database, they race to migrate it and the
+    // migrator's lock lets one.
+    const cwds = [];
+    for (let i = 0; i < 3; i++) {
+      const cwd = await Deno.makeTempDir({ dir, prefix: `replica-${i}-` });
+      await Deno.symlink(`${dir}/models`, `${cwd}/models`);
+      cwds.push(cwd);
+    }
+    const replicas: ServerProcess[] = await Promise.all(cwds.map((cwd) => serve(cwd, env)));
     const setup = await openStore(place.options);
     const alice = {
       authorization: `Bearer ${await addUser(setup, { name: "alice", role: "adviser" })}`,
