@@ -14,13 +14,14 @@ COPY pipeline/ pipeline/
 COPY server/ server/
 COPY data/specs/ data/specs/
 RUN deno task compile \
- && mkdir -p /state/models /state/data/uploads
+ && mkdir -p /state/models /state/data/uploads /state/data/caseload
 
 # Run: glibc and libstdc++ (for the nodejs-polars addon) and nothing else; no shell, no curl.
 FROM gcr.io/distroless/cc-debian12:nonroot
 WORKDIR /app
 COPY --from=build /app/dist/dropout-server /app/dropout-server
-# The registry and uploads folders: the only places the binary may write (the set's "write").
+# The registry, uploads and caseload folders: the only places the binary may write (the set's
+# "write"); the caseload's SQLite file is data/caseload/caseload.db unless DATABASE_URL is set.
 # Named volumes start as copies of these folders, so they are the nonroot user's (uid 65532) too;
 # a bind-mounted host folder keeps its owner: run with --user "$(id -u):$(id -g)" or chown it.
 COPY --from=build --chown=nonroot:nonroot /state/ /app/
@@ -28,7 +29,7 @@ USER nonroot
 # The server listens on 127.0.0.1 by default; in a container it must take outside connections.
 ENV PORT=8000 HOST=0.0.0.0
 EXPOSE 8000
-VOLUME ["/app/models", "/app/data/uploads"]
+VOLUME ["/app/models", "/app/data/uploads", "/app/data/caseload"]
 # Healthy means ready: /ready answers 200 once the default profile's model is loaded, so a
 # container that cannot predict is reported unhealthy. The start period covers loading, and a
 # first start with --train-missing (seconds of training).

@@ -28,6 +28,7 @@ export const BENCH = {
     },
     "no-pipeline": { help: "Skip the pipeline timings" },
     "no-batch": { help: "Skip scoring the large CSV on /v1/predict/batch (memory figures)" },
+    "no-caseload": { help: "Skip the caseload's 50,000-student import and query on both stores" },
     "models-dir": { value: "DIR", help: "Model registry (MODELS_DIR, default models)" },
     data: { value: "CSV", help: "Training data (DROPOUT_DATA)" },
     rows: {
@@ -50,6 +51,7 @@ if (import.meta.main) {
       scenarios: flags.scenario ?? [],
       pipeline: !flags["no-pipeline"] && !scenarioOnly,
       batchMemory: !flags["no-batch"] && !scenarioOnly,
+      caseload: !flags["no-caseload"] && !scenarioOnly,
       modelsDir: flags["models-dir"] ?? Deno.env.get("MODELS_DIR") ?? "models",
       data: flags.data,
       rows: intOption("rows", flags.rows, 1_000_000, { min: 0 }),

@@ -25,6 +25,7 @@ import {
 import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScale, benchScore, benchTrain, SCALE_ROWS } from "./pipeline.ts";
+import { benchCaseload } from "./caseload.ts";
 import { resampleCsv } from "./resample.ts";
 import {
   type BenchResult,
@@ -97,6 +98,8 @@ export interface BenchOptions {
   pipeline: boolean;
   /** Score a `rows`-row CSV on `/v1/predict/batch` as multipart and as text/csv, and read the server's memory. */
   batchMemory: boolean;
+  /** Import and query a 50,000-student cohort on SQLite and PostgreSQL. */
+  caseload?: boolean;
   /** The model registry the server reads (`models`). */
   modelsDir: string;
   /** The training CSV; the default place when absent. */
@@ -487,6 +490,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log(`  ${Math.round(pipeline.score.rows_per_sec)} rows/s`);
     log(`Timing train and score at ${SCALE_ROWS} rows with peak RSS, LightGBM beside`);
     pipeline.scale = await benchScale(dataPath, { seed: options.seed, dir: options.workDir, log });
+  }
+  if (options.caseload) {
+    await quietLoad(settle, log);
+    pipeline.caseload = await benchCaseload({
+      rows: 50_000,
+      seed: options.seed,
+      data: options.data,
+      modelsDir: options.modelsDir,
+      queries: 500,
+      workDir: options.workDir,
+      log,
+    });
   }
   info.load_end = Deno.loadavg();
   return { machine: info, scenarios: scenarioResults, pipeline };

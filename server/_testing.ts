@@ -137,6 +137,7 @@ export async function testApp(dir: string, overrides: Partial<Config> = {}) {
   const config = makeConfig({
     modelsDir: `${dir}/models`,
     uploadsDir: `${dir}/uploads`,
+    caseloadDb: `${dir}/caseload.db`,
     dataPath: DATA_PATH,
     specPath: SPEC_PATH,
     ...overrides,

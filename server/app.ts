@@ -24,6 +24,7 @@ import { noStore, requestIds } from "./http/mod.ts";
 import { methodLabel } from "./ops/mod.ts";
 import { adminRoutes } from "./routes/mod.ts";
 import { benchRoutes } from "./routes/mod.ts";
+import { caseloadRoutes } from "./routes/mod.ts";
 import { compatRoutes } from "./routes/mod.ts";
 import { driftRoutes } from "./routes/mod.ts";
 import { predictRoutes } from "./routes/mod.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", driftRoutes(deps));
   app.route("/", compatRoutes(deps, batcher));
   app.route("/", visualizeRoutes(deps));
+  if (deps.caseload) app.route("/", caseloadRoutes(deps, deps.caseload));
   if (deps.config.benchEcho) app.route("/", benchRoutes(deps));
   app.route("/", systemRoutes(deps));
 

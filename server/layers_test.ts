@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 const SERVER = new URL("./", import.meta.url);
 
 /** The layers from the bottom up; the server's root (the wiring and entry points) is on top. */
-const LAYERS = ["ops", "http", "serving", "training", "config", "routes", ""];
+const LAYERS = ["ops", "http", "serving", "training", "caseload", "config", "routes", ""];
 
 /** Modules started or loaded by URL, outside any door: the workers and the lazy PNG renderer. */
 const NO_DOOR = new Set([

@@ -10,6 +10,7 @@
  * @module
  */
 import { loadSpec, Registry } from "../pipeline/mod.ts";
+import { openStore } from "./caseload/mod.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config/mod.ts";
 import { DatasetStore } from "./training/mod.ts";
@@ -71,6 +72,11 @@ export async function buildDeps(
     metrics: options.metrics ?? new Metrics(),
     logger,
     clock,
+    caseload: await openStore({
+      url: config.databaseUrl,
+      file: config.caseloadDb,
+      now: () => new Date(clock()),
+    }),
   };
 }
 
@@ -154,6 +160,7 @@ export async function serveApp(
       await guard?.close(1000);
       await deps.jobs.close();
       deps.models.close();
+      await deps.caseload?.close();
       deps.logger.log("info", "Stopped", { port });
     })();
   return { port, shutdown, finished: server.finished };

@@ -1,9 +1,10 @@
 /**
  * Before the test suite: installs what the cross-module tests need and the
  * project cannot ship as packages of its own — Debian's Chromium (browser
- * tests), Jupyter (notebook tests), nginx (the replicas behind a load balancer)
- * and Prometheus (a real scrape of the metrics) — and registers Deno's Jupyter
- * kernel. The tests run nginx and Prometheus as their own processes on free
+ * tests), Jupyter (notebook tests), nginx (the replicas behind a load balancer),
+ * Prometheus (a real scrape of the metrics) and PostgreSQL (the caseload's tests
+ * run against it as well as SQLite) — and registers Deno's Jupyter kernel. The
+ * tests run nginx, Prometheus and PostgreSQL as their own processes on free
  * ports; the packages' system services are not used.
  * Each step is skipped when already done, so a second run costs a second.
  * Installing needs root and apt-get (as on CI); otherwise it says what to install.
@@ -16,6 +17,7 @@ const APT = {
   jupyter: ["jupyter-nbconvert", "python3-nbclient", "jupyter-client", "python3-ipykernel"],
   nginx: ["nginx"],
   prometheus: ["prometheus"],
+  postgresql: ["postgresql"],
 };
 
 async function run(cmd: string, args: string[], env?: Record<string, string>) {
@@ -36,11 +38,24 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
+/** Debian keeps PostgreSQL's server programs under /usr/lib/postgresql/<version>/bin. */
+async function postgresInstalled(): Promise<boolean> {
+  try {
+    for await (const version of Deno.readDir("/usr/lib/postgresql")) {
+      if (await exists(`/usr/lib/postgresql/${version.name}/bin/initdb`)) return true;
+    }
+  } catch {
+    // no folder: not installed
+  }
+  return false;
+}
+
 const missing: string[] = [];
 if (!(await exists("/usr/bin/chromium"))) missing.push(...APT.chromium);
 if (!(await run("jupyter-nbconvert", ["--version"])).ok) missing.push(...APT.jupyter);
 if (!(await exists("/usr/sbin/nginx"))) missing.push(...APT.nginx);
 if (!(await exists("/usr/bin/prometheus"))) missing.push(...APT.prometheus);
+if (!(await postgresInstalled())) missing.push(...APT.postgresql);
 
 if (missing.length > 0) {
   const root = Deno.uid?.() === 0;

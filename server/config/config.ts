@@ -46,6 +46,10 @@ export interface Config {
   uploadsDir: string;
   /** The default training CSV (else `DROPOUT_DATA`, else the shared default). */
   dataPath?: string;
+  /** `DATABASE_URL`: a `postgres://…` URL puts the caseload in PostgreSQL. */
+  databaseUrl?: string;
+  /** `CASELOAD_DB`: the caseload's SQLite file when no `DATABASE_URL` is set. */
+  caseloadDb: string;
   /** The dataset spec file, as a path or a file URL. */
   specPath: string;
   /** Body and row limits. */
@@ -116,6 +120,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: [],
     modelsDir: "models",
     uploadsDir: "data/uploads",
+    caseloadDb: "data/caseload/caseload.db",
     specPath: DEFAULT_SPEC_URL,
     gateTolerance: 0.02,
     workers: 1,
@@ -202,6 +207,8 @@ export function readConfig(
     modelsDir: flags["models-dir"] ?? env("MODELS_DIR") ?? "models",
     uploadsDir: flags["uploads-dir"] ?? env("UPLOADS_DIR") ?? "data/uploads",
     dataPath: flags.data ?? env("DROPOUT_DATA"),
+    databaseUrl: env("DATABASE_URL") || undefined,
+    caseloadDb: env("CASELOAD_DB") || "data/caseload/caseload.db",
     specPath: flags.spec ?? DEFAULT_SPEC_URL,
     workers: flags.workers !== undefined
       ? int("--workers", flags.workers, 1, 1)

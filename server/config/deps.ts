@@ -13,6 +13,7 @@ import type { JobRunner } from "../training/mod.ts";
 import type { Logger } from "../ops/mod.ts";
 import type { Metrics } from "../ops/mod.ts";
 import type { ModelStore } from "../serving/mod.ts";
+import type { Store } from "../caseload/mod.ts";
 
 /** The dependencies of {@linkcode createApp}. */
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
   batcher?: MicroBatcher;
   /** In-flight bookkeeping for graceful shutdown; absent in tests that never stop. */
   drain?: Drain;
+  /** The caseload's database; the caseload routes are absent without it. */
+  caseload?: Store;
   /** The data the figures describe; the server's training CSV when absent. */
   figureData?: () => Promise<Dataset>;
 }

@@ -6,6 +6,7 @@
  */
 export * from "./admin.ts";
 export * from "./bench.ts";
+export * from "./caseload.ts";
 export * from "./compat.ts";
 export * from "./drift.ts";
 export * from "./openapi.ts";

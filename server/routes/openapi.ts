@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { type ColumnSpec, type DatasetSpec, DEFAULT_KEEP } from "../../pipeline/mod.ts";
 import { TrainBody } from "./schemas.ts";
+import { caseloadPaths } from "./caseload_openapi.ts";
 
 type Json = Record<string, unknown>;
 
@@ -486,6 +487,7 @@ export function openApiDocument(spec: DatasetSpec): Json {
       responses: { "200": json({}) },
     },
   };
+  Object.assign(paths, caseloadPaths());
   return {
     openapi: "3.1.0",
     info: {

@@ -78,7 +78,7 @@ Deno.test("compile, serve and start share the scoped server permission set", () 
   for (const grant of ["write", "net", "env", "sys"]) {
     assert.ok(Array.isArray(set[grant]) && set[grant].length > 0, `${grant} must name its scope`);
   }
-  assert.deepEqual(set.write, ["models", "data/uploads"]);
+  assert.deepEqual(set.write, ["models", "data/uploads", "data/caseload"]);
   assert.equal(set.run, undefined);
   assert.deepEqual(ENV_VARS, set.env);
   // raw-imports: the PNG renderer's WebAssembly and font are imported as bytes (server/serving/png.ts).

@@ -2,13 +2,14 @@
 /**
  * The page's entry point: reads the spec from `/v1/spec`, fills the profile
  * selector (the spec's default first; `seed` marked as leaky), and switches
- * between the four views by the URL's hash, so each view has an address and
+ * between the five views by the URL's hash, so each view has an address and
  * the browser's back button works.
  *
  * @module
  */
 import { api } from "./api.js";
 import { batchView } from "./batch.js";
+import { caseloadView } from "./caseload.js";
 import { byId, h, setOptions, showError } from "./dom.js";
 import { dataSection } from "./drift.js";
 import { exploreView } from "./explore.js";
@@ -16,7 +17,7 @@ import { modelView } from "./model.js";
 import { resizeCharts } from "./plotly.js";
 import { predictView } from "./predict.js";
 
-const VIEWS = ["predict", "batch", "explore", "model"];
+const VIEWS = ["predict", "batch", "explore", "model", "caseload"];
 
 /**
  * The text of a profile's option.
@@ -105,6 +106,7 @@ async function start() {
   const batch = batchView(state, data);
   const explore = exploreView(state);
   const model = modelView(state);
+  const caseload = caseloadView();
 
   let current = "";
   function route() {
@@ -119,6 +121,7 @@ async function start() {
     resizeCharts(byId(`view-${view}`));
     if (view === "explore") explore.show();
     if (view === "model") model.show();
+    if (view === "caseload") caseload.show();
     // Moving focus to the view's heading tells screen readers the view changed.
     if (current && current !== view) byId(`${view}-title`).focus();
     current = view;
