@@ -208,6 +208,7 @@ export function asOfDay(tables: OuladTables, day: number): pl.DataFrame {
     );
 
   const zero = (name: string) => pl.col(name).fillNull(0).alias(name);
+  const counts = ["due_by_day", "submitted", "missed", "late", "failed", "banked"];
   return tables.info.withRowIndex("_row")
     .join(enrolled, { on: KEYS })
     .join(tables.courses, { on: PRESENTATION, how: "left" })
@@ -229,6 +230,8 @@ export function asOfDay(tables: OuladTables, day: number): pl.DataFrame {
       pl.col("due_by_day").sub(pl.col("_due_submitted")).alias("missed"),
       pl.col("due_weight").sub(pl.col("_due_weight_submitted")).alias("missed_weight"),
     )
+    // Counts stay integers in the CSV, so the drafted spec reads them as such.
+    .withColumns(...counts.map((name) => pl.col(name).cast(INT)))
     .sort("_row")
     .select(
       "code_module",
