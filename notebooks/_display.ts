@@ -23,6 +23,10 @@ export const paths = {
   models: fromRoot(Deno.env.get("MODELS_DIR") ?? "models"),
   /** Where split manifests go, as with `deno task split`: `SPLITS_DIR` or `data/splits/`. */
   splits: fromRoot(Deno.env.get("SPLITS_DIR") ?? "data/splits"),
+  /** The OULAD release's folder: `OULAD_DIR` (relative to the root) or `../shared/data/oulad`. */
+  oulad: fromRoot(Deno.env.get("OULAD_DIR") ?? "../shared/data/oulad"),
+  /** Where notebooks write tables and specs derived from the data (never committed). */
+  out: "out",
 };
 
 function fromRoot(path: string): string {

@@ -5,15 +5,16 @@
  * first notebook whose cell fails, printing that cell and its error.
  *
  * ```sh
- * deno task notebooks                 # all four
+ * deno task notebooks                 # all five
  * deno task notebooks 01_explore      # only some, by name
  * deno task notebooks --format        # format them in place, as deno fmt would
  * ```
  *
  * The notebooks write models to `MODELS_DIR` (default `models/`, the folder the
  * server reads) and the split manifest to `SPLITS_DIR` (default `data/splits/`),
- * both relative to the project root unless absolute; the variables pass
- * through to the kernel.
+ * and 05 reads OULAD from `OULAD_DIR` (default `../shared/data/oulad`), all
+ * relative to the project root unless absolute; the variables pass through to
+ * the kernel. 05 writes only to `notebooks/out/`, never to a model registry.
  *
  * @module
  */
@@ -22,7 +23,13 @@ import { type Command, InputError, parseCommand, runMain } from "../pipeline/mod
 import { END_MARKER } from "./_display.ts";
 
 /** The notebooks, in the order they run (later ones read what earlier ones wrote). */
-export const NOTEBOOKS = ["01_explore", "02_split", "03_train", "04_evaluate"] as const;
+export const NOTEBOOKS = [
+  "01_explore",
+  "02_split",
+  "03_train",
+  "04_evaluate",
+  "05_second_institution",
+] as const;
 
 /** Options of {@linkcode runNotebooks}. */
 export interface RunOptions {
