@@ -56,7 +56,7 @@ export function gradeRule(
   const scores: number[][] = [];
   const seconds: number[][] = [];
   for (const assignment of foldOf) {
-    const k = Math.max(...assignment) + 1;
+    const k = assignment.reduce((m, f) => Math.max(m, f + 1), 0);
     const run = new Array<number>(data.rows);
     const times: number[] = [];
     for (let fold = 0; fold < k; fold++) {

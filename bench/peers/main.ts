@@ -50,6 +50,16 @@ export const PEERS_COMMAND = {
       value: "CSV",
       help: "Training data (DROPOUT_DATA, else ../shared/data/student_dropout.csv)",
     },
+    spec: {
+      value: "FILE",
+      help: "The dataset spec (default data/specs/student_dropout.json; its default profile then)",
+    },
+    by: {
+      value: "COLUMN",
+      help:
+        "Cohort-forward: train on the rows whose COLUMN is not among --test, test on those that are (as deno task cv)",
+    },
+    test: { value: "V1,V2", help: "With --by: the values of COLUMN tested on" },
     peers: { value: "LIST", help: `Comma-separated subset of ${PEERS.join(",")}` },
     json: { help: "Print the results as one JSON line last" },
     write: {
@@ -71,9 +81,19 @@ async function main(args: string[]): Promise<void> {
       `Invalid option --peers: "${flags.peers}", expected names from ${PEERS.join(", ")}`,
     );
   }
-  const specPath = `${ROOT}data/specs/student_dropout.json`;
+  const specPath = flags.spec ?? `${ROOT}data/specs/student_dropout.json`;
   const spec = await loadSpec(specPath);
-  const profiles = flags.profile ?? DEFAULT_PROFILES;
+  if ((flags.by === undefined) !== (flags.test === undefined)) {
+    throw new InputError("Options --by and --test go together: --by COLUMN --test V1[,V2…]");
+  }
+  const cohort = flags.by === undefined
+    ? undefined
+    : { column: flags.by, test: flags.test!.split(",").map((v) => v.trim()).filter(Boolean) };
+  if (cohort && flags.write) {
+    throw new InputError("Option --write records k-fold tables only: leave it out with --by");
+  }
+  const profiles = flags.profile ??
+    (flags.spec ? [profileOf(spec).name] : DEFAULT_PROFILES);
   for (const p of profiles) {
     try {
       profileOf(spec, p);
@@ -81,7 +101,11 @@ async function main(args: string[]): Promise<void> {
       throw new InputError(`Invalid option --profile: ${(cause as Error).message}`, { cause });
     }
   }
-  const data = await loadDataset(resolveDataPath(flags.data, ROOT), spec);
+  const data = await loadDataset(resolveDataPath(flags.data, ROOT), spec, {
+    ...(cohort ? { required: [...spec.columns.map((c) => c.name), cohort.column] } : {}),
+    // A column split by need not be in the spec.
+    allowExtra: cohort !== undefined,
+  });
   const log = (line: string) => console.error(line);
   const python = await venvPython();
 
@@ -96,6 +120,7 @@ async function main(args: string[]): Promise<void> {
       seed,
       python,
       peers,
+      cohort,
       log,
     });
     results.push(result);
@@ -111,7 +136,16 @@ async function main(args: string[]): Promise<void> {
   }
   const record = {
     started_at: started.toISOString(),
-    options: { profiles, folds, runs, seed, peers, data: data.source, data_sha256: data.sha256 },
+    options: {
+      profiles,
+      folds,
+      runs,
+      seed,
+      ...(cohort ? { cohort } : {}),
+      peers,
+      data: data.source,
+      data_sha256: data.sha256,
+    },
     machine: {
       cores: navigator.hardwareConcurrency,
       load_start: loadStart,
@@ -130,7 +164,11 @@ async function main(args: string[]): Promise<void> {
     [
       `# deno task peers, ${started.toISOString()}`,
       "",
-      `${runs} × ${folds}-fold CV, seed ${seed}; load ${loadStart[0].toFixed(2)} → ${
+      `${
+        cohort
+          ? `Cohort-forward by ${cohort.column}, tested on ${cohort.test.join(", ")}`
+          : `${runs} × ${folds}-fold CV`
+      }, seed ${seed}; load ${loadStart[0].toFixed(2)} → ${
         record.machine.load_end[0].toFixed(2)
       } on ${record.machine.cores} cores; Python ${JSON.stringify(results[0]?.python.versions)}`,
       "",

@@ -3,6 +3,7 @@
 Reads, from the exchange folder the task wrote:
   features.csv  one row per student, a header of input names, numbers ("nan" when missing)
   folds.json    {"labels": [0/1 ...], "fold_of": [[fold of each row] per run], "seed": int}
+                (fold -1: a row only ever trained on, as in a cohort-forward split)
 Writes predictions.json:
   {"versions": {...}, "threads": OpenMP threads per fit,
    "models": {name: {"scores": [[probability of each row] per run],
@@ -56,8 +57,9 @@ def _hist_gradient_boosting(seed):
 def _lightgbm(seed):
     from lightgbm import LGBMClassifier
 
-    # verbose=-1 only silences the "no further splits" log lines; the model is LightGBM's default.
-    return LGBMClassifier(random_state=seed, verbose=-1)
+    # verbose=-1 only silences the "no further splits" log lines; n_jobs=1 fits on one thread, as
+    # the other peers and ours do, whatever OpenMP would take. The model is LightGBM's default.
+    return LGBMClassifier(random_state=seed, verbose=-1, n_jobs=1)
 
 
 MODELS = {
@@ -126,7 +128,9 @@ def main(argv):
                 model.fit(x[~test], y[~test])
                 seconds.append(time.perf_counter() - started)
                 scores[test] = model.predict_proba(x[test])[:, 1]
-            scores_by_run.append(scores.tolist())
+            # A row in no test fold (-1: a training-only cohort) has no score: null, not NaN,
+            # which JSON cannot hold.
+            scores_by_run.append([None if np.isnan(v) else v for v in scores.tolist()])
             seconds_by_run.append(seconds)
         out["models"][name] = {"scores": scores_by_run, "fit_seconds": seconds_by_run}
         print(f"  {name}: {sum(map(sum, seconds_by_run)):.1f} s of fitting", file=sys.stderr)

@@ -6,10 +6,13 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import {
-  crossValidate,
+  cohortSplit,
+  type CohortSplitOptions,
+  crossValidateProfile,
   type Dataset,
   type DatasetSpec,
   repeatedStratifiedKFold,
+  withoutInput,
 } from "../../pipeline/mod.ts";
 import { gradeOf, gradeRule } from "./baseline.ts";
 import { featureTable, foldAssignment, writeExchange } from "./features.ts";
@@ -24,8 +27,11 @@ export const PEERS = [
   "lightgbm",
 ] as const;
 
-/** The name in the table of what the project's `crossValidate` fits for the profile. */
-export const OURS = "ours (spec settings)";
+/**
+ * The name in the table of what the project's `crossValidateProfile` fits for the profile: its
+ * tuned settings, or the model chosen in each fold when it has none.
+ */
+export const OURS = "ours (as deno task cv)";
 
 /** Options of {@linkcode runProfile} and {@linkcode runPeers}. */
 export interface PeersOptions {
@@ -43,6 +49,8 @@ export interface PeersOptions {
   workDir?: string;
   /** Bootstrap resamples (default 1,000). */
   resamples?: number;
+  /** Cohort-forward: train on the other cohorts, test on these (folds and runs do not apply). */
+  cohort?: CohortSplitOptions;
   log?: (line: string) => void;
 }
 
@@ -101,24 +109,34 @@ export async function runProfile(
   options: PeersOptions,
 ): Promise<ProfileResult> {
   const started = performance.now();
-  const { profile, folds, runs, seed } = options;
+  const { profile, seed, cohort } = options;
+  const folds = cohort ? 1 : options.folds;
+  const runs = cohort ? 1 : options.runs;
   const log = options.log ?? (() => {});
-  // The same call, with the same arguments, as crossValidate makes: the same folds.
-  const foldOf = foldAssignment(
+  // The same call, with the same arguments, as crossValidate makes: the same folds. A cohort split
+  // is one fold: 0 for the tested rows, -1 for the rows only trained on.
+  const foldOf = cohort ? [_cohortFolds(data, cohort)] : foldAssignment(
     repeatedStratifiedKFold(data.labels, { folds, runs, seed }),
     data.rows,
   );
+  // The column split by is never an input, for ours and the peers alike.
+  const inputs = cohort ? withoutInput(spec, cohort.column, profile) : spec;
   const models: ModelPredictions[] = [];
   let bootSeed = seed;
   let oursSeconds = 0;
   if (options.ours ?? true) {
-    log(`${profile}: ours, ${runs} × ${folds}-fold`);
+    log(
+      `${profile}: ours, ${
+        cohort ? `cohort-forward by ${cohort.column}` : `${runs} × ${folds}-fold`
+      }`,
+    );
     const t = performance.now();
-    const report = await crossValidate(data, spec, {
+    const report = await crossValidateProfile(data, spec, {
       profile,
       folds,
       runs,
       seed,
+      cohort,
       predictions: true,
       resamples: 0,
     });
@@ -143,7 +161,7 @@ export async function runProfile(
   try {
     log(`${profile}: peers ${peers.join(", ")}`);
     await writeExchange(dir, {
-      table: featureTable(data, spec, profile),
+      table: featureTable(data, inputs, profile),
       labels: data.labels,
       foldOf,
       seed,
@@ -158,11 +176,21 @@ export async function runProfile(
     const m = python.models[name];
     models.push({ name, kind: "peer", scores: m.scores, fit_seconds: m.fit_seconds });
   }
-  const table = buildTable(data.labels, foldOf, models, {
-    profile,
-    seed: bootSeed,
-    resamples: options.resamples,
-  });
+  // A cohort split scores the tested rows only.
+  const tested = foldOf[0].flatMap((f, i) => (f >= 0 ? [i] : []));
+  const only = <T>(values: ArrayLike<T>) => tested.map((i) => values[i]);
+  const table = cohort
+    ? buildTable(
+      only(data.labels),
+      [only(foldOf[0])],
+      models.map((m) => ({ ...m, scores: m.scores.map(only) })),
+      { profile, seed: bootSeed, resamples: options.resamples },
+    )
+    : buildTable(data.labels, foldOf, models, {
+      profile,
+      seed: bootSeed,
+      resamples: options.resamples,
+    });
   return {
     table,
     wall_seconds: {
@@ -172,4 +200,11 @@ export async function runProfile(
     },
     python: { versions: python.versions, threads: python.threads },
   };
+}
+
+/** Each row's fold in a cohort split: 0 when tested on, -1 when only trained on. */
+function _cohortFolds(data: Dataset, cohort: CohortSplitOptions): number[] {
+  const out = new Array<number>(data.rows).fill(-1);
+  for (const row of cohortSplit(data, cohort).test) out[row] = 0;
+  return out;
 }

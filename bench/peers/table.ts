@@ -91,7 +91,7 @@ export function buildTable(
   options: TableOptions,
 ): PeerTable {
   const runs = foldOf.length;
-  const folds = Math.max(...foldOf[0]) + 1;
+  const folds = foldOf[0].reduce((m, f) => Math.max(m, f + 1), 0);
   for (const m of models) {
     if (m.scores.length !== runs || m.scores.some((s) => s.length !== labels.length)) {
       throw new InputError(
@@ -134,7 +134,9 @@ function _compare(
 ): Comparison | undefined {
   const ours = models.findIndex((m) => m.kind === "ours");
   const peers = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.kind === "peer");
-  if (ours < 0 || peers.length === 0) return undefined;
+  // One fold (a cohort split) has no spread over folds to test with.
+  const folds = foldOf[0].reduce((m, f) => Math.max(m, f + 1), 0);
+  if (ours < 0 || peers.length === 0 || folds * foldOf.length < 2) return undefined;
   const best = peers.reduce((
     b,
     c,
@@ -144,7 +146,6 @@ function _compare(
   const a = perFold(models[ours]);
   const b = perFold(models[best.i]);
   const n = labels.length;
-  const folds = Math.max(...foldOf[0]) + 1;
   const testSize = n / folds;
   const trainSize = n - testSize;
   return {
@@ -184,7 +185,11 @@ export function tableMarkdown(table: PeerTable): string {
   const cell = (m: CvMetric, digits: number) =>
     `${m.mean.toFixed(digits)} [${m.low.toFixed(digits)}, ${m.high.toFixed(digits)}]`;
   const lines = [
-    `### ${table.profile}: ${table.runs} × ${table.folds}-fold CV, ${table.students} students (${table.positives} dropped out)`,
+    `### ${table.profile}: ${
+      table.folds === 1 && table.runs === 1
+        ? "one cohort-forward split"
+        : `${table.runs} × ${table.folds}-fold CV`
+    }, ${table.students} students tested (${table.positives} positive)`,
     "",
     `Mean over runs [95 % interval: stratified bootstrap over students, ${table.interval.resamples} resamples]; decisions at p ≥ 0.5.`,
     "",

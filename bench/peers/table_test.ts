@@ -66,7 +66,7 @@ Deno.test("buildTable() scores every model with the pipeline's metrics", async (
 
   await t.step("the Markdown has one line per model and the t-test", () => {
     const md = tableMarkdown(table);
-    assert.match(md, /^### p: 2 × 2-fold CV, 8 students \(4 dropped out\)/);
+    assert.match(md, /^### p: 2 × 2-fold CV, 8 students tested \(4 positive\)/);
     assert.match(md, /\| ours \| 0\.750 \[\d\.\d{3}, \d\.\d{3}\] \|/);
     assert.equal(md.split("\n").filter((l) => l.startsWith("| peer")).length, 2);
     assert.match(md, /ours − peer B .* corrected resampled t-test over 4 folds \(df 3/);

@@ -84,8 +84,15 @@ export const CV = {
     },
     params: PARAMS,
     untuned: {
-      help: "Ignore the profile's tuned settings: the defaults a spec without them gets",
+      help:
+        "Ignore the profile's tuned settings: score what a spec without them gets (the model chosen in each fold)",
     },
+    by: {
+      value: "COLUMN",
+      help:
+        "Cohort-forward: train on the rows whose COLUMN is not among --test, test on those that are (COLUMN is never an input)",
+    },
+    test: { value: "V1,V2", help: "With --by: the values of COLUMN tested on" },
     json: JSON_OUT,
   },
 } as const satisfies Command;

@@ -8,32 +8,53 @@
  * @module
  */
 import { DEFAULT_SEED } from "../core/mod.ts";
-import { loadDataset, loadSpec, profileOf, resolveDataPath } from "../data/mod.ts";
+import { InputError } from "../core/mod.ts";
+import {
+  type DatasetSpec,
+  loadDataset,
+  loadSpec,
+  profileOf,
+  resolveDataPath,
+} from "../data/mod.ts";
 import { type CvMetric, policyText, type Summary } from "../evaluate/mod.ts";
-import { crossValidate, DEFAULT_CV_POLICY } from "../train/mod.ts";
-import { modelParams } from "../models/mod.ts";
+import { crossValidateProfile, DEFAULT_CV_POLICY } from "../train/mod.ts";
 import { paramsOption, policyOption } from "./_common.ts";
 import { CV, DEFAULT_SPEC } from "./commands.ts";
 import { intOption, parseCommand, runMain } from "./kit.ts";
 
 await runMain(async () => {
   const opts = parseCommand(CV, Deno.args);
-  const spec = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  const loaded = await loadSpec(opts.spec ?? DEFAULT_SPEC);
+  const { name } = profileOf(loaded, opts.profile);
+  // --untuned: the profile as a spec without tuned settings has it, so its model is chosen.
+  const spec: DatasetSpec = opts.untuned
+    ? {
+      ...loaded,
+      profiles: { ...loaded.profiles, [name]: { ...loaded.profiles[name], model: undefined } },
+    }
+    : loaded;
+  if ((opts.by === undefined) !== (opts.test === undefined)) {
+    throw new InputError("Options --by and --test go together: --by COLUMN --test V1[,V2…]");
+  }
+  const cohort = opts.by === undefined
+    ? undefined
+    : { column: opts.by, test: opts.test!.split(",").map((v) => v.trim()).filter(Boolean) };
   // Only the profile's columns (and the label) need be in the file: early-C reads no grades.
   const data = await loadDataset(resolveDataPath(opts.data), spec, {
-    required: profileOf(spec, opts.profile).profile.features,
+    required: [...profileOf(spec, name).profile.features, ...(cohort ? [cohort.column] : [])],
+    // A column split by need not be in the spec.
+    allowExtra: cohort !== undefined,
   });
-  const folds = intOption("folds", opts.folds, 10);
-  const runs = intOption("runs", opts.runs, 1);
-  const report = await crossValidate(data, spec, {
+  const folds = cohort ? 1 : intOption("folds", opts.folds, 10);
+  const runs = cohort ? 1 : intOption("runs", opts.runs, 1);
+  const report = await crossValidateProfile(data, spec, {
     profile: opts.profile,
     folds,
     runs,
     seed: intOption("seed", opts.seed, DEFAULT_SEED),
     policy: policyOption(opts.policy, DEFAULT_CV_POLICY),
-    ...(opts.untuned
-      ? { params: modelParams(paramsOption(opts.params) ?? {}) }
-      : { model: paramsOption(opts.params) }),
+    model: paramsOption(opts.params),
+    cohort,
     onFold: (done, total) => {
       if (done % folds === 0) {
         console.error(`  run ${done / folds}/${runs} done (${done}/${total} folds)`);
@@ -46,11 +67,19 @@ await runMain(async () => {
     `${s.mean.toFixed(digits)} [${s.low.toFixed(digits)}, ${
       s.high.toFixed(digits)
     }]  sd over runs ${s.over_runs.sd.toFixed(digits)}`;
+  const c = report.cohort;
   console.log(
-    `Profile ${report.profile}: ${runs} run(s) of ${folds}-fold CV, threshold policy ${
-      policyText(report.policy)
-    }, ${report.seconds.toFixed(1)} s`,
+    `Profile ${report.profile}: ${
+      c
+        ? `cohort-forward by ${c.column}, trained on ${c.train_rows} rows, tested on ${c.test_rows} (${
+          c.test.join(", ")
+        })`
+        : `${runs} run(s) of ${folds}-fold CV`
+    }, threshold policy ${policyText(report.policy)}, ${report.seconds.toFixed(1)} s`,
   );
+  if (report.choices) {
+    console.log(`  model chosen in each fold (nested): ${report.choices.join(", ")}`);
+  }
   console.log(
     `  mean over runs [95 % interval: bootstrap over students, ${report.interval.resamples} resamples]`,
   );
@@ -105,6 +134,8 @@ await runMain(async () => {
       })),
       policy: policyText(report.policy),
       params: report.params,
+      ...(report.choices ? { choices: report.choices } : {}),
+      ...(report.cohort ? { cohort: report.cohort } : {}),
       published: report.published,
       seconds: report.seconds,
     }));

@@ -232,8 +232,8 @@ function prepareFrame(
     }
   }
   if (!options.allowExtra) {
-    // The spec's id columns are expected extras: carried as text, never features.
-    const ids = new Set(spec.ids ?? []);
+    // The spec's id and cohort columns are expected extras: carried as text, never features.
+    const ids = new Set([...spec.ids ?? [], ...(spec.cohort ? [spec.cohort] : [])]);
     for (const name of header) {
       if (!known.has(name) && !ids.has(name)) {
         headerIssues.push({ row: 0, column: name, expected: "no such column in the spec" });

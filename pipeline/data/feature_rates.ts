@@ -156,8 +156,9 @@ function groupsOf(column: ColumnSpec, values: (string | number)[]): {
     return { kind: "values", groups, groupOf: (v) => index.get(String(v))! };
   }
   const numbers = values as number[];
-  const min = numbers.length ? Math.min(...numbers) : (column.min ?? 0);
-  const max = numbers.length ? Math.max(...numbers) : (column.max ?? min);
+  // A loop, not Math.min(...numbers): a spread of a million values overflows the stack.
+  const min = numbers.length ? numbers.reduce((m, x) => (x < m ? x : m)) : (column.min ?? 0);
+  const max = numbers.length ? numbers.reduce((m, x) => (x > m ? x : m)) : (column.max ?? min);
   if (column.type === "integer") {
     const span = max - min + 1;
     const width = span <= MAX_VALUE_GROUPS ? 1 : Math.ceil(span / MAX_BINS);

@@ -37,10 +37,13 @@ export const MAX_CODES = 200;
 /** What inference decided for one column, and why. */
 export interface ColumnDecision {
   column: string;
-  /** The type given, or `id` for an identifier column (listed in the spec's `ids`). */
-  type: ColumnSpec["type"] | "id";
-  /** `feature`, `target`, `leak` or `id`. */
-  role: "feature" | "target" | "leak" | "id";
+  /**
+   * The type given, `id` for an identifier column (listed in the spec's `ids`) or `cohort` for the
+   * spec's `cohort`.
+   */
+  type: ColumnSpec["type"] | "id" | "cohort";
+  /** `feature`, `target`, `leak`, `id` or `cohort`. */
+  role: "feature" | "target" | "leak" | "id" | "cohort";
   /** The values seen, in short: `17 codes 33–9991`, `400 distinct`, `0.5–4.0`. */
   values: string;
   /** Why, in words a reviewer can check against the data. */
@@ -55,6 +58,8 @@ export interface InferredSpec {
 }
 
 const MAX_ORDINAL_VALUES = 10;
+/** The least share of distinct values that makes a column named like an id one. */
+const ID_SHARE = 0.5;
 /** An id by its values needs this many rows: three distinct values in three rows say nothing. */
 const MIN_ID_ROWS = 10;
 /** Few integers count as codes when they cover less than this share of the range between them. */
@@ -67,6 +72,28 @@ const BOOLEAN_PAIRS: readonly [string, string][] = [
 ];
 /** Words that, as the last word of a name, mark an identifier: `student_id`, `matric_no`. */
 const ID_WORDS = new Set(["id", "identifier", "number", "no", "nr", "num", "code", "key", "uuid"]);
+/**
+ * Words that, with values that are years, mark the cohort a row belongs to (a term, an intake, a
+ * presentation of a course): `start_year`, `cohort`, `academic_term`.
+ */
+const COHORT_WORDS = new Set([
+  "cohort",
+  "term",
+  "semester",
+  "session",
+  "intake",
+  "presentation",
+  "year",
+  "academic",
+]);
+/** Words that make a year a person's, not a cohort's: `year_of_birth`. */
+const NOT_COHORT_WORDS = new Set(["birth", "born", "death", "age"]);
+/**
+ * A year, alone or with a term's mark: `2014`, `2013J`, `2019/20`, `2020-S1`, `2021 fall`. The
+ * mark is at most six letters or digits.
+ */
+const YEAR_LABEL = /^(19|20)\d{2}(?:[-/_ .]?[A-Za-z0-9]{1,6})?$/;
+
 /**
  * Words that mark a column of codes, not a quantity, wherever they are in the name. Not `status`:
  * `Health_Status` is a 1–5 scale, and only the values could tell it from a marital status.
@@ -170,6 +197,7 @@ export async function inferSpecWithReasons(
   const decisions: ColumnDecision[] = [];
   const columns: ColumnSpec[] = [];
   const ids: string[] = [];
+  let cohort: string | undefined;
   for (const [name, values] of table) {
     const role = name === target ? "target" : leak.includes(name) ? "leak" : "feature";
     if (role === "target") {
@@ -186,6 +214,20 @@ export async function inferSpecWithReasons(
         role,
         values: summary(col, seen.length),
         reason: `the target; positive value ${positive}`,
+      });
+      continue;
+    }
+    const term = role === "feature" && cohort === undefined
+      ? cohortEvidence(name, distinct(values), maxCategories)
+      : undefined;
+    if (term) {
+      cohort = name;
+      decisions.push({
+        column: name,
+        type: "cohort",
+        role: "cohort",
+        values: listed(distinct(values), 4),
+        reason: term,
       });
       continue;
     }
@@ -219,6 +261,7 @@ export async function inferSpecWithReasons(
   const without = [
     ...(leak.length > 0 ? [`the leak columns ${leak.join(", ")}`] : []),
     ...(ids.length > 0 ? [`the ids ${ids.join(", ")}`] : []),
+    ...(cohort ? [`the cohort ${cohort}`] : []),
   ];
   const spec: DatasetSpec = {
     name: options.name ?? baseName(path),
@@ -226,6 +269,7 @@ export async function inferSpecWithReasons(
     target: { column: target, positive },
     leak,
     ...(ids.length > 0 ? { ids } : {}),
+    ...(cohort ? { cohort } : {}),
     columns,
     profiles: {
       all: {
@@ -345,7 +389,9 @@ function inferColumn(
     throw new InputError(`Column "${name}" is empty in every row: leave it out of the file`);
   }
   const words = nameWords(name);
-  const idName = ID_WORDS.has(words[words.length - 1] ?? "");
+  // `student_id` and `id_student` alike.
+  const idWord = ID_WORDS.has(words.at(-1) ?? "") ? words.at(-1) : words[0] === "id" ? "id" : "";
+  const idName = idWord !== "";
   const codeWord = words.find((w) => CODE_WORDS.has(w));
   const filled = cells.filter((c) => c !== null).length;
   const unique = values.length === rows && filled === rows && rows >= MIN_ID_ROWS;
@@ -375,16 +421,17 @@ function inferColumn(
       if (idName || run) {
         return {
           reason: idName
-            ? `unique per row and named like an identifier ("${words.at(-1)}")`
+            ? `unique per row and named like an identifier ("${idWord}")`
             : `unique per row, the consecutive integers ${sorted[0]}–${
               sorted.at(-1)
             }: a row number`,
         };
       }
     }
-    if (idName && share >= 0.9 && values.length > maxCategories) {
+    // A student in several terms repeats their number: half the values distinct is still an id.
+    if (idName && share >= ID_SHARE && values.length > Math.max(maxCategories, MAX_CODES)) {
       return {
-        reason: `named like an identifier ("${words.at(-1)}") with ${
+        reason: `named like an identifier ("${idWord}") with ${
           Math.round(100 * share)
         } % of its values distinct`,
       };
@@ -449,6 +496,26 @@ function inferColumn(
     column: categoryOf(name, values, maxCategories),
     reason: `${values.length} text values`,
   };
+}
+
+/**
+ * Why a column is the cohort a row belongs to, or undefined: its values are few years, and either
+ * carry a term's mark (`2013J`, `2019/20`) or the name says it is a term or an intake. Evidence
+ * from the values' shape and the name only, never from one data set's spelling.
+ */
+function cohortEvidence(name: string, values: string[], maxCategories: number): string | undefined {
+  if (values.length < 2 || values.length > maxCategories) return undefined;
+  if (!values.every((v) => YEAR_LABEL.test(v))) return undefined;
+  const words = nameWords(name);
+  if (words.some((w) => NOT_COHORT_WORDS.has(w))) return undefined;
+  const marked = values.find((v) => !INTEGER.test(v));
+  if (marked !== undefined) {
+    return `${values.length} years with a term's mark, such as "${marked}": the cohort, not an input`;
+  }
+  const word = words.find((w) => COHORT_WORDS.has(w));
+  return word
+    ? `${values.length} years, named like a cohort ("${word}"): the cohort, not an input`
+    : undefined;
 }
 
 /** A category of integer codes, spelled as in the file and ordered by their numbers. */

@@ -442,3 +442,37 @@ Deno.test("inferSpecWithReasons() keeps a few unnamed consecutive integers a sca
   );
   assert.deepEqual(decisions.map((d) => d.type), ["ordinal", "integer", "boolean"]);
 });
+
+Deno.test("inferSpecWithReasons() finds a repeated student number as an id and a term as the cohort", async (t) => {
+  // 300 enrolments of 240 students over four terms: a student in two terms repeats their number.
+  const lines = ["id_student,term_code,year_of_birth,credits,left"];
+  for (let i = 0; i < 300; i++) {
+    const student = 1000 + 37 * (i % 240);
+    const term = ["2013B", "2013J", "2014B", "2014J"][i % 4];
+    lines.push(`${student},${term},${1990 + (i % 5)},${30 + (i % 7) * 15},${i % 3 === 0}`);
+  }
+  const { spec, decisions } = await withCsv(
+    lines.join("\n") + "\n",
+    (path) => inferSpecWithReasons(path, { target: "left", positive: "true" }),
+  );
+  await t.step("the student number is an id, with no range to refuse new numbers", () => {
+    assert.deepEqual(spec.ids, ["id_student"]);
+    assert.ok(!spec.columns.some((c) => c.name === "id_student"));
+    assert.match(decisions[0].reason, /named like an identifier \("id"\) with 80 %/);
+  });
+  await t.step("the term is the spec's cohort, never an input", () => {
+    assert.equal(spec.cohort, "term_code");
+    assert.equal(decisions[1].role, "cohort");
+    assert.match(decisions[1].reason, /term's mark, such as "2013B"/);
+    assert.deepEqual(spec.profiles.all.features, ["year_of_birth", "credits"]);
+  });
+  await t.step("a year of birth stays an input", () => {
+    assert.equal(decisions[2].role, "feature");
+  });
+  await t.step("a file with a new term and a new student number still loads", async () => {
+    const csv = "id_student,term_code,year_of_birth,credits,left\n9999999,2015B,1991,60,false\n";
+    const data = await parseDataset(new TextEncoder().encode(csv), spec);
+    assert.equal(data.rows, 1);
+    assert.deepEqual(data.extra.term_code, ["2015B"]);
+  });
+});

@@ -72,3 +72,4 @@ export {
   splitManifest,
   writeSplitManifest,
 } from "./manifest.ts";
+export { cohortSplit, type CohortSplitOptions, cohortValues, withoutInput } from "./cohort.ts";

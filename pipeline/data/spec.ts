@@ -118,6 +118,12 @@ export interface DatasetSpec {
    * its output, never a feature. They are not listed in `columns`.
    */
   ids?: string[];
+  /**
+   * The column naming each row's cohort (a term, a year, a presentation): read as text, never a
+   * feature (a term's name says nothing about the next term), and what cohort-forward evaluation
+   * splits by (`deno task cv --by`). Not listed in `columns`.
+   */
+  cohort?: string;
   /** The label column and the value that counts as positive (at risk). */
   target: { column: string; positive: string };
   /** Columns that reveal the label and must not be used for early warning. */
@@ -268,6 +274,15 @@ export function parseSpec(raw: unknown, source = "spec"): DatasetSpec {
         if (seen.has(name)) bad("ids", "each column once", name);
         seen.add(name);
       }
+    }
+  }
+  if (spec.cohort !== undefined) {
+    if (!isString(spec.cohort) || spec.cohort === "") {
+      bad("cohort", "a column name", spec.cohort);
+    } else if (names.has(spec.cohort)) {
+      bad("cohort", "a column not in columns (the cohort is never a feature)", spec.cohort);
+    } else if ((spec.ids ?? []).includes(spec.cohort)) {
+      bad("cohort", "a column that is not an id", spec.cohort);
     }
   }
   if (spec.default_profile !== undefined && !(spec.default_profile in (spec.profiles ?? {}))) {

@@ -95,9 +95,9 @@ export function stratifiedSplit(labels: ArrayLike<number>, options: SplitOptions
   groupByClass(labels, allRows(labels.length)).forEach((rows, classIndex) => {
     shuffleInPlace(rows, mulberry32(deriveSeed(options.seed, SPLIT_STREAM, classIndex)));
     const [nTest, nValidation] = allocate(rows.length, [test, validation]);
-    split.test.push(...rows.slice(0, nTest));
-    split.validation.push(...rows.slice(nTest, nTest + nValidation));
-    split.train.push(...rows.slice(nTest + nValidation));
+    _append(split.test, rows, 0, nTest);
+    _append(split.validation, rows, nTest, nTest + nValidation);
+    _append(split.train, rows, nTest + nValidation, rows.length);
   });
   return {
     train: sorted(split.train),
@@ -143,7 +143,7 @@ export function repeatedStratifiedKFold(
     throw new InputError(`Invalid option "runs": ${runs}, expected an integer of at least 1`);
   }
   const classes = groupByClass(labels, allRows(labels.length));
-  const smallest = Math.min(...classes.map((rows) => rows.length));
+  const smallest = classes.reduce((m, rows) => Math.min(m, rows.length), Infinity);
   if (!Number.isSafeInteger(folds) || folds < 2 || folds > smallest) {
     throw new InputError(
       `Invalid option "folds": ${folds}, expected an integer from 2 to ${smallest} (the size of the smallest class)`,
@@ -230,8 +230,8 @@ export function stratifiedHoldout(
   groupByClass(labels, [...indices].sort((a, b) => a - b)).forEach((rows, classIndex) => {
     shuffleInPlace(rows, mulberry32(deriveSeed(seed, HOLDOUT_STREAM, classIndex)));
     const [nHoldout] = allocate(rows.length, [fraction]);
-    holdout.push(...rows.slice(0, nHoldout));
-    fit.push(...rows.slice(nHoldout));
+    _append(holdout, rows, 0, nHoldout);
+    _append(fit, rows, nHoldout, rows.length);
   });
   return { fit: sorted(fit), holdout: sorted(holdout) };
 }
@@ -272,6 +272,14 @@ function groupByClass(labels: ArrayLike<number>, rows: Iterable<number>): number
 
 function allRows(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * Appends `from[start..end)` to `to` one by one: `push(...part)` passes every row as an argument
+ * and overflows the stack near 100,000 rows.
+ */
+function _append(to: number[], from: number[], start: number, end: number): void {
+  for (let i = start; i < end; i++) to.push(from[i]);
 }
 
 function sorted(rows: number[]): number[] {

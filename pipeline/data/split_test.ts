@@ -329,3 +329,11 @@ Deno.test("stratifiedHoldout() throws InputError for bad arguments", async (t) =
     });
   }
 });
+
+Deno.test("stratifiedSplit and stratifiedHoldout take a million rows without overflowing the stack", () => {
+  const labels = new Uint8Array(1_000_000).map((_, i) => (i % 3 === 0 ? 1 : 0));
+  const split = stratifiedSplit(labels, { seed: 1 });
+  assert.equal(split.train.length + split.validation.length + split.test.length, labels.length);
+  const { fit, holdout } = stratifiedHoldout(labels, split.train, 0.15, 2);
+  assert.equal(fit.length + holdout.length, split.train.length);
+});

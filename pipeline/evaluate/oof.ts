@@ -199,7 +199,8 @@ export function foldMetrics(
       `Cannot score folds: ${foldOf.length} fold numbers for ${labels.length} students`,
     );
   }
-  const folds = Math.max(...Array.from(foldOf)) + 1;
+  let folds = 0;
+  for (let i = 0; i < foldOf.length; i++) folds = Math.max(folds, foldOf[i] + 1);
   const members: number[][] = Array.from({ length: folds }, () => []);
   for (let i = 0; i < foldOf.length; i++) members[foldOf[i]].push(i);
   return members.map((rows) =>

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { TrainedModel } from "../train/fit.ts";
+import type { TrainedModel } from "../train/train_profile.ts";
 import { writeFileSynced } from "../core/atomic.ts";
 import { modelFiles } from "../models/family.ts";
 import type { ModelMetadata } from "./metadata.ts";

@@ -7,7 +7,8 @@
 import { tf } from "../models/backend.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetSpec } from "../data/spec.ts";
-import type { Evaluation, TrainedModel } from "../train/fit.ts";
+import type { CohortForward, Evaluation, TrainedModel } from "../train/train_profile.ts";
+import type { ModelChoice } from "../train/choose.ts";
 import type { Bands } from "../evaluate/thresholds.ts";
 import { type Metrics } from "../evaluate/metrics.ts";
 import { policyText } from "../evaluate/thresholds.ts";
@@ -46,6 +47,13 @@ export interface ModelMetadata {
   /** Leak columns among the features (non-empty only for the compatibility `seed` profile). */
   leaks: string[];
   hyperparameters: ModelParams;
+  /**
+   * How the model was chosen when the profile had no tuned settings: every candidate's inner
+   * figures, the choice and the reason. Absent when the profile's settings were used.
+   */
+  choice?: ModelChoice;
+  /** Trained on every cohort but the latest and tested on it, when the spec names a cohort. */
+  cohort_forward?: CohortForward;
   /** Platt scaling fitted on validation, or none. */
   calibration: Calibration;
   threshold: number;
@@ -112,6 +120,8 @@ export function buildMetadata(
     distributions: trainingDistributions(data, trained.preprocessor.params.features),
     leaks: trained.leaks,
     hyperparameters: trained.params,
+    ...(trained.choice ? { choice: trained.choice } : {}),
+    ...(trained.cohortForward ? { cohort_forward: trained.cohortForward } : {}),
     calibration: trained.calibration,
     threshold: trained.threshold,
     threshold_policy: policyText(trained.policy),

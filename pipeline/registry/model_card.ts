@@ -102,6 +102,7 @@ export function modelCard(m: ModelMetadata): string {
     `Confusion matrix (test, n = ${t.n}): ${t.confusion.tp} true positives, ${t.confusion.fp} false positives, ` +
       `${t.confusion.tn} true negatives, ${t.confusion.fn} missed.`,
     "",
+    ...cohortText(m),
     ...peersText(m),
     "## Calibration",
     "",
@@ -306,7 +307,46 @@ function modelText(m: ModelMetadata): string[] {
       "These are not the settings recorded for the profile by `deno task tune`: they were given for this model.",
     );
   }
-  return lines;
+  return [...lines, ...choiceText(m)];
+}
+
+/** How the model was chosen for a profile without tuned settings, with every candidate's figures. */
+function choiceText(m: ModelMetadata): string[] {
+  const c = m.choice;
+  if (!c) return [];
+  return [
+    "",
+    `The profile has no tuned settings, so \`train\` chose the model: ${c.budget}, ` +
+    `on the training and validation rows (never the test split), by log loss with the ` +
+    `one-standard-error rule of \`deno task tune\`, in ${c.seconds.toFixed(1)} s. ` +
+    `Chosen: candidate ${c.chosen + 1}, ${c.params.family}. Why: ${c.reason}.`,
+    "",
+    "| candidate | settings | inner log loss | SE of difference from the least | Brier | ROC-AUC | PR-AUC |",
+    "|---|---|---|---|---|---|---|",
+    ...c.candidates.map((k, i) =>
+      `| ${i + 1}${i === c.chosen ? " (chosen)" : ""} | \`${JSON.stringify(k.params)}\` | ${
+        k.log_loss.toFixed(4)
+      } | ${k.log_loss_se.toFixed(4)} | ${k.brier.toFixed(4)} | ${num(k.roc_auc)} | ${
+        num(k.pr_auc)
+      } |`
+    ),
+  ];
+}
+
+/** Cohort-forward figures: trained on the earlier cohorts, tested on the latest. */
+function cohortText(m: ModelMetadata): string[] {
+  const f = m.cohort_forward;
+  if (!f) return [];
+  return [
+    "## Cohort-forward",
+    "",
+    `Trained on every \`${f.column}\` but ${f.test.join(", ")} (${f.train_rows} rows) with these ` +
+    `settings and tested on ${f.test.join(", ")} (${f.test_rows} rows), as a school trains on ` +
+    `last year and predicts this year: ROC-AUC ${num(f.roc_auc)}, PR-AUC ${num(f.pr_auc)}, ` +
+    `Brier ${f.brier.toFixed(4)}, log loss ${num(f.log_loss)}. Random splits mix every cohort ` +
+    "into training and tend to flatter a model.",
+    "",
+  ];
 }
 
 /**

@@ -10,7 +10,7 @@
 import { ArtifactError, InputError, shownName } from "../core/errors.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetSpec } from "../data/spec.ts";
-import type { TrainedModel } from "../train/fit.ts";
+import type { TrainedModel } from "../train/train_profile.ts";
 import { writeModelFiles } from "./artifacts.ts";
 import { buildMetadata, type ModelMetadata } from "./metadata.ts";
 import { loadPredictor, type Predictor } from "./predictor.ts";

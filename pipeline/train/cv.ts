@@ -11,6 +11,7 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
+import { cohortSplit, type CohortSplitOptions, withoutInput } from "../data/cohort.ts";
 import { type DatasetSpec, profileOf, type PublishedFigures } from "../data/spec.ts";
 import { type ModelParams, modelParams } from "../models/mlp.ts";
 import { repeatedStratifiedKFold, stratifiedHoldout } from "../data/split.ts";
@@ -55,6 +56,17 @@ export interface CvOptions {
   resamples?: number;
   /** Return the out-of-fold predictions and the fold assignment (default false). */
   predictions?: boolean;
+  /**
+   * Cohort-forward instead of k-fold: train once on the rows whose column is not among the tested
+   * values and test on those that are (`folds` and `runs` do not apply). The column is never an
+   * input.
+   */
+  cohort?: CohortSplitOptions;
+  /**
+   * Chooses each fold's settings on that fold's training rows (nested): how a profile without
+   * tuned settings is scored (see `crossValidateProfile`). Overrides `params` and `model`.
+   */
+  choose?: (spec: DatasetSpec, rows: number[], seed: number) => Promise<ModelParams>;
 }
 
 /**
@@ -72,6 +84,15 @@ export interface CvPredictions {
   thresholds: number[][];
   /** Seconds to fit each fold's pipeline (preprocessor, network, calibration), `[run][fold]`. */
   fit_seconds: number[][];
+}
+
+/** How a report's rows were split: k-fold, or by cohort. */
+export interface CvCohort {
+  column: string;
+  /** The values tested on. */
+  test: string[];
+  train_rows: number;
+  test_rows: number;
 }
 
 /** How the intervals of a {@linkcode CvReport} were made. */
@@ -127,8 +148,12 @@ export interface CvReport {
   fairness: CvFairness[];
   /** The threshold policy the folds used. */
   policy: ThresholdPolicy;
-  /** The model parameters every fold used. */
+  /** The model parameters every fold used (the first fold's, when each fold chose its own). */
   params: ModelParams;
+  /** When each fold chose its model on its own training rows: each fold's family, in fold order. */
+  choices?: string[];
+  /** Present for a cohort-forward split: the tested cohorts and the rows of each part. */
+  cohort?: CvCohort;
   /** The profile's published figures, from the spec. */
   published?: PublishedFigures;
   /** Present when asked for with `predictions: true`. */
@@ -154,13 +179,22 @@ export async function crossValidate(
 ): Promise<CvReport> {
   const started = performance.now();
   const { name, profile } = profileOf(spec, options.profile);
-  const folds = options.folds ?? 10;
-  const runs = options.runs ?? 1;
+  const cohort = options.cohort;
+  const split = cohort ? cohortSplit(data, cohort) : undefined;
+  // The column split by says which cohort a row is in, nothing about the next cohort.
+  const foldSpec = cohort ? withoutInput(spec, cohort.column, name) : spec;
+  const folds = split ? 1 : options.folds ?? 10;
+  const runs = split ? 1 : options.runs ?? 1;
   const seed = options.seed ?? 42;
   const policy = options.policy ?? DEFAULT_CV_POLICY;
-  const params = options.params ??
+  const fixed = options.params ??
     modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
-  const plan = repeatedStratifiedKFold(data.labels, { folds, runs, seed });
+  const plan = split
+    ? [{ run: 0, fold: 0, ...split }]
+    : repeatedStratifiedKFold(data.labels, { folds, runs, seed });
+  // The rows scored: every row in k-fold, the tested cohorts' rows in a cohort split.
+  const scored = split?.test;
+  const chosen: ModelParams[] = [];
   const labels = new Uint8Array(data.rows);
   const sensitive = (options.sensitive ?? spec.sensitive ?? DEFAULT_SENSITIVE)
     .filter((c) => data.cells[c]);
@@ -175,7 +209,7 @@ export async function crossValidate(
   for (let run = 0; run < runs; run++) {
     const scores = new Float32Array(data.rows);
     const decided = new Float32Array(data.rows);
-    const foldOf = new Array<number>(data.rows);
+    const foldOf = new Array<number>(data.rows).fill(-1);
     const thresholds: number[] = [];
     const fitSeconds: number[] = [];
     for (const fold of plan.filter((f) => f.run === run)) {
@@ -187,7 +221,9 @@ export async function crossValidate(
         foldSeed,
       );
       const fitStarted = performance.now();
-      const fitted = await fitOnRows(data, spec, fit, holdout, {
+      const params = options.choose ? await options.choose(foldSpec, fold.train, foldSeed) : fixed;
+      if (options.choose) chosen.push(params);
+      const fitted = await fitOnRows(data, foldSpec, fit, holdout, {
         profile: name,
         seed: foldSeed,
         params,
@@ -209,7 +245,14 @@ export async function crossValidate(
     }
     // `decided` already holds each fold's own threshold.
     sensitive.forEach((column, i) => {
-      const f = fairnessReport(column, data.cells[column], labels, decided);
+      const f = scored
+        ? fairnessReport(
+          column,
+          scored.map((r) => data.cells[column][r]),
+          scored.map((r) => labels[r]),
+          scored.map((r) => decided[r]),
+        )
+        : fairnessReport(column, data.cells[column], labels, decided);
       gaps[i].eod.push(f.equalized_odds_difference);
       gaps[i].dpd.push(f.demographic_parity_difference);
     });
@@ -221,9 +264,11 @@ export async function crossValidate(
   }
   const resamples = options.resamples ?? 1000;
   const bootSeed = deriveSeed(seed, BOOTSTRAP_STREAM);
+  const pick = <T>(values: ArrayLike<T>): T[] =>
+    scored ? scored.map((r) => values[r]) : Array.from(values);
   const m = bootstrapOof(
-    labels,
-    oof.scores.map((scores, r) => ({ scores, decided: oof.decided[r] })),
+    pick(labels),
+    oof.scores.map((scores, r) => ({ scores: pick(scores), decided: pick(oof.decided[r]) })),
     { resamples, seed: bootSeed },
   );
   return {
@@ -253,7 +298,18 @@ export async function crossValidate(
       demographic_parity_difference: summarize(gaps[i].dpd),
     })),
     policy,
-    params,
+    params: chosen[0] ?? fixed,
+    ...(options.choose ? { choices: chosen.map((p) => p.family) } : {}),
+    ...(split && cohort
+      ? {
+        cohort: {
+          column: cohort.column,
+          test: cohort.test,
+          train_rows: split.train.length,
+          test_rows: split.test.length,
+        },
+      }
+      : {}),
     published: profile.published,
     ...(options.predictions ? { predictions: oof } : {}),
     seconds: (performance.now() - started) / 1000,

@@ -1,175 +1,26 @@
 /**
- * Training one profile end to end: split, fit the preprocessor and the
- * network on the training split; on the validation split, calibrate the
- * probabilities and choose the decision threshold and risk bands; on the
- * untouched test split, report metrics with bootstrap intervals, curves,
- * fairness by group and permutation importance.
+ * Fitting a pipeline on some rows: the preprocessor and the model on the fit rows; on the stop
+ * rows, early stopping, calibration, the decision threshold and the risk bands. Training and every
+ * cross-validation fold go through {@linkcode fitOnRows}.
  *
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
 import { takeRows } from "../data/dataset.ts";
-import { type DatasetSpec, leaksOf, profileOf } from "../data/spec.ts";
+import { column, type DatasetSpec, profileOf } from "../data/spec.ts";
 import { Preprocessor } from "../features/preprocessor.ts";
-import { type EpochLog, type ModelParams, modelParams } from "../models/mlp.ts";
+import { type EpochLog, type ModelParams } from "../models/mlp.ts";
 import { fitModel, type FittedModel, refitModel } from "../models/family.ts";
-import { type Split, stratifiedSplit } from "../data/split.ts";
-import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
 import {
   type Bands,
   chooseBands,
   chooseThreshold,
   type ThresholdPolicy,
 } from "../evaluate/thresholds.ts";
-import { column } from "../data/spec.ts";
 import { calibrate, type Calibration, chooseCalibration } from "../models/calibration.ts";
-import { DEFAULT_SENSITIVE, type FairnessReport, fairnessReport } from "../evaluate/fairness.ts";
-import { bootstrapIntervals, type Interval } from "../evaluate/intervals.ts";
-import { type Importance, permutationImportance } from "../evaluate/importance.ts";
-import { DEFAULT_SEED, deriveSeed } from "../core/random.ts";
-
-/** Options of {@linkcode trainProfile}. */
-export interface TrainOptions {
-  /** The profile to train; the spec's default when absent. */
-  profile?: string;
-  /** The one seed of split, initialisers, shuffling and dropout. */
-  seed?: number;
-  /** Hyper-parameters overriding the profile's and the defaults. */
-  model?: Partial<ModelParams>;
-  /** How the decision threshold is chosen on validation (default: maximise F1). */
-  policy?: ThresholdPolicy;
-  /**
-   * Recall on validation the medium band must reach (default 0.9); when the decision threshold
-   * already reaches it, the medium band goes half of the way from that recall to 1.
-   */
-  watchRecall?: number;
-  /** Validation and test fractions (default 0.15 each). */
-  fractions?: { validation?: number; test?: number };
-  /** Progress callback, once per epoch. */
-  onEpoch?: (log: EpochLog) => void | Promise<void>;
-  /**
-   * Calibrate (default true): the prior correction of a class-weighted network, then Platt scaling
-   * on validation when it lowers held-out log loss (the model parameter `calibration: "none"` skips
-   * Platt). False leaves the network's probabilities as they are.
-   */
-  calibrate?: boolean;
-  /** Columns whose groups the fairness audit compares (default: Gender, Address, School when present). */
-  sensitive?: string[];
-}
-
-/** Everything a training run produced, before it is saved. */
-export interface TrainedModel {
-  profile: string;
-  seed: number;
-  /** The model parameters the fit used (family and settings). */
-  params: ModelParams;
-  preprocessor: Preprocessor;
-  classifier: FittedModel;
-  calibration: Calibration;
-  threshold: number;
-  /** How the threshold was chosen on validation. */
-  policy: ThresholdPolicy;
-  bands: Bands;
-  split: Split;
-  metrics: { validation: Metrics; test: Metrics };
-  /** 95 % percentile-bootstrap intervals of the main test metrics. */
-  intervals: Record<string, Interval>;
-  evaluation: Evaluation;
-  fairness: FairnessReport[];
-  importance: Importance[];
-  /** The encoded training mean: the "average student" explanations are measured against. */
-  baseline: number[];
-  trainingSeconds: number;
-  leaks: string[];
-}
-
-/** Curves and test-set predictions kept with a model for its evaluation view. */
-export interface Evaluation {
-  roc: { threshold: number; x: number; y: number }[];
-  pr: { threshold: number; x: number; y: number }[];
-  calibration: ReturnType<typeof calibrationBins>;
-  test: { rows: number[]; labels: number[]; probabilities: number[] };
-}
 
 /** How `train` chooses the decision threshold on validation unless told otherwise: maximise F1. */
 export const DEFAULT_TRAIN_POLICY: ThresholdPolicy = { kind: "f1" };
-
-/**
- * Trains, thresholds and evaluates one profile.
- *
- * @param data The validated dataset (with labels).
- * @param spec The dataset spec.
- * @param options Profile, seed, hyper-parameters and policies.
- * @returns The trained model with its metrics.
- */
-export async function trainProfile(
-  data: Dataset,
-  spec: DatasetSpec,
-  options: TrainOptions = {},
-): Promise<TrainedModel> {
-  const started = performance.now();
-  const { name, profile } = profileOf(spec, options.profile);
-  const seed = options.seed ?? DEFAULT_SEED;
-  const params = modelParams({ ...(profile.model as Partial<ModelParams>), ...options.model });
-  const split = stratifiedSplit(data.labels, { seed, ...options.fractions });
-  const policy = options.policy ?? DEFAULT_TRAIN_POLICY;
-  const fitted = await fitOnRows(data, spec, split.train, split.validation, {
-    profile: name,
-    seed,
-    params,
-    policy,
-    watchRecall: options.watchRecall,
-    calibrate: options.calibrate,
-    onEpoch: options.onEpoch,
-  });
-  const { threshold } = fitted;
-  const test = scoreRows(fitted, data, split.test);
-  const testData = takeRows(data, split.test);
-  const decisions = Array.from(test.scores, (p) => (p >= threshold ? 1 : 0));
-  const sensitive = (options.sensitive ?? spec.sensitive ?? DEFAULT_SENSITIVE)
-    .filter((c) => testData.cells[c]);
-  const trainMatrix = fitted.preprocessor.transform(takeRows(data, split.train));
-  return {
-    profile: name,
-    seed,
-    ...fitted,
-    policy,
-    split,
-    metrics: {
-      validation: evaluate(fitted.stop.labels, fitted.stop.scores, threshold),
-      test: evaluate(test.labels, test.scores, threshold),
-    },
-    intervals: bootstrapIntervals(test.labels, test.scores, {
-      threshold,
-      seed: deriveSeed(seed, 5),
-    }),
-    evaluation: {
-      roc: rocCurve(test.labels, test.scores),
-      pr: prCurve(test.labels, test.scores),
-      calibration: calibrationBins(test.labels, test.scores),
-      test: {
-        rows: split.test,
-        labels: Array.from(test.labels),
-        probabilities: Array.from(test.scores),
-      },
-    },
-    fairness: sensitive.map((c) => fairnessReport(c, testData.cells[c], test.labels, decisions)),
-    importance: permutationImportance(testData, profile.features, {
-      score: (part) => scoreRows(fitted, part).scores,
-      seed: deriveSeed(seed, 6),
-    }),
-    baseline: columnMeans(trainMatrix.x, trainMatrix.width),
-    trainingSeconds: (performance.now() - started) / 1000,
-    leaks: leaksOf(spec, profile),
-  };
-}
-
-function columnMeans(x: Float32Array, width: number): number[] {
-  const means = new Array<number>(width).fill(0);
-  const rows = x.length / width;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) means[j] += x[r * width + j];
-  return means.map((m) => m / Math.max(1, rows));
-}
 
 /** A fitted pipeline before evaluation: what cross-validation needs from each fold. */
 export interface FittedPipeline {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { fitOnRows, scoreRows, type TrainedModel, trainProfile } from "./fit.ts";
+import { fitOnRows, scoreRows } from "./fit.ts";
+import { type TrainedModel, trainProfile } from "./train_profile.ts";
 import {
   evaluate,
   InputError,

@@ -4,18 +4,27 @@
  *
  * @module
  */
+export { DEFAULT_TRAIN_POLICY, fitOnRows, type FittedPipeline, scoreRows } from "./fit.ts";
 export {
-  DEFAULT_TRAIN_POLICY,
+  type CohortForward,
   type Evaluation,
-  fitOnRows,
-  type FittedPipeline,
-  scoreRows,
   type TrainedModel,
   type TrainOptions,
   trainProfile,
-} from "./fit.ts";
+} from "./train_profile.ts";
+export {
+  CHOICE_ROWS,
+  type ChoiceBudget,
+  choiceBudget,
+  chooseModel,
+  crossValidateProfile,
+  FULL_SPACE_ROWS,
+  type ModelChoice,
+  needsChoice,
+} from "./choose.ts";
 export {
   crossValidate,
+  type CvCohort,
   type CvFairness,
   type CvInterval,
   type CvOptions,
@@ -25,6 +34,9 @@ export {
 } from "./cv.ts";
 export {
   BASELINE_RULE,
+  type CandidateComparison,
+  compareCandidates,
+  type CompareOptions,
   oneStandardErrorChoice,
   tune,
   TUNE_SPACE,

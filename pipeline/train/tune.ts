@@ -223,44 +223,18 @@ export async function tune(
   if (!["log_loss", "pcc"].includes(criterion)) {
     throw new InputError(`Invalid tuning criterion "${criterion}": expected log_loss or pcc`);
   }
-  // Percent correct moves in steps of one student, so differences below a thousandth are ties.
-  const better = (c: TuneReport["candidates"][number], b: TuneReport["candidates"][number]) =>
-    criterion === "pcc" && Math.abs(c.pcc - b.pcc) > 1e-3 ? c.pcc > b.pcc : c.log_loss < b.log_loss;
   const seed = options.seed ?? 42;
   const policy = options.policy ?? DEFAULT_CV_POLICY;
-  const pick = async (rows: Dataset, innerSeed: number) => {
-    const scored: TuneReport["candidates"] = [];
-    // Each candidate's log loss per student, averaged over the inner runs: candidates are scored on
-    // the same students, so they are compared student by student.
-    const losses: Float64Array[] = [];
-    for (const params of space) {
-      const r = await crossValidate(rows, spec, {
-        profile: name,
-        folds: innerFolds,
-        runs: innerRuns,
-        seed: innerSeed,
-        params: modelParams(params),
-        policy,
-        resamples: 0,
-        predictions: true,
-      });
-      losses.push(_studentLosses(rows.labels, r.predictions!.scores));
-      scored.push({
-        params,
-        log_loss: r.log_loss.mean,
-        log_loss_se: 0,
-        brier: r.brier.mean,
-        pcc: r.pcc.mean,
-        roc_auc: r.roc_auc.mean,
-        pr_auc: r.pr_auc.mean,
-      });
-    }
-    const best = scored.reduce((b, c, i) => (better(c, scored[b]) ? i : b), 0);
-    // Each candidate's error is that of its difference from the best, over the same students.
-    scored.forEach((c, i) => (c.log_loss_se = _pairedSe(losses[i], losses[best])));
-    const chosen = criterion === "log_loss" ? oneStandardErrorChoice(scored, best) : best;
-    return { scored, best, chosen };
-  };
+  const pick = (rows: Dataset, innerSeed: number) =>
+    compareCandidates(rows, spec, {
+      profile: name,
+      space,
+      folds: innerFolds,
+      runs: innerRuns,
+      seed: innerSeed,
+      policy,
+      criterion,
+    });
 
   const outer = repeatedStratifiedKFold(data.labels, { folds: outerFolds, runs: 1, seed });
   const pcc: number[] = [];
@@ -312,21 +286,6 @@ export async function tune(
     pr_auc: rule.pr_auc.mean,
   };
   const all = evaluate(data.labels, pooled, 0.5);
-  const chosenOne = final.scored[final.chosen];
-  const least = final.scored[final.best];
-  const reason = criterion === "pcc"
-    ? `Highest inner percent correct (${chosenOne.pcc.toFixed(2)})`
-    : final.chosen === final.best
-    ? `Least inner log loss (${chosenOne.log_loss.toFixed(4)}); ${
-      _passedOver(final.scored, final.best)
-        ? "the simpler candidates within one standard error of it have more loss than one simpler still"
-        : "no simpler candidate within one standard error of it"
-    }`
-    : `Simplest candidate within one standard error of the least inner log loss (${
-      least.log_loss.toFixed(4)
-    }, candidate ${final.best + 1}): ${chosenOne.log_loss.toFixed(4)}, ${
-      (chosenOne.log_loss - least.log_loss).toFixed(4)
-    } above it, standard error of the difference ${chosenOne.log_loss_se.toFixed(4)}`;
   return {
     profile: name,
     space,
@@ -352,12 +311,112 @@ export async function tune(
     baseline,
     chosen: final.chosen,
     best: final.best,
-    reason,
+    reason: final.reason,
     params: modelParams({ ...space[final.chosen] }),
     published: spec.profiles[name].published,
     seconds: (performance.now() - started) / 1000,
   };
 }
+
+/** Options of {@linkcode compareCandidates}. */
+export interface CompareOptions {
+  profile?: string;
+  /** Candidate settings, simplest first. */
+  space: Partial<ModelParams>[];
+  /** Inner folds. */
+  folds: number;
+  /** Runs of inner cross-validation per candidate (default 1). */
+  runs?: number;
+  seed: number;
+  policy?: ThresholdPolicy;
+  criterion?: TuneCriterion;
+  /** Called after each candidate is scored. */
+  onCandidate?: (candidate: TuneReport["candidates"][number], index: number) => void;
+}
+
+/** What {@linkcode compareCandidates} found. */
+export interface CandidateComparison {
+  /** Each candidate's inner figures, in the order of the space. */
+  scored: TuneReport["candidates"];
+  /** The index of the least inner log loss (highest percent correct under `pcc`). */
+  best: number;
+  /** The index chosen by the one-standard-error rule (or `best` under `pcc`). */
+  chosen: number;
+  /** Why, in one sentence. */
+  reason: string;
+}
+
+/**
+ * Scores every candidate by the same inner cross-validation on the same rows and chooses one by
+ * the one-standard-error rule on log loss ({@linkcode oneStandardErrorChoice}), or by percent
+ * correct. `tune` calls it inside each outer fold and on all rows; `train` calls it to choose a
+ * model for a profile without tuned settings.
+ *
+ * @param rows The rows to choose on (with labels).
+ * @param spec The dataset spec.
+ * @param options The candidates, inner folds, runs, seed, policy and criterion.
+ * @returns Every candidate's figures, the best, the chosen and the reason.
+ */
+export async function compareCandidates(
+  rows: Dataset,
+  spec: DatasetSpec,
+  options: CompareOptions,
+): Promise<CandidateComparison> {
+  const criterion = options.criterion ?? "log_loss";
+  // Percent correct moves in steps of one student, so differences below a thousandth are ties.
+  const better = (c: _Candidate, b: _Candidate) =>
+    criterion === "pcc" && Math.abs(c.pcc - b.pcc) > 1e-3 ? c.pcc > b.pcc : c.log_loss < b.log_loss;
+  const scored: TuneReport["candidates"] = [];
+  // Each candidate's log loss per student, averaged over the inner runs: candidates are scored on
+  // the same students, so they are compared student by student.
+  const losses: Float64Array[] = [];
+  for (const params of options.space) {
+    const r = await crossValidate(rows, spec, {
+      profile: options.profile,
+      folds: options.folds,
+      runs: options.runs ?? 1,
+      seed: options.seed,
+      params: modelParams(params),
+      policy: options.policy ?? DEFAULT_CV_POLICY,
+      resamples: 0,
+      predictions: true,
+    });
+    losses.push(_studentLosses(rows.labels, r.predictions!.scores));
+    scored.push({
+      params,
+      log_loss: r.log_loss.mean,
+      log_loss_se: 0,
+      brier: r.brier.mean,
+      pcc: r.pcc.mean,
+      roc_auc: r.roc_auc.mean,
+      pr_auc: r.pr_auc.mean,
+    });
+    options.onCandidate?.(scored[scored.length - 1], scored.length - 1);
+  }
+  const best = scored.reduce((b, c, i) => (better(c, scored[b]) ? i : b), 0);
+  // Each candidate's error is that of its difference from the best, over the same students.
+  scored.forEach((c, i) => (c.log_loss_se = _pairedSe(losses[i], losses[best])));
+  const chosen = criterion === "log_loss" ? oneStandardErrorChoice(scored, best) : best;
+  const chosenOne = scored[chosen];
+  const least = scored[best];
+  const reason = criterion === "pcc"
+    ? `Highest inner percent correct (${chosenOne.pcc.toFixed(2)})`
+    : chosen === best
+    ? `Least inner log loss (${chosenOne.log_loss.toFixed(4)}); ${
+      _passedOver(scored, best)
+        ? "the simpler candidates within one standard error of it have more loss than one simpler still"
+        : "no simpler candidate within one standard error of it"
+    }`
+    : `Simplest candidate within one standard error of the least inner log loss (${
+      least.log_loss.toFixed(4)
+    }, candidate ${best + 1}): ${chosenOne.log_loss.toFixed(4)}, ${
+      (chosenOne.log_loss - least.log_loss).toFixed(4)
+    } above it, standard error of the difference ${chosenOne.log_loss_se.toFixed(4)}`;
+  return { scored, best, chosen, reason };
+}
+
+/** A scored candidate. */
+type _Candidate = TuneReport["candidates"][number];
 
 /** Each student's log loss under out-of-fold scores, averaged over runs. */
 function _studentLosses(labels: ArrayLike<number>, scores: number[][]): Float64Array {
