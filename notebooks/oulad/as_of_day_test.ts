@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../pipeline/mod.ts";
-import { asOfDay, eventualWithdrawals, readOulad } from "./mod.ts";
+import { asOfDay, eventualWithdrawals, readOulad } from "./as_of_day.ts";
 
 // Four students on one module made up for these tests: 101 submits the first assessment on time
 // and the second (due day 50) late on day 52; 102 submits late and fails, then leaves on day 40;
