@@ -16,7 +16,13 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const OUT = `${ROOT}notebooks/out`;
 const SCREENSHOT = `${ROOT}tests/out/01_explore.png`;
 /** What notebooks may import: the pipeline's one door, the display helper, assertions. */
-const ALLOWED_IMPORTS = new Set(["../pipeline/mod.ts", "./_display.ts", "node:assert/strict"]);
+const ALLOWED_IMPORTS = new Set([
+  "../pipeline/mod.ts",
+  "./_display.ts",
+  "node:assert/strict",
+  // 05's OULAD joins and per-day evaluation, notebook-only code beside it.
+  "./oulad/mod.ts",
+]);
 
 interface Cell {
   cell_type: string;
@@ -91,9 +97,10 @@ Deno.test("Committed notebooks are as deno fmt writes them", async (t) => {
   }
 });
 
-Deno.test("deno task notebooks executes the four notebooks and exports them to HTML", async () => {
+Deno.test("deno task notebooks executes the five notebooks and exports them to HTML", async () => {
   const models = await Deno.makeTempDir({ prefix: "notebook-models-" });
   const splits = await Deno.makeTempDir({ prefix: "notebook-splits-" });
+  const served = await Deno.readFile(`${ROOT}models/active.json`).catch(() => undefined);
   try {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["task", "notebooks"],
@@ -141,6 +148,28 @@ Deno.test("deno task notebooks executes the four notebooks and exports them to H
         new RegExp(`${profile}\\s+\\w+\\s.*\\d+\\.\\d ± \\d+\\.\\d\\s+${best}`),
       );
     }
+
+    // 05 wrote the day-60 table and its spec, naming the presentation as the cohort, and shows
+    // the by-day table, random folds beside cohort-forward, for the five days.
+    const day60 = JSON.parse(await Deno.readTextFile(`${OUT}/oulad_day60.json`));
+    assert.equal(day60.cohort, "code_presentation");
+    assert.ok(!day60.profiles[day60.default_profile].features.includes("code_presentation"));
+    const header = (await Deno.readTextFile(`${OUT}/oulad_day60.csv`)).split("\n", 1)[0];
+    assert.ok(header.startsWith("code_module,code_presentation,"));
+    assert.ok(!header.includes("date_unregistration") && !header.includes("id_student"));
+    const second = await readNotebook(`${OUT}/05_second_institution.ipynb`);
+    const byDay = second.cells.flatMap((c) => c.outputs ?? [])
+      .map((o) => text(o.data?.["text/plain"]))
+      .filter((t) => t.includes("ROC-AUC, random folds") && t.includes("ROC-AUC, 2013 → 2014"));
+    assert.equal(byDay.length, 1, "05_second_institution.ipynb shows the by-day table");
+    for (const day of [0, 30, 60, 90, 120]) {
+      assert.match(byDay[0], new RegExp(`^\\s*${day}\\s+\\d+\\s+\\d+(\\s+0\\.\\d{3}){6}`, "m"));
+    }
+    // No notebook touched the models the server serves.
+    assert.deepEqual(
+      await Deno.readFile(`${ROOT}models/active.json`).catch(() => undefined),
+      served,
+    );
   } finally {
     await Deno.remove(models, { recursive: true });
     await Deno.remove(splits, { recursive: true });
