@@ -32,7 +32,10 @@ export interface DayJob {
   folds: number;
   /** Columns whose test-row values are returned (for decision rates by group). */
   groups?: string[];
-  /** Settings used as given instead of the pipeline's choice (tests use this to stay fast). */
+  /**
+   * Settings used as given instead of the pipeline's choice: notebook 05 passes the model chosen
+   * on one day to the others, and tests pass a cheap one.
+   */
   params?: Partial<ModelParams>;
 }
 
