@@ -8,6 +8,7 @@
  * deno task notebooks                 # all five
  * deno task notebooks 01_explore      # only some, by name
  * deno task notebooks --format        # format them in place, as deno fmt would
+ * deno task notebooks --cell-timeout 0 # no limit on a cell's time (a loaded machine, the tests)
  * ```
  *
  * The notebooks write models to `MODELS_DIR` (default `models/`, the folder the
@@ -19,7 +20,7 @@
  * @module
  */
 
-import { type Command, InputError, parseCommand, runMain } from "../pipeline/mod.ts";
+import { type Command, InputError, intOption, parseCommand, runMain } from "../pipeline/mod.ts";
 import { END_MARKER } from "./_display.ts";
 
 /** The notebooks, in the order they run (later ones read what earlier ones wrote). */
@@ -39,7 +40,7 @@ export interface RunOptions {
   out?: string;
   /** Names to run (default: all, in order). */
   only?: string[];
-  /** The longest a single cell may run, in seconds (default 900). */
+  /** The longest a single cell may run, in seconds (default 900; 0 for no limit). */
   cellTimeout?: number;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
@@ -103,7 +104,10 @@ export async function runNotebooks(options: RunOptions = {}): Promise<NotebookRu
       "notebook",
       "--execute",
       "--ExecutePreprocessor.kernel_name=deno",
-      `--ExecutePreprocessor.timeout=${options.cellTimeout ?? 900}`,
+      // nbclient reads -1 (or None) as no limit.
+      `--ExecutePreprocessor.timeout=${
+        options.cellTimeout === 0 ? -1 : options.cellTimeout ?? 900
+      }`,
       "--output-dir",
       out,
       `${dir}/${name}.ipynb`,
@@ -239,6 +243,10 @@ export const NOTEBOOKS_COMMAND = {
   positionals: "[NAME ...]",
   options: {
     format: { help: "Format the notebooks in place instead of running them" },
+    "cell-timeout": {
+      value: "S",
+      help: "The longest a cell may run, in seconds (default 900; 0: no limit, as the tests run)",
+    },
   },
 } as const satisfies Command;
 
@@ -259,7 +267,8 @@ if (import.meta.main) {
     }
     const started = performance.now();
     try {
-      const runs = await runNotebooks({ only });
+      const cellTimeout = intOption("cell-timeout", opts["cell-timeout"], 900, { min: 0 });
+      const runs = await runNotebooks({ only, cellTimeout });
       const total = (performance.now() - started) / 1000;
       console.log(`${runs.length} notebook(s) executed in ${total.toFixed(1)} s`);
     } catch (error) {
