@@ -178,6 +178,7 @@ export interface CalibrationCurve {
  * ```
  */
 export function calibrationCurvesFigure(curves: CalibrationCurve[], title: string): PlotlyFigure {
+  const most = Math.max(1, ...curves.flatMap((c) => c.bins.map((b) => b.count)));
   return {
     data: [
       ...curves.map((c, i) => ({
@@ -187,7 +188,9 @@ export function calibrationCurvesFigure(curves: CalibrationCurve[], title: strin
         x: c.bins.map((b) => b.mean_predicted),
         y: c.bins.map((b) => b.observed_rate),
         customdata: c.bins.map((b) => b.count),
-        marker: { color: color(i), size: c.bins.map((b) => 6 + 2 * Math.sqrt(b.count)) },
+        // Area grows with the students in a bin, the largest bin of the figure at 30 px wide,
+        // so thousands of students do not cover the plot.
+        marker: { color: color(i), size: c.bins.map((b) => 6 + 24 * Math.sqrt(b.count / most)) },
         line: { color: color(i), width: 1.5 },
         hovertemplate: "predicted %{x:.2f}, observed %{y:.2f} (%{customdata} students)" +
           "<extra></extra>",

@@ -36,5 +36,7 @@ Deno.test("calibrationCurvesFigure() plots each curve's bins and the diagonal", 
   assert.deepEqual(curve.y, [0.5, 2 / 3]);
   assert.ok(Math.abs(curve.x[0] - 0.2) < 1e-9);
   assert.deepEqual(curve.customdata, [2, 3]);
+  assert.equal(curve.marker.size[1], 30, "the largest bin is 30 px wide");
+  assert.ok(Math.abs(curve.marker.size[0] - (6 + 24 * Math.sqrt(2 / 3))) < 1e-9);
   assert.equal(diagonal.name, "perfect calibration");
 });
