@@ -5,8 +5,11 @@
  *
  * @module
  */
-import { ROOT } from "./_server.ts";
+import { csvLine, loadDataset, loadSpec, profileOf } from "../pipeline/mod.ts";
+import { memoryStatus, ROOT } from "./_server.ts";
 import { resampleCsv } from "./resample.ts";
+import { featureTable } from "./peers/features.ts";
+import { PEERS_DIR } from "./peers/venv.ts";
 
 /** `deno task train` for the default profile. */
 export interface TrainFigure {
@@ -168,4 +171,250 @@ export async function benchScore(
     rows_per_sec: options.rows / seconds,
     task_rows_per_sec: reported === undefined ? NaN : Number(reported),
   };
+}
+
+/** The rows of the scale figure of `deno task bench`. */
+export const SCALE_ROWS = 1_000_000;
+
+/** One task at scale: wall time and the peak resident memory of its process. */
+export interface ScaleTaskFigure {
+  /** Spawn to exit, in seconds. */
+  wall_s: number;
+  /** The highest VmHWM of the task's processes, sampled every 250 ms, in bytes. */
+  peak_rss_bytes: number;
+}
+
+/** `deno task train` and `deno task score` on one large resampled table, LightGBM beside. */
+export interface ScaleFigure {
+  rows: number;
+  /** The resampled source. */
+  source: string;
+  /** The spec and profile trained. */
+  spec: string;
+  train: ScaleTaskFigure & {
+    /** The family trained, and whether it was chosen (no tuned settings) or the spec's. */
+    family: string;
+    chosen: boolean;
+    /** Seconds the choice took, when made. */
+    choice_s?: number;
+  };
+  score: ScaleTaskFigure;
+  /** LightGBM's default on one thread on the same rows, when the peers' venv exists. */
+  lightgbm?: {
+    version: string;
+    fit_s: number;
+    predict_s: number;
+    peak_rss_bytes: number;
+  };
+  /** The 1-minute load before each part. */
+  loads: { train: number; score: number; lightgbm?: number };
+}
+
+/**
+ * Runs a deno task and samples the peak resident memory (VmHWM) of its process tree.
+ *
+ * @param task The task name.
+ * @param args Its arguments.
+ * @returns Seconds, stdout and the peak in bytes.
+ * @throws Error with the task's stderr when it fails.
+ */
+export async function timeTaskWithPeak(
+  task: string,
+  args: string[],
+): Promise<{ seconds: number; stdout: string; peak: number }> {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", task, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let peak = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      peak = Math.max(peak, await _treePeak(child.pid));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  const out = await child.output();
+  running = false;
+  await sampler;
+  const seconds = (performance.now() - started) / 1000;
+  const stdout = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    const stderr = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-20).join("\n");
+    throw new Error(`deno task ${task} failed (exit ${out.code}):\n${stderr}`);
+  }
+  return { seconds, stdout, peak };
+}
+
+/**
+ * The highest VmHWM among a process and its descendants (0 once they are gone). Read through `ps`
+ * and `cat`, as `memoryStatus` does: Deno asks for all permissions to read `/proc` itself.
+ */
+async function _treePeak(pid: number): Promise<number> {
+  const out = await new Deno.Command("ps", {
+    args: ["-eo", "pid=,ppid="],
+    stdout: "piped",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  const children = new Map<number, number[]>();
+  for (const line of new TextDecoder().decode(out?.stdout ?? new Uint8Array()).split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (!Number.isFinite(child) || !Number.isFinite(parent)) continue;
+    children.set(parent, [...children.get(parent) ?? [], child]);
+  }
+  let peak = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const p = pending.pop()!;
+    peak = Math.max(peak, (await memoryStatus(p))?.peak ?? 0);
+    pending.push(...children.get(p) ?? []);
+  }
+  return peak;
+}
+
+/**
+ * Times `deno task train` (the model choice included when the profile has no tuned settings) and
+ * `deno task score` on a table resampled to `rows` rows, each with its peak resident memory, and
+ * LightGBM's default on one thread on the same rows when the peers' venv exists.
+ *
+ * @param source The CSV to resample.
+ * @param options Rows, seed, the spec (default: the project's), a work folder, the peers' Python
+ *   (absent: LightGBM is left out) and a logger.
+ * @returns The figure.
+ */
+export async function benchScale(
+  source: string,
+  options: {
+    rows?: number;
+    seed: number;
+    dir: string;
+    spec?: string;
+    python?: string;
+    log?: (line: string) => void;
+  },
+): Promise<ScaleFigure> {
+  const log = options.log ?? (() => {});
+  const rows = options.rows ?? SCALE_ROWS;
+  // The peers' venv when it exists (made by `deno task peers`), never made here.
+  const venv = `${PEERS_DIR}/.cache/venv/bin/python`;
+  const python = options.python ??
+    (await Deno.stat(venv).then(() => venv, () => undefined));
+  const input = `${options.dir}/scale-${rows}-seed${options.seed}.csv`;
+  const output = `${options.dir}/scale-${rows}-seed${options.seed}.scored.csv`;
+  const models = await Deno.makeTempDir({ prefix: "bench-scale-" });
+  const spec = options.spec ?? `${ROOT}data/specs/student_dropout.json`;
+  try {
+    log(`  resampling ${source} to ${rows} rows`);
+    await resampleCsv(source, input, { rows, seed: options.seed });
+    const loads = { train: Deno.loadavg()[0], score: 0 } as ScaleFigure["loads"];
+    log("  deno task train");
+    const train = await timeTaskWithPeak("train", [
+      "--spec",
+      spec,
+      "--data",
+      input,
+      "--models-dir",
+      models,
+      "--json",
+    ]);
+    const metadata = lastJsonLine(train.stdout) as {
+      hyperparameters: { family: string };
+      choice?: { seconds: number };
+    };
+    loads.score = Deno.loadavg()[0];
+    log("  deno task score");
+    const score = await timeTaskWithPeak("score", [
+      "--spec",
+      spec,
+      "--data",
+      input,
+      "--out",
+      output,
+      "--models-dir",
+      models,
+    ]);
+    const figure: ScaleFigure = {
+      rows,
+      source,
+      spec,
+      train: {
+        wall_s: train.seconds,
+        peak_rss_bytes: train.peak,
+        family: metadata.hyperparameters.family,
+        chosen: metadata.choice !== undefined,
+        ...(metadata.choice ? { choice_s: metadata.choice.seconds } : {}),
+      },
+      score: { wall_s: score.seconds, peak_rss_bytes: score.peak },
+      loads,
+    };
+    if (python) {
+      loads.lightgbm = Deno.loadavg()[0];
+      log("  LightGBM on the same rows");
+      figure.lightgbm = await _lightgbm(input, spec, python, options.seed, options.dir);
+    }
+    return figure;
+  } finally {
+    await Deno.remove(models, { recursive: true }).catch(() => {});
+    await Deno.remove(output).catch(() => {});
+    // The resampled table is a derived copy of the data: never left behind.
+    await Deno.remove(input).catch(() => {});
+  }
+}
+
+/** LightGBM's default on one thread on the profile's inputs of the table (`peers/scale.py`). */
+async function _lightgbm(
+  input: string,
+  specPath: string,
+  python: string,
+  seed: number,
+  dir: string,
+): Promise<NonNullable<ScaleFigure["lightgbm"]>> {
+  const spec = await loadSpec(specPath);
+  const data = await loadDataset(input, spec, {
+    required: profileOf(spec).profile.features,
+  });
+  const table = featureTable(data, spec, profileOf(spec).name);
+  const work = await Deno.makeTempDir({ dir, prefix: "scale-lightgbm-" });
+  try {
+    const file = await Deno.open(`${work}/features.csv`, { write: true, create: true });
+    const encoder = new TextEncoder();
+    const write = async (text: string) => {
+      const bytes = encoder.encode(text);
+      let done = 0;
+      while (done < bytes.length) done += await file.write(bytes.subarray(done));
+    };
+    await write(csvLine(table.names) + "\n");
+    for (let start = 0; start < table.rows.length; start += 20_000) {
+      await write(
+        table.rows.slice(start, start + 20_000).map((r) => r.join(",")).join("\n") + "\n",
+      );
+    }
+    file.close();
+    await Deno.writeTextFile(
+      `${work}/labels.json`,
+      JSON.stringify({ labels: Array.from(data.labels), seed }),
+    );
+    const out = await new Deno.Command(python, {
+      args: [`${PEERS_DIR}/scale.py`, work],
+      env: { OMP_NUM_THREADS: "1" },
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error(`scale.py failed (exit ${out.code})`);
+    const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+    return {
+      version: r.lightgbm,
+      fit_s: r.fit_s,
+      predict_s: r.predict_s,
+      peak_rss_bytes: r.peak_rss_bytes,
+    };
+  } finally {
+    // The exchange files are a derived copy of the data: never left behind.
+    await Deno.remove(work, { recursive: true });
+  }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { BatchMemoryFigure } from "./batch_memory.ts";
-import type { CvFigure, ScoreFigure, TrainFigure } from "./pipeline.ts";
+import type { CvFigure, ScaleFigure, ScoreFigure, TrainFigure } from "./pipeline.ts";
 
 /** Above this 1-minute load the machine is busy: the run's figures count for no target. */
 export const BUSY_LOAD = 1.0;
@@ -68,6 +68,8 @@ export interface PipelineResult {
   train?: TrainFigure;
   cv?: CvFigure;
   score?: ScoreFigure;
+  /** Train and score on a table resampled to a million rows, peak RSS, LightGBM beside. */
+  scale?: ScaleFigure;
   /** Process start to the first successful prediction, in milliseconds, per start. */
   cold_start_ms: number[];
   /** Their median. */

@@ -22,7 +22,7 @@ import {
 } from "./_server.ts";
 import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
-import { benchCv, benchScore, benchTrain } from "./pipeline.ts";
+import { benchCv, benchScale, benchScore, benchTrain, SCALE_ROWS } from "./pipeline.ts";
 import { resampleCsv } from "./resample.ts";
 import {
   type BenchResult,
@@ -396,6 +396,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       dir: options.workDir,
     });
     log(`  ${Math.round(pipeline.score.rows_per_sec)} rows/s`);
+    log(`Timing train and score at ${SCALE_ROWS} rows with peak RSS, LightGBM beside`);
+    pipeline.scale = await benchScale(dataPath, { seed: options.seed, dir: options.workDir, log });
   }
   info.load_end = Deno.loadavg();
   return { machine: info, scenarios: scenarioResults, pipeline };

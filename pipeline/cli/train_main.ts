@@ -59,6 +59,7 @@ await runMain(async () => {
     seed,
     policy,
     model: paramsOption(opts.params),
+    log: (line) => console.error(line),
     onEpoch: (log) => {
       if (log.epoch % 10 === 0 || log.epoch === 1) {
         console.error(
@@ -82,6 +83,22 @@ await runMain(async () => {
       `Warning: profile ${metadata.profile} uses leak column(s) ${
         metadata.leaks.join(", ")
       }: not for early warning`,
+    );
+  }
+  if (metadata.choice) {
+    const k = metadata.choice;
+    console.log(
+      `Model chosen (the profile has no tuned settings): ${k.params.family}, candidate ${
+        k.chosen + 1
+      } of ${k.candidates.length}, in ${k.seconds.toFixed(1)} s. ${k.reason}`,
+    );
+  }
+  if (metadata.cohort_forward) {
+    const f = metadata.cohort_forward;
+    console.log(
+      `Cohort-forward (trained without ${f.test.join(", ")}, tested on it): ROC-AUC ${
+        f.roc_auc.toFixed(3)
+      }, PR-AUC ${f.pr_auc.toFixed(3)}, Brier ${f.brier.toFixed(4)}`,
     );
   }
   const c = metadata.calibration;

@@ -3,6 +3,13 @@
  * from the training split only and saved as plain JSON. The same code encodes
  * a dataset and a single record, so the server's numbers equal the notebook's.
  *
+ * Two options change the encoding. `encoding: "codes"` is for tree families that split on
+ * categories and learn where missing values go (gradient boosting): one column per feature, a
+ * category as its index in the learned map, a number as it is, a missing cell as NaN.
+ * `missing: "indicator"` is for the linear and network families: a feature with missing training
+ * cells gets one more column, 1 where the cell is missing (a category's missing cells become a
+ * category of their own rather than the most frequent one), so a missing value can carry weight.
+ *
  * @module
  */
 import { InputError, NotFittedError, SchemaError } from "../core/errors.ts";
@@ -28,6 +35,18 @@ export interface PreprocessorParams {
    * (default 0: keep all). Fitted on the training rows, so it is chosen anew in every fold.
    */
   select?: number;
+  /**
+   * `onehot` (default): categories one-hot, numbers standardised, missing cells imputed.
+   * `codes`: one column per feature, category codes 0…k−1 (k for a category unseen in training),
+   * raw numbers, NaN where a cell is missing; for trees that split on codes.
+   */
+  encoding?: "onehot" | "codes";
+  /**
+   * `impute` (default): a missing cell takes the training median or most frequent category.
+   * `indicator`: as well, each feature with missing training cells gets a 0/1 column marking them
+   * (one-hot only; with codes the cell is NaN already).
+   */
+  missing?: "impute" | "indicator";
 }
 
 /** One feature's worth by the selection rule: the Gini gain of its best single split. */
@@ -45,6 +64,8 @@ export interface NumericState {
   std: number;
   /** Learned cut points, each encoded as an indicator column. */
   cuts?: number[];
+  /** True when a missing-value indicator column follows (`missing: "indicator"`). */
+  indicator?: boolean;
 }
 
 /** What was learned for one categorical column. */
@@ -53,6 +74,8 @@ export interface CategoryState {
   kind: "category";
   impute: string;
   categories: string[];
+  /** True when a missing-value indicator column follows (`missing: "indicator"`). */
+  indicator?: boolean;
 }
 
 /** The learned state, as saved in `preprocessor.json`. */
@@ -61,6 +84,8 @@ export interface PreprocessorState {
   features: (NumericState | CategoryState)[];
   /** With `select`: every profile feature's gain, highest first; the first k were kept. */
   ranking?: FeatureGain[];
+  /** `codes` when categories are encoded as codes and missing cells as NaN (else one-hot). */
+  encoding?: "codes";
 }
 
 /** One input feature's encoded columns: `start` up to, not including, `end`. */
@@ -73,7 +98,7 @@ export interface ColumnGroup {
 /** One encoded record and what had to be filled in or could not be encoded. */
 export interface EncodedRow {
   vector: Float32Array;
-  /** Features that were missing and got the training value. */
+  /** Features that were missing (and got the training value, or NaN with `encoding: "codes"`). */
   imputed: string[];
   /** Features whose category was not seen in training (encoded as all zeros). */
   unknown: string[];
@@ -106,7 +131,19 @@ export class Preprocessor {
         `Invalid preprocessor parameter "select": ${select}, expected an integer >= 0 (0 keeps all)`,
       );
     }
-    this.params = { ...params, numericImpute, cuts, select };
+    const encoding = params.encoding ?? "onehot";
+    if (encoding !== "onehot" && encoding !== "codes") {
+      throw new InputError(
+        `Invalid preprocessor parameter "encoding": "${encoding}", expected onehot or codes`,
+      );
+    }
+    const missing = params.missing ?? "impute";
+    if (missing !== "impute" && missing !== "indicator") {
+      throw new InputError(
+        `Invalid preprocessor parameter "missing": "${missing}", expected impute or indicator`,
+      );
+    }
+    this.params = { ...params, numericImpute, cuts, select, encoding, missing };
   }
 
   /** The learned state; throws NotFittedError before `fit`. */
@@ -136,16 +173,23 @@ export class Preprocessor {
           expected: "this column in the training data",
         }]);
       }
-      if (col.type === "category") return fitCategory(col.name, cells);
+      const indicator = this.params.missing === "indicator" && this.params.encoding === "onehot" &&
+        cells.includes(null);
+      if (col.type === "category") {
+        const state = fitCategory(col.name, cells);
+        return indicator ? { ...state, indicator } : state;
+      }
       const state = fitNumeric(col.name, cells, this.params.numericImpute);
+      if (indicator) state.indicator = true;
       if (this.params.cuts > 0 && labelled) {
         const filled = cells.map((v) => (v === null ? state.impute : v as number));
         state.cuts = learnCuts(filled, data.labels, this.params.cuts);
       }
       return state;
     });
+    const encoding = this.params.encoding === "codes" ? { encoding: "codes" as const } : {};
     if (this.params.select === 0 || this.params.select >= features.length) {
-      this.#state = { features };
+      this.#state = { features, ...encoding };
       return this;
     }
     const ranking = features
@@ -153,7 +197,7 @@ export class Preprocessor {
       // Stable: equal gains keep the profile's order.
       .sort((a, b) => b.gain - a.gain);
     const kept = new Set(ranking.slice(0, this.params.select).map((r) => r.feature));
-    this.#state = { features: features.filter((f) => kept.has(f.name)), ranking };
+    this.#state = { features: features.filter((f) => kept.has(f.name)), ranking, ...encoding };
     return this;
   }
 
@@ -165,7 +209,7 @@ export class Preprocessor {
     if (this.#layout?.state !== state) {
       let start = 0;
       const groups = state.features.map((f) => {
-        const width = widthOf(f);
+        const width = widthOf(f, state.encoding === "codes");
         const group = Object.freeze({ feature: f.name, start, end: start + width });
         start += width;
         return group;
@@ -180,12 +224,31 @@ export class Preprocessor {
     return this.#layoutOf().width;
   }
 
-  /** The names of the encoded columns, e.g. `Age`, `School=GP`. */
+  /** The names of the encoded columns, e.g. `Age`, `School=GP`, `imd_band missing`. */
   get outputNames(): string[] {
-    return this.state.features.flatMap((f) =>
-      f.kind === "numeric"
+    const codes = this.state.encoding === "codes";
+    return this.state.features.flatMap((f) => [
+      ...(f.kind === "numeric"
         ? [f.name, ...(f.cuts ?? []).map((c) => `${f.name}>=${c}`)]
-        : f.categories.map((c) => `${f.name}=${c}`)
+        : codes
+        ? [f.name]
+        : f.categories.map((c) => `${f.name}=${c}`)),
+      ...(f.indicator ? [`${f.name} missing`] : []),
+    ]);
+  }
+
+  /**
+   * Per encoded column, how many category codes it holds: k for a category feature encoded as
+   * codes (`encoding: "codes"`), 0 for every other column. What boosting's `categories` fit
+   * option takes.
+   */
+  get categoryCodes(): number[] {
+    const state = this.state;
+    const codes = state.encoding === "codes";
+    return state.features.flatMap((f) =>
+      f.kind === "category" && codes
+        ? [f.categories.length]
+        : new Array<number>(widthOf(f, codes)).fill(0)
     );
   }
 
@@ -265,7 +328,14 @@ export class Preprocessor {
 
   /** The parameters and learned state, as saved in `preprocessor.json`. */
   toJSON(): {
-    params: { features: string[]; numericImpute: string; cuts?: number; select?: number };
+    params: {
+      features: string[];
+      numericImpute: string;
+      cuts?: number;
+      select?: number;
+      encoding?: string;
+      missing?: string;
+    };
     state: PreprocessorState;
   } {
     return {
@@ -274,6 +344,8 @@ export class Preprocessor {
         numericImpute: this.params.numericImpute,
         cuts: this.params.cuts,
         select: this.params.select,
+        encoding: this.params.encoding,
+        missing: this.params.missing,
       },
       state: this.state,
     };
@@ -305,6 +377,8 @@ export class Preprocessor {
       numericImpute: json.params.numericImpute as "median" | "mean",
       cuts: json.params.cuts ?? 0,
       select: json.params.select ?? 0,
+      encoding: (json.params.encoding ?? "onehot") as "onehot" | "codes",
+      missing: (json.params.missing ?? "impute") as "impute" | "indicator",
     });
     pre.#state = structuredClone(json.state);
     return pre;
@@ -320,21 +394,36 @@ function encodeInto(
   onUnknown?: (name: string) => void,
 ): void {
   let k = offset;
+  const codes = state.encoding === "codes";
   for (let j = 0; j < state.features.length; j++) {
     const f = state.features[j];
     let value = get(j);
-    if (value === null) {
-      onImputed(f.name);
-      value = f.impute;
+    const missing = value === null;
+    if (missing) onImputed(f.name);
+    if (codes) {
+      if (f.kind === "numeric") {
+        const v = missing ? NaN : value as number;
+        out[k++] = v;
+        if (f.cuts) { for (const cut of f.cuts) out[k++] = missing ? NaN : v >= cut ? 1 : 0; }
+      } else if (missing) out[k++] = NaN;
+      else {
+        const hit = f.categories.indexOf(value as string);
+        if (hit < 0) onUnknown?.(f.name);
+        out[k++] = hit < 0 ? f.categories.length : hit;
+      }
+      continue;
     }
+    if (missing) value = f.impute;
     if (f.kind === "numeric") {
       out[k++] = ((value as number) - f.mean) / f.std;
       if (f.cuts) { for (const cut of f.cuts) out[k++] = (value as number) >= cut ? 1 : 0; }
     } else {
-      const hit = f.categories.indexOf(value as string);
-      if (hit < 0) onUnknown?.(f.name);
+      // With an indicator, a missing category is a category of its own: all zeros but the flag.
+      const hit = missing && f.indicator ? -1 : f.categories.indexOf(value as string);
+      if (hit < 0 && !missing) onUnknown?.(f.name);
       for (let c = 0; c < f.categories.length; c++) out[k++] = c === hit ? 1 : 0;
     }
+    if (f.indicator) out[k++] = missing ? 1 : 0;
   }
 }
 
@@ -375,8 +464,9 @@ function fitCategory(name: string, cells: Cell[]): CategoryState {
   return { name, kind: "category", impute, categories };
 }
 
-function widthOf(f: NumericState | CategoryState): number {
-  return f.kind === "numeric" ? 1 + (f.cuts?.length ?? 0) : f.categories.length;
+function widthOf(f: NumericState | CategoryState, codes: boolean): number {
+  const own = f.kind === "numeric" ? 1 + (f.cuts?.length ?? 0) : codes ? 1 : f.categories.length;
+  return own + (f.indicator ? 1 : 0);
 }
 
 /**

@@ -106,6 +106,11 @@ export interface FitModelOptions {
   seed: number;
   /** Columns of the encoded rows. */
   width: number;
+  /**
+   * Per column, its number of category codes (0 for a numeric column), as the preprocessor's
+   * `categoryCodes` gives them; gradient boosting splits such columns on sets of codes.
+   */
+  categories?: number[];
   /** Held-out rows for early stopping (the MLP and gradient boosting; the forest ignores them). */
   validation: { x: Float32Array; y: Uint8Array };
   /** Called after each epoch of the MLP. */
@@ -144,7 +149,12 @@ export async function fitModel(
       : family === "forest"
       ? new RandomForestClassifier(settings)
       : new GradientBoostingClassifier(settings);
-    model.fit(x, y, { d: options.width, seed: options.seed, validation: options.validation });
+    model.fit(x, y, {
+      d: options.width,
+      seed: options.seed,
+      validation: options.validation,
+      categories: options.categories,
+    });
     return new TabularModel(family, model);
   };
   if (params.family === "logistic") {
@@ -204,7 +214,10 @@ export function refitModel(
   const trees = model.model instanceof GradientBoostingClassifier
     ? new GradientBoostingClassifier({ ...params.trees, nRounds: _keptRounds(model.model) })
     : new RandomForestClassifier(params.trees);
-  trees.fit(x, y, { d: options.width, seed: options.seed });
+  const categories = model.model instanceof GradientBoostingClassifier
+    ? model.model.categories
+    : undefined;
+  trees.fit(x, y, { d: options.width, seed: options.seed, categories });
   return new TabularModel(model.family, trees);
 }
 

@@ -70,6 +70,19 @@ export interface ModelParams {
    * its prior correction). Tuning chooses between them: on a small holdout the map itself is noisy.
    */
   calibration: "auto" | "none";
+  /**
+   * How the preprocessor encodes (see `Preprocessor`): `onehot` (default) for every family, or
+   * `codes` for the trees: a category as one column of codes that boosting splits on as a set,
+   * a missing cell as NaN whose side each split learns. Not for `mlp`, `logistic` or a blend with a
+   * logistic member, which need numbers on a scale.
+   */
+  encoding?: "onehot" | "codes";
+  /**
+   * `impute` (default) fills a missing cell with the training median or most frequent category;
+   * `indicator` also adds a 0/1 column per feature with missing training cells (a missing
+   * category becomes its own), so a linear model can weigh missingness. Ignored with `codes`.
+   */
+  missing?: "impute" | "indicator";
 }
 
 /**
@@ -95,6 +108,8 @@ export const DEFAULT_MODEL_PARAMS: ModelParams = {
   cuts: 0,
   select: 0,
   calibration: "none",
+  encoding: "onehot",
+  missing: "impute",
 };
 
 /** One epoch's figures, passed to the progress callback. */
@@ -165,6 +180,22 @@ export function modelParams(params: Partial<ModelParams> = {}): ModelParams {
   check(Number.isInteger(p.cuts) && p.cuts >= 0 && p.cuts <= 3, "cuts", "an integer 0–3");
   check(Number.isInteger(p.select) && p.select >= 0, "select", "an integer >= 0 (0 keeps all)");
   check(["auto", "none"].includes(p.calibration), "calibration", "auto or none");
+  check(
+    p.encoding === undefined || ["onehot", "codes"].includes(p.encoding),
+    "encoding",
+    "onehot or codes",
+  );
+  check(
+    p.encoding !== "codes" || p.family === "gbm" || p.family === "forest" ||
+      (p.family === "blend" && !("logistic" in p.trees)),
+    "encoding",
+    "onehot for the mlp, logistic and blends with a logistic member (codes is for trees)",
+  );
+  check(
+    p.missing === undefined || ["impute", "indicator"].includes(p.missing),
+    "missing",
+    "impute or indicator",
+  );
   check(
     ["mlp", "logistic", "forest", "gbm", "blend"].includes(p.family),
     "family",

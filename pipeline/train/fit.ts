@@ -70,12 +70,15 @@ export async function fitOnRows(
     features,
     cuts: options.params.cuts,
     select: options.params.select,
+    encoding: options.params.encoding,
+    missing: options.params.missing,
   }).fit(fitData);
   const train = preprocessor.transform(fitData);
   const stopX = preprocessor.transform(stopData);
   const { model: classifier, prior } = await fitModel(options.params, train.x, fitData.labels, {
     seed: options.seed,
     width: preprocessor.width,
+    categories: preprocessor.categoryCodes,
     validation: { x: stopX.x, y: stopData.labels },
     onEpoch: options.onEpoch,
   });

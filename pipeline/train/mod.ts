@@ -14,6 +14,7 @@ export {
 } from "./train_profile.ts";
 export {
   CHOICE_ROWS,
+  CHOICE_SPACE,
   type ChoiceBudget,
   choiceBudget,
   chooseModel,

@@ -13,7 +13,7 @@ import { type DatasetSpec, leaksOf, profileOf } from "../data/spec.ts";
 import type { Preprocessor } from "../features/preprocessor.ts";
 import { type EpochLog, type ModelParams, modelParams } from "../models/mlp.ts";
 import type { FittedModel } from "../models/family.ts";
-import { type Split, stratifiedSplit } from "../data/split.ts";
+import { type Split, stratifiedHoldout, stratifiedSplit } from "../data/split.ts";
 import { calibrationBins, evaluate, type Metrics, prCurve, rocCurve } from "../evaluate/metrics.ts";
 import type { Bands, ThresholdPolicy } from "../evaluate/thresholds.ts";
 import type { Calibration } from "../models/calibration.ts";
@@ -37,6 +37,8 @@ export interface CohortForward {
   test: string[];
   train_rows: number;
   test_rows: number;
+  /** The rows of the stratified sample measured on, when the table was larger than that. */
+  sampled?: number;
   roc_auc: number;
   pr_auc: number;
   brier: number;
@@ -130,7 +132,9 @@ export async function trainProfile(
   const seed = options.seed ?? DEFAULT_SEED;
   const split = stratifiedSplit(data.labels, { seed, ...options.fractions });
   // Chosen on the training and validation rows: the test split stays unseen by the choice too.
-  const choice = needsChoice(spec, name, options.model)
+  const choosing = needsChoice(spec, name, options.model);
+  if (choosing) options.log?.(`Choosing the model (profile ${name} has no tuned settings)`);
+  const choice = choosing
     ? await chooseModel(data, spec, {
       profile: name,
       seed,
@@ -173,6 +177,7 @@ export async function trainProfile(
     intervals: bootstrapIntervals(test.labels, test.scores, {
       threshold,
       seed: deriveSeed(seed, 5),
+      resamples: _resamples(test.labels.length),
     }),
     evaluation: {
       roc: rocCurve(test.labels, test.scores),
@@ -185,21 +190,55 @@ export async function trainProfile(
       },
     },
     fairness: sensitive.map((c) => fairnessReport(c, testData.cells[c], test.labels, decisions)),
-    importance: permutationImportance(testData, profile.features, {
-      score: (part) => scoreRows(fitted, part).scores,
-      seed: deriveSeed(seed, 6),
-    }),
+    importance: permutationImportance(
+      _sample(testData, LARGE_ROWS, deriveSeed(seed, 7)),
+      profile.features,
+      {
+        score: (part) => scoreRows(fitted, part).scores,
+        seed: deriveSeed(seed, 6),
+      },
+    ),
     baseline: columnMeans(trainMatrix.x, trainMatrix.width),
     trainingSeconds: (performance.now() - started) / 1000,
     leaks: leaksOf(spec, profile),
   };
 }
 
+/** Each column's mean over its present cells (codes encode a missing cell as NaN). */
 function columnMeans(x: Float32Array, width: number): number[] {
   const means = new Array<number>(width).fill(0);
+  const counts = new Array<number>(width).fill(0);
   const rows = x.length / width;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) means[j] += x[r * width + j];
-  return means.map((m) => m / Math.max(1, rows));
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < width; j++) {
+      const v = x[r * width + j];
+      if (v === v) (means[j] += v), counts[j]++;
+    }
+  }
+  return means.map((m, j) => m / Math.max(1, counts[j]));
+}
+
+/**
+ * Above this many test rows, the test figures that refit nothing but repeat a whole pass over the
+ * rows (the bootstrap's resamples, permutation importance's shuffles) are bounded: importance is
+ * measured on a stratified sample of this many test rows and the bootstrap draws fewer resamples,
+ * each of which is as large as the test split, so the intervals stay as narrow as they are.
+ */
+export const LARGE_ROWS = 20_000;
+
+/** The most rows cohort-forward figures are measured on (a stratified sample above it). */
+export const COHORT_FORWARD_ROWS = 50_000;
+
+/** Bootstrap resamples for a test split: 1,000 up to {@linkcode LARGE_ROWS}, then fewer (at least 100). */
+function _resamples(rows: number): number {
+  return rows <= LARGE_ROWS ? 1000 : Math.max(100, Math.round((1000 * LARGE_ROWS) / rows));
+}
+
+/** A stratified seeded sample of at most `size` rows of a dataset (itself when it is no larger). */
+function _sample(data: Dataset, size: number, seed: number): Dataset {
+  if (data.rows <= size) return data;
+  const all = Array.from({ length: data.rows }, (_, i) => i);
+  return takeRows(data, stratifiedHoldout(data.labels, all, size / data.rows, seed).holdout);
 }
 
 /**
@@ -215,6 +254,8 @@ async function _cohortForward(
 ): Promise<CohortForward | undefined> {
   const column = spec.cohort;
   if (!column || !(column in data.extra || column in data.cells)) return undefined;
+  const rows = data.rows;
+  data = _sample(data, COHORT_FORWARD_ROWS, deriveSeed(seed, 8));
   const values = [...new Set(cohortValues(data, column).filter((v) => v !== null))].sort();
   if (values.length < 2) return undefined;
   const test = [values[values.length - 1]];
@@ -231,6 +272,7 @@ async function _cohortForward(
       test,
       train_rows: r.cohort!.train_rows,
       test_rows: r.cohort!.test_rows,
+      ...(data.rows < rows ? { sampled: data.rows } : {}),
       roc_auc: r.roc_auc.mean,
       pr_auc: r.pr_auc.mean,
       brier: r.brier.mean,

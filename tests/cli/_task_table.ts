@@ -14,6 +14,8 @@ import { SERVE, START } from "../../server/commands.ts";
 import { BENCH } from "../../bench/main.ts";
 import { NOTEBOOKS_COMMAND } from "../../notebooks/run_main.ts";
 import { PEERS_COMMAND } from "../../bench/peers/main.ts";
+import { RESAMPLE } from "../../bench/resample_main.ts";
+import { BENCH_SCALE } from "../../bench/scale_main.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** The markers around the table in README.md. */
@@ -27,6 +29,8 @@ export const COMMANDS: Command[] = [
   ...PIPELINE_COMMANDS,
   NOTEBOOKS_COMMAND,
   BENCH,
+  BENCH_SCALE,
+  RESAMPLE,
   PEERS_COMMAND,
 ];
 

@@ -4,20 +4,29 @@
  *
  * @module
  */
-import { binColumns } from "./_binning.ts";
+import { binColumns, binOf } from "./_binning.ts";
+import { InputError } from "./_deps.ts";
 
 /** A binned training matrix. */
 export interface _Binned {
-  /** Column-major codes: column f of row r is `bins[f * n + r]`. */
+  /**
+   * The codes: column f of row r is `bins[f * n + r]` (column-major, the forest's), or
+   * `bins[r * d + f]` when `rowMajor` (boosting's, which fills a histogram row by row).
+   */
   bins: Uint8Array;
+  rowMajor: boolean;
   n: number;
   d: number;
-  /** Bins of each column (edges + 1). */
+  /** Bins of each column (edges + 1, plus the missing bin when there is one). */
   nBins: Int32Array;
   edges: number[][];
+  /** True when the last bin of every column holds its missing values (NaN) alone. */
+  missingBin: boolean;
+  /** Per column: 1 when its values are category codes, binned as themselves. */
+  categorical: Uint8Array;
 }
 
-/** Bins a matrix with learned edges. */
+/** Bins a matrix with learned edges; NaN shares the top bin (the forest's binning). */
 export function _bin(x: Float32Array, n: number, d: number, edges: number[][]): _Binned {
   return {
     bins: binColumns(x, n, d, edges),
@@ -25,6 +34,67 @@ export function _bin(x: Float32Array, n: number, d: number, edges: number[][]): 
     d,
     nBins: Int32Array.from(edges, (e) => e.length + 1),
     edges,
+    rowMajor: false,
+    missingBin: false,
+    categorical: new Uint8Array(d),
+  };
+}
+
+/** Category columns may hold codes 0 up to this, so that codes and the missing bin fit a byte. */
+export const MAX_CATEGORY_CODE = 253;
+
+/**
+ * Bins a matrix for boosting, row-major: a numeric column's missing values get a bin of their own
+ * after its values, and a category column's codes 0–k−1 are their own bins, with bin k for NaN.
+ *
+ * @param x Row-major matrix (n × d).
+ * @param n Rows.
+ * @param d Columns.
+ * @param edges Numeric columns' edges (ignored for category columns).
+ * @param categories Per column the number of codes k (0 for a numeric column).
+ * @param model The model's name, for errors.
+ * @throws {InputError} When a category column holds a value that is not one of its codes.
+ */
+export function _binWithMissing(
+  x: Float32Array,
+  n: number,
+  d: number,
+  edges: number[][],
+  categories: number[],
+  model: string,
+): _Binned {
+  const numeric = edges.map((e, f) => (categories[f] > 0 ? [] : e));
+  const bins = new Uint8Array(n * d);
+  const categorical = Uint8Array.from(categories, (k) => (k > 0 ? 1 : 0));
+  for (let f = 0; f < d; f++) {
+    const k = categories[f];
+    const e = numeric[f];
+    for (let r = 0; r < n; r++) {
+      const v = x[r * d + f];
+      if (k === 0) bins[r * d + f] = v !== v ? e.length + 1 : binOf(v, e);
+      else if (v !== v) bins[r * d + f] = k;
+      else if (v >= 0 && v < k && v === Math.floor(v)) bins[r * d + f] = v;
+      else {
+        throw new InputError(
+          `Cannot fit ${model}: row ${r} column ${f} is ${v}, expected a category code 0–${
+            k - 1
+          } or NaN`,
+        );
+      }
+    }
+  }
+  return {
+    bins,
+    n,
+    d,
+    nBins: Int32Array.from(
+      numeric,
+      (e, f) => (categories[f] > 0 ? categories[f] : e.length + 1) + 1,
+    ),
+    edges: numeric,
+    rowMajor: true,
+    missingBin: true,
+    categorical,
   };
 }
 

@@ -18,15 +18,23 @@ export const MAX_BINS = 255;
  * @param n Rows.
  * @param d Columns.
  * @param maxBins Bins per column at most, 2–255.
+ * @param sample Learn from these rows only (LightGBM learns its bins from 200,000 rows).
  * @returns One ascending edge list per column (empty for a constant column).
  */
-export function learnEdges(x: Float32Array, n: number, d: number, maxBins: number): number[][] {
+export function learnEdges(
+  x: Float32Array,
+  n: number,
+  d: number,
+  maxBins: number,
+  sample?: Int32Array,
+): number[][] {
   const edges: number[][] = [];
-  const column = new Float64Array(n);
+  const rows = sample?.length ?? n;
+  const column = new Float64Array(rows);
   for (let f = 0; f < d; f++) {
     let m = 0;
-    for (let r = 0; r < n; r++) {
-      const v = x[r * d + f];
+    for (let i = 0; i < rows; i++) {
+      const v = x[(sample ? sample[i] : i) * d + f];
       if (!Number.isNaN(v)) column[m++] = v;
     }
     const sorted = column.subarray(0, m).slice().sort();
@@ -80,14 +88,25 @@ export function binOf(v: number, edges: number[]): number {
  * @param n Rows.
  * @param d Columns.
  * @param edges Each column's edges from {@linkcode learnEdges}.
+ * @param missingBin Give NaN a bin of its own after the values' (else it shares the last bin).
  * @returns The codes, one byte each.
  */
-export function binColumns(x: Float32Array, n: number, d: number, edges: number[][]): Uint8Array {
+export function binColumns(
+  x: Float32Array,
+  n: number,
+  d: number,
+  edges: number[][],
+  missingBin = false,
+): Uint8Array {
   const out = new Uint8Array(n * d);
   for (let f = 0; f < d; f++) {
     const e = edges[f];
     const base = f * n;
-    for (let r = 0; r < n; r++) out[base + r] = binOf(x[r * d + f], e);
+    const missing = missingBin ? e.length + 1 : e.length;
+    for (let r = 0; r < n; r++) {
+      const v = x[r * d + f];
+      out[base + r] = v !== v ? missing : binOf(v, e);
+    }
   }
   return out;
 }

@@ -1,8 +1,16 @@
 /**
  * Grows one regression tree of gradient boosting on binned data, best leaf first (LightGBM's
- * leaf-wise order): each open leaf keeps a histogram of gradient, hessian, cover and count per
- * bin; a split builds the smaller child's histogram and gets the larger one's by subtraction.
+ * leaf-wise order): each open leaf keeps a histogram of gradient, hessian and row count per bin; a split builds the smaller child's histogram and gets the larger one's by subtraction.
  * Leaf values are the Newton step −G / (H + λ), times the learning rate.
+ *
+ * Missing values and categories follow LightGBM (`FindBestThresholdNumerical` and
+ * `FindBestThresholdCategoricalInner` in its `feature_histogram.hpp`, read for the rules, not the
+ * code): a numeric split is scanned twice, with the missing bin on the right and on the left, and
+ * keeps the better side; a category column with few categories tries each one against the rest,
+ * else its categories (those with at least `catSmooth` rows) are sorted by G / (H + catSmooth)
+ * and the left set grows from either end of that order, up to `maxCatThreshold` categories,
+ * a candidate every `minDataPerGroup` rows, its gain penalised by `catL2`. Missing is one more
+ * category there, so it goes wherever its rows point.
  *
  * @module
  */
@@ -19,6 +27,11 @@ export interface _BoostGrowth {
   l2: number;
   learningRate: number;
   minGainToSplit: number;
+  maxCatToOnehot: number;
+  catSmooth: number;
+  catL2: number;
+  maxCatThreshold: number;
+  minDataPerGroup: number;
 }
 
 interface _Leaf {
@@ -28,28 +41,51 @@ interface _Leaf {
   depth: number;
   g: number;
   h: number;
-  hist: Float64Array;
+  hist: _Histogram;
   gain: number;
   feature: number;
+  /** Numeric: the last bin on the left. */
   bin: number;
+  /** Numeric: the raw threshold. */
+  threshold: number;
+  missingLeft: boolean;
+  /** Categorical: the bins (codes) on the left, the missing bin excluded. */
+  codes: number[] | null;
 }
 
-/** Reusable buffers: row order, bin offsets and a pool of histograms. */
+/** A leaf's histogram: gradient and hessian sums per bin (interleaved) and row counts. */
+interface _Histogram {
+  gh: Float64Array;
+  count: Int32Array;
+}
+
+/**
+ * Reusable buffers: row order (ascending within each leaf, so that filling a histogram reads
+ * memory in order), a spare for the partition, bin offsets, a pool of histograms, a sort buffer.
+ */
 export class _BoostScratch {
   rows: Int32Array;
+  spare: Int32Array;
   offsets: Int32Array;
-  #pool: Float64Array[] = [];
+  goLeft = new Uint8Array(256);
+  order: number[] = [];
+  #pool: _Histogram[] = [];
   #size: number;
   constructor(data: _Binned) {
     this.rows = new Int32Array(data.n);
+    this.spare = new Int32Array(data.n);
     this.offsets = new Int32Array(data.d + 1);
     for (let f = 0; f < data.d; f++) this.offsets[f + 1] = this.offsets[f] + data.nBins[f];
-    this.#size = this.offsets[data.d] * 4;
+    this.#size = this.offsets[data.d];
   }
-  take(): Float64Array {
-    return this.#pool.pop()?.fill(0) ?? new Float64Array(this.#size);
+  take(): _Histogram {
+    const h = this.#pool.pop();
+    if (!h) return { gh: new Float64Array(2 * this.#size), count: new Int32Array(this.#size) };
+    h.gh.fill(0);
+    h.count.fill(0);
+    return h;
   }
-  give(h: Float64Array): void {
+  give(h: _Histogram): void {
     this.#pool.push(h);
   }
 }
@@ -57,27 +93,26 @@ export class _BoostScratch {
 /**
  * Grows one tree into `builder` from the rows `rows.subarray(0, m)` of the scratch.
  *
- * @param data The binned matrix.
- * @param grad Gradient of each row (weighted).
- * @param hess Hessian of each row (weighted).
+ * @param data The binned matrix, row-major (with its missing bins).
+ * @param gh Gradient and hessian of each row (weighted), interleaved: row r's at 2r and 2r + 1.
  * @param w Sample weight of each row (the cover).
- * @param m How many rows of `s.rows` to grow on.
+ * @param m How many rows of `s.rows` to grow on, ascending.
  * @param features Columns the tree may split on, ascending.
  * @param p Growth rules.
  * @param builder Receives the nodes.
  * @param s Scratch buffers.
+ * @returns The leaves: each one's node and its rows, `s.rows[start..end)`.
  */
 export function _growBoostTree(
   data: _Binned,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   w: Float64Array,
   m: number,
   features: Int32Array,
   p: _BoostGrowth,
   builder: _TreeBuilder,
   s: _BoostScratch,
-): void {
+): { node: number; start: number; end: number }[] {
   const rows = s.rows;
   const leafOf = (start: number, end: number, depth: number): _Leaf => {
     let g = 0;
@@ -85,17 +120,31 @@ export function _growBoostTree(
     let cover = 0;
     for (let i = start; i < end; i++) {
       const r = rows[i];
-      g += grad[r];
-      h += hess[r];
+      g += gh[2 * r];
+      h += gh[2 * r + 1];
       cover += w[r];
     }
     const node = builder.add((-g / (h + p.l2)) * p.learningRate, cover);
-    return { node, start, end, depth, g, h, hist: s.take(), gain: -Infinity, feature: -1, bin: -1 };
+    return {
+      node,
+      start,
+      end,
+      depth,
+      g,
+      h,
+      hist: s.take(),
+      gain: -Infinity,
+      feature: -1,
+      bin: -1,
+      threshold: 0,
+      missingLeft: false,
+      codes: null,
+    };
   };
   const root = leafOf(0, m, 0);
   builder.roots.push(root.node);
-  _fill(data, grad, hess, w, rows, root, features, s.offsets);
-  _best(data, root, features, s.offsets, p);
+  _fill(data, gh, rows, root, features, s.offsets);
+  _best(data, root, features, s, p);
   const open: _Leaf[] = [root];
   let leaves = 1;
   while (leaves < p.maxLeafNodes) {
@@ -105,68 +154,81 @@ export function _growBoostTree(
     }
     if (pick < 0 || open[pick].gain <= p.minGainToSplit) break;
     const leaf = open[pick];
-    const col = leaf.feature * data.n;
+    const f = leaf.feature;
+    const nb = data.nBins[f];
+    const goLeft = s.goLeft.fill(0, 0, nb);
+    if (leaf.codes) { for (const c of leaf.codes) goLeft[c] = 1; }
+    else goLeft.fill(1, 0, leaf.bin + 1);
+    goLeft[nb - 1] = leaf.missingLeft ? 1 : 0;
+    // A stable partition: both sides keep their rows ascending.
+    const d = data.d;
+    const spare = s.spare;
     let i = leaf.start;
-    let e = leaf.end - 1;
-    while (i <= e) {
-      const r = rows[i];
-      if (data.bins[col + r] <= leaf.bin) i++;
-      else {
-        rows[i] = rows[e];
-        rows[e--] = r;
-      }
+    let e = 0;
+    for (let k = leaf.start; k < leaf.end; k++) {
+      const r = rows[k];
+      if (goLeft[data.bins[r * d + f]]) rows[i++] = r;
+      else spare[e++] = r;
     }
+    rows.set(spare.subarray(0, e), i);
     const left = leafOf(leaf.start, i, leaf.depth + 1);
     const right = leafOf(i, leaf.end, leaf.depth + 1);
-    builder.split(
-      leaf.node,
-      leaf.feature,
-      data.edges[leaf.feature][leaf.bin],
-      left.node,
-      right.node,
-    );
+    if (leaf.codes) {
+      builder.splitCategories(leaf.node, f, leaf.codes, left.node, right.node, leaf.missingLeft);
+    } else {
+      builder.split(leaf.node, f, leaf.threshold, left.node, right.node, leaf.missingLeft);
+    }
     const [small, large] = i - leaf.start <= leaf.end - i ? [left, right] : [right, left];
-    _fill(data, grad, hess, w, rows, small, features, s.offsets);
+    _fill(data, gh, rows, small, features, s.offsets);
     // The parent's histogram minus the smaller child's is the larger child's.
     s.give(large.hist);
     large.hist = leaf.hist;
     const ph = leaf.hist;
     const sh = small.hist;
     for (let k = 0; k < features.length; k++) {
-      const f = features[k];
-      for (let j = s.offsets[f] * 4; j < s.offsets[f + 1] * 4; j++) ph[j] -= sh[j];
+      const c = features[k];
+      for (let j = s.offsets[c]; j < s.offsets[c + 1]; j++) {
+        ph.gh[2 * j] -= sh.gh[2 * j];
+        ph.gh[2 * j + 1] -= sh.gh[2 * j + 1];
+        ph.count[j] -= sh.count[j];
+      }
     }
-    _best(data, left, features, s.offsets, p);
-    _best(data, right, features, s.offsets, p);
+    _best(data, left, features, s, p);
+    _best(data, right, features, s, p);
     open.splice(pick, 1, left, right);
     leaves++;
   }
   for (const leaf of open) s.give(leaf.hist);
+  return open;
 }
 
+/**
+ * Adds the leaf's rows to its histogram: row by row, in ascending order, so that a row's gradient
+ * and hessian are read once and its codes (row-major) are contiguous; the histogram stays in cache.
+ */
 function _fill(
   data: _Binned,
-  grad: Float64Array,
-  hess: Float64Array,
-  w: Float64Array,
+  gh: Float64Array,
   rows: Int32Array,
   leaf: _Leaf,
   features: Int32Array,
   offsets: Int32Array,
 ): void {
-  const { bins, n } = data;
-  const hist = leaf.hist;
-  for (let k = 0; k < features.length; k++) {
-    const f = features[k];
-    const col = f * n;
-    const base = offsets[f];
-    for (let i = leaf.start; i < leaf.end; i++) {
-      const r = rows[i];
-      const j = (base + bins[col + r]) << 2;
-      hist[j] += grad[r];
-      hist[j + 1] += hess[r];
-      hist[j + 2] += w[r];
-      hist[j + 3] += 1;
+  const { bins, d } = data;
+  const sums = leaf.hist.gh;
+  const count = leaf.hist.count;
+  const m = features.length;
+  const slot = Int32Array.from(features, (f) => offsets[f]);
+  for (let i = leaf.start; i < leaf.end; i++) {
+    const r = rows[i];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const o = r * d;
+    for (let k = 0; k < m; k++) {
+      const b = slot[k] + bins[o + features[k]];
+      sums[2 * b] += g;
+      sums[2 * b + 1] += h;
+      count[b]++;
     }
   }
 }
@@ -176,40 +238,143 @@ function _best(
   data: _Binned,
   leaf: _Leaf,
   features: Int32Array,
-  offsets: Int32Array,
+  s: _BoostScratch,
   p: _BoostGrowth,
 ): void {
   const size = leaf.end - leaf.start;
   if (leaf.depth >= p.maxDepth || size < 2 * p.minSamplesLeaf) return;
-  const { g, h, hist } = leaf;
-  const lambda = p.l2;
-  const parent = (g * g) / (h + lambda);
+  const parent = (leaf.g * leaf.g) / (leaf.h + p.l2);
   for (let k = 0; k < features.length; k++) {
     const f = features[k];
-    const nb = data.nBins[f];
-    const base = offsets[f] << 2;
+    if (data.categorical[f]) _bestCategories(data, leaf, f, s, p, parent);
+    else _bestThreshold(data, leaf, f, s.offsets[f], p, parent);
+  }
+}
+
+/** The best threshold of a numeric column, its missing rows on either side. */
+function _bestThreshold(
+  data: _Binned,
+  leaf: _Leaf,
+  f: number,
+  base: number,
+  p: _BoostGrowth,
+  parent: number,
+): void {
+  const { g, h } = leaf;
+  const { gh, count } = leaf.hist;
+  const size = leaf.end - leaf.start;
+  const lambda = p.l2;
+  const values = data.nBins[f] - 1;
+  const mj = base + values;
+  const gm = gh[2 * mj];
+  const hm = gh[2 * mj + 1];
+  const nm = count[mj];
+  let last = values - 1;
+  while (last >= 0 && count[base + last] === 0) last--;
+  let gl = 0;
+  let hl = 0;
+  let cl = 0;
+  for (let b = 0; b <= last; b++) {
+    const j = base + b;
+    const c = count[j];
+    if (c === 0) continue;
+    gl += gh[2 * j];
+    hl += gh[2 * j + 1];
+    cl += c;
+    // Missing right, then (when the leaf has missing rows) missing left.
+    for (let side = 0; side < (nm > 0 ? 2 : 1); side++) {
+      const left = side === 0 ? cl : cl + nm;
+      if (left < p.minSamplesLeaf || size - left < p.minSamplesLeaf) continue;
+      const hL = side === 0 ? hl : hl + hm;
+      const hR = h - hL;
+      if (hL < p.minHessianLeaf || hR < p.minHessianLeaf) continue;
+      const gL = side === 0 ? gl : gl + gm;
+      const gR = g - gL;
+      const gain = (gL * gL) / (hL + lambda) + (gR * gR) / (hR + lambda) - parent;
+      if (gain > leaf.gain) {
+        leaf.gain = gain;
+        leaf.feature = f;
+        leaf.codes = null;
+        // Without missing rows here, a missing value follows the larger side.
+        leaf.missingLeft = nm > 0 ? side === 1 : cl >= size - cl;
+        if (b === last) {
+          leaf.bin = values - 1;
+          leaf.threshold = Infinity;
+        } else {
+          let next = b + 1;
+          while (count[base + next] === 0) next++;
+          leaf.bin = _midBin(b, next);
+          leaf.threshold = data.edges[f][leaf.bin];
+        }
+      }
+    }
+  }
+}
+
+/** The best left set of a category column (its missing bin counted as one more category). */
+function _bestCategories(
+  data: _Binned,
+  leaf: _Leaf,
+  f: number,
+  s: _BoostScratch,
+  p: _BoostGrowth,
+  parent: number,
+): void {
+  const { g, h } = leaf;
+  const { gh, count } = leaf.hist;
+  const size = leaf.end - leaf.start;
+  const base = s.offsets[f];
+  const nb = data.nBins[f];
+  const used = s.order;
+  used.length = 0;
+  for (let b = 0; b < nb; b++) if (count[base + b] > 0) used.push(b);
+  if (used.length < 2) return;
+  const record = (gain: number, chosen: number[]) => {
+    leaf.gain = gain;
+    leaf.feature = f;
+    leaf.missingLeft = chosen.includes(nb - 1);
+    leaf.codes = chosen.filter((b) => b !== nb - 1).sort((a, b) => a - b);
+  };
+  const gainOf = (gL: number, hL: number, lambda: number) =>
+    (gL * gL) / (hL + lambda) + ((g - gL) * (g - gL)) / (h - hL + lambda) - parent;
+  if (used.length <= p.maxCatToOnehot) {
+    for (const b of used) {
+      const j = base + b;
+      const c = count[j];
+      if (c < p.minSamplesLeaf || size - c < p.minSamplesLeaf) continue;
+      if (gh[2 * j + 1] < p.minHessianLeaf || h - gh[2 * j + 1] < p.minHessianLeaf) continue;
+      const gain = gainOf(gh[2 * j], gh[2 * j + 1], p.l2);
+      if (gain > leaf.gain) record(gain, [b]);
+    }
+    return;
+  }
+  const sorted = used.filter((b) => count[base + b] >= p.catSmooth);
+  const ratio = (b: number) => gh[2 * (base + b)] / (gh[2 * (base + b) + 1] + p.catSmooth);
+  sorted.sort((a, b) => ratio(a) - ratio(b) || a - b);
+  const most = Math.min(p.maxCatThreshold, (sorted.length + 1) >> 1);
+  const lastAt = Math.max(Math.min(most, sorted.length) - 1, 0);
+  const lambda = p.l2 + p.catL2;
+  for (const dir of [1, -1]) {
     let gl = 0;
     let hl = 0;
     let cl = 0;
-    for (let b = 0; b < nb - 1; b++) {
-      const j = base + (b << 2);
-      const c = hist[j + 3];
-      if (c === 0) continue;
-      gl += hist[j];
-      hl += hist[j + 1];
-      cl += c;
-      if (cl >= size) break;
-      if (cl < p.minSamplesLeaf || size - cl < p.minSamplesLeaf) continue;
-      const hr = h - hl;
-      if (hl < p.minHessianLeaf || hr < p.minHessianLeaf) continue;
-      const gr = g - gl;
-      const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
+    let group = 0;
+    for (let i = 0; i <= lastAt; i++) {
+      const b = sorted[dir === 1 ? i : sorted.length - 1 - i];
+      const j = base + b;
+      gl += gh[2 * j];
+      hl += gh[2 * j + 1];
+      cl += count[j];
+      group += count[j];
+      if (cl < p.minSamplesLeaf || hl < p.minHessianLeaf) continue;
+      const right = size - cl;
+      if (right < p.minSamplesLeaf || right < p.minDataPerGroup || h - hl < p.minHessianLeaf) break;
+      if (group < p.minDataPerGroup) continue;
+      group = 0;
+      const gain = gainOf(gl, hl, lambda);
       if (gain > leaf.gain) {
-        let next = b + 1;
-        while (hist[base + (next << 2) + 3] === 0) next++;
-        leaf.gain = gain;
-        leaf.feature = f;
-        leaf.bin = _midBin(b, next);
+        const chosen = dir === 1 ? sorted.slice(0, i + 1) : sorted.slice(sorted.length - 1 - i);
+        record(gain, chosen);
       }
     }
   }

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { TreeArrays } from "./_ensemble.ts";
+import { _goesLeft, type TreeArrays } from "./_ensemble.ts";
 
 /** The most distinct columns on a path for which a tree is tabled (2^8 · 8 numbers per leaf). */
 export const TABLE_MAX_COLUMNS = 8;
@@ -101,7 +101,8 @@ export class _TreeTable {
    * @param scale Weight of the tree.
    */
   add(x: ArrayLike<number>, phi: Float64Array, scale: number): void {
-    const { feature, threshold, left, right } = this.t;
+    const t = this.t;
+    const { feature, threshold, left, right, flags } = t;
     const stackNode = this.#stackNode;
     const stackMask = this.#stackMask;
     const slot = this.#slot;
@@ -127,7 +128,7 @@ export class _TreeTable {
         continue;
       }
       const bit = 1 << slot[node];
-      const goesLeft = x[f] <= threshold[node];
+      const goesLeft = flags[node] === 0 ? x[f] <= threshold[node] : _goesLeft(t, node, x[f]);
       // A new column is met on the hot side; an old one keeps whatever the path said of it.
       stackNode[++top] = goesLeft ? left[node] : right[node];
       stackMask[top] = fresh[node] ? mask | bit : mask;

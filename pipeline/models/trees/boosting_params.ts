@@ -34,6 +34,19 @@ export interface GradientBoostingParams {
   patience: number;
   /** Bins per column at most, 2–255. */
   maxBins: number;
+  /** A category column with at most this many categories present splits one against the rest. */
+  maxCatToOnehot: number;
+  /**
+   * Category splits: categories with fewer rows are left out of the left set, and the rest are
+   * ordered by G / (H + catSmooth).
+   */
+  catSmooth: number;
+  /** Extra L2 on the children of a category split (a set of categories fits noise easily). */
+  catL2: number;
+  /** Categories on the left of a category split at most. */
+  maxCatThreshold: number;
+  /** Rows between two candidate sets of a category split, and the fewest on its right. */
+  minDataPerGroup: number;
 }
 
 /**
@@ -55,6 +68,11 @@ export const DEFAULT_BOOSTING_PARAMS: GradientBoostingParams = {
   colsample: 0.8,
   patience: 20,
   maxBins: MAX_BINS,
+  maxCatToOnehot: 4,
+  catSmooth: 10,
+  catL2: 10,
+  maxCatThreshold: 32,
+  minDataPerGroup: 100,
 };
 
 /**
@@ -83,5 +101,10 @@ export function boostingParams(
   check(fraction(p.colsample), "colsample", "a fraction in (0, 1]");
   check(_isInt(p.patience, 1), "patience", "an integer >= 1");
   check(_isInt(p.maxBins, 2) && p.maxBins <= MAX_BINS, "maxBins", "an integer 2–255");
+  check(_isInt(p.maxCatToOnehot, 1), "maxCatToOnehot", "an integer >= 1");
+  check(_isNumber(p.catSmooth) && p.catSmooth >= 0, "catSmooth", "a number >= 0");
+  check(_isNumber(p.catL2) && p.catL2 >= 0, "catL2", "a number >= 0");
+  check(_isInt(p.maxCatThreshold, 1), "maxCatThreshold", "an integer >= 1");
+  check(_isInt(p.minDataPerGroup, 1), "minDataPerGroup", "an integer >= 1");
   return p;
 }

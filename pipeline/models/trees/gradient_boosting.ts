@@ -1,7 +1,9 @@
 /**
  * Gradient-boosted histogram trees for binary classification (logistic loss, Newton leaf
  * values, shrinkage, L2 on leaf values), grown best leaf first as LightGBM does, with seeded row
- * and column subsampling and optional early stopping on validation rows given to `fit`.
+ * and column subsampling and optional early stopping on validation rows given to `fit`. Every
+ * split learns which side missing values (NaN) take, and columns named as categories split on
+ * sets of codes (see `_grow_boost.ts`).
  *
  * @module
  */
@@ -10,7 +12,7 @@ import { _check, _isInt, _isNumber } from "./_params.ts";
 import { boostingParams, type GradientBoostingParams } from "./boosting_params.ts";
 import { _checkFit, _checkRows } from "./_fit_inputs.ts";
 import { learnEdges } from "./_binning.ts";
-import { _bin } from "./_binned.ts";
+import { _binWithMissing, MAX_CATEGORY_CODE } from "./_binned.ts";
 import {
   _addLeafSums,
   _decodeTrees,
@@ -28,6 +30,8 @@ export interface GradientBoostingState extends Record<string, unknown> {
   d: number;
   seed: number;
   edges: number[][];
+  /** Per column, its number of category codes (0 for a numeric column); absent before version 2. */
+  categories?: number[];
   /** The starting log-odds (the weighted training prior). */
   baseMargin: number;
   /** Rounds kept (the best round with early stopping). */
@@ -38,6 +42,9 @@ export interface GradientBoostingState extends Record<string, unknown> {
 const MODEL = "GradientBoostingClassifier";
 const KIND = "gradient_boosting";
 const STREAM = 0x6b05;
+const VERSION = 2;
+/** Rows the bin edges are learned from at most (LightGBM's `bin_construct_sample_cnt`). */
+const BIN_SAMPLE = 200_000;
 
 /**
  * A gradient-boosting classifier on dense rows; explanations are exact TreeSHAP in margin
@@ -57,7 +64,14 @@ export class GradientBoostingClassifier implements TabularClassifier {
   readonly params: GradientBoostingParams;
   /** Validation log loss after each round of the last fit (empty without validation rows). */
   validationLoss: number[] = [];
-  #state?: { d: number; seed: number; edges: number[][]; baseMargin: number; trees: TreeArrays };
+  #state?: {
+    d: number;
+    seed: number;
+    edges: number[][];
+    categories: number[];
+    baseMargin: number;
+    trees: TreeArrays;
+  };
   #explainer?: _TreeExplainer;
 
   /** @param params Hyper-parameters; missing ones take `DEFAULT_BOOSTING_PARAMS`. */
@@ -80,20 +94,36 @@ export class GradientBoostingClassifier implements TabularClassifier {
     return this.#fitted().trees;
   }
 
+  /** Per column, the category codes it was fitted with (0 for numeric); NotFittedError before `fit`. */
+  get categories(): number[] {
+    return this.#fitted().categories;
+  }
+
   /**
    * Boosts trees on the rows; with `options.validation`, stops once the validation log loss has
    * not improved for `patience` rounds and keeps the best round.
    *
    * @param x Training rows, n × d row-major.
    * @param y Labels 0/1; both classes must be present.
-   * @param options Columns, seed, optional row weights and validation rows.
+   * @param options Columns, seed, category columns, optional row weights and validation rows.
    * @returns this
-   * @throws {InputError} When the matrix, labels, weights, seed or validation rows are invalid.
+   * @throws {InputError} When the matrix, labels, weights, seed, categories or validation rows
+   *   are invalid.
    */
   fit(x: Float32Array, y: Uint8Array, options: TreeFitOptions): this {
     const { d, seed, validation } = options;
     const n = _checkFit(MODEL, x, y, d, options.weights);
     _check(Number.isSafeInteger(seed), MODEL, "seed", seed, "an integer");
+    const categories = options.categories ?? new Array<number>(d).fill(0);
+    _check(
+      categories.length === d && categories.every((k) => _isInt(k, 0)),
+      MODEL,
+      "categories",
+      categories,
+      `one integer >= 0 per column (${d})`,
+    );
+    // Codes beyond a byte are split on as ordered numbers, as an ordinal encoding would be.
+    const kinds = categories.map((k) => (k <= MAX_CATEGORY_CODE + 1 ? k : 0));
     if (validation) _checkFit(MODEL, validation.x, validation.y, d);
     const p = this.params;
     const sw = options.weights ? Float64Array.from(options.weights) : new Float64Array(n).fill(1);
@@ -104,17 +134,19 @@ export class GradientBoostingClassifier implements TabularClassifier {
       throw new InputError(`Cannot fit ${MODEL}: both classes need rows of positive weight`);
     }
     const baseMargin = Math.log(wPos / (wAll - wPos));
-    const edges = learnEdges(x, n, d, p.maxBins);
-    const data = _bin(x, n, d, edges);
+    const edges = learnEdges(x, n, d, p.maxBins, _binSample(n, seed));
+    const data = _binWithMissing(x, n, d, edges, kinds, MODEL);
     const growth = { ...p, maxDepth: p.maxDepth ?? Number.MAX_SAFE_INTEGER };
     const builder = new _TreeBuilder();
     const scratch = new _BoostScratch(data);
     const margin = new Float64Array(n).fill(baseMargin);
-    const grad = new Float64Array(n);
-    const hess = new Float64Array(n);
+    const gh = new Float64Array(2 * n);
+    const known = new Uint8Array(n);
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
     const take = Math.max(1, Math.round(p.subsample * usable.length));
-    const perm = Int32Array.from({ length: d }, (_, i) => i).filter((f) => data.nBins[f] > 1);
+    const perm = Int32Array.from({ length: d }, (_, i) => i).filter((f) =>
+      _varies(data.bins, f, n, d)
+    );
     const nCols = Math.max(1, Math.round(p.colsample * perm.length));
     const vm = validation ? new Float64Array(validation.y.length).fill(baseMargin) : undefined;
     this.validationLoss = [];
@@ -124,13 +156,23 @@ export class GradientBoostingClassifier implements TabularClassifier {
       const rng = mulberry32(deriveSeed(seed, STREAM, round));
       for (let r = 0; r < n; r++) {
         const q = 1 / (1 + Math.exp(-margin[r]));
-        grad[r] = sw[r] * (q - y[r]);
-        hess[r] = Math.max(sw[r] * q * (1 - q), 1e-16);
+        gh[2 * r] = sw[r] * (q - y[r]);
+        gh[2 * r + 1] = Math.max(sw[r] * q * (1 - q), 1e-16);
       }
-      _sampleInto(usable, take, scratch.rows, rng);
+      _sampleOrdered(usable, take, scratch.rows, rng);
       const features = _sampleInto(perm, nCols, new Int32Array(nCols), rng).sort();
-      _growBoostTree(data, grad, hess, sw, take, features, growth, builder, scratch);
-      builder.addLast(x, d, margin);
+      const leaves = _growBoostTree(data, gh, sw, take, features, growth, builder, scratch);
+      // The grown rows' leaves are known from the partition; only the others walk the tree.
+      known.fill(0);
+      for (const leaf of leaves) {
+        const v = builder.value[leaf.node];
+        for (let i = leaf.start; i < leaf.end; i++) {
+          const r = scratch.rows[i];
+          margin[r] += v;
+          known[r] = 1;
+        }
+      }
+      if (take < n) builder.addLast(x, d, margin, known);
       if (vm && validation) {
         builder.addLast(validation.x, d, vm);
         const loss = _logLoss(validation.y, vm);
@@ -140,7 +182,14 @@ export class GradientBoostingClassifier implements TabularClassifier {
       }
     }
     if (vm) builder.truncate(Math.max(1, bestRound));
-    this.#state = { d, seed, edges, baseMargin, trees: builder.finish() };
+    this.#state = {
+      d,
+      seed,
+      edges: data.edges,
+      categories: kinds,
+      baseMargin,
+      trees: builder.finish(),
+    };
     this.#explainer = undefined;
     return this;
   }
@@ -197,12 +246,13 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const s = this.#fitted();
     return {
       kind: KIND,
-      version: 1,
+      version: VERSION,
       params: { ...this.params },
       state: {
         d: s.d,
         seed: s.seed,
         edges: s.edges,
+        categories: s.categories,
         baseMargin: s.baseMargin,
         rounds: s.trees.roots.length,
         trees: _encodeTrees(s.trees),
@@ -218,9 +268,9 @@ export class GradientBoostingClassifier implements TabularClassifier {
    * @throws {ArtifactError} When the JSON is not a saved gradient-boosting model.
    */
   static fromJSON(json: TreeModelJSON): GradientBoostingClassifier {
-    if (json?.kind !== KIND || json.version !== 1) {
+    if (json?.kind !== KIND || (json.version !== 1 && json.version !== VERSION)) {
       throw new ArtifactError(
-        `Cannot restore ${MODEL}: kind ${json?.kind} version ${json?.version}, expected ${KIND} version 1`,
+        `Cannot restore ${MODEL}: kind ${json?.kind} version ${json?.version}, expected ${KIND} version 1 or ${VERSION}`,
       );
     }
     let model: GradientBoostingClassifier;
@@ -234,7 +284,10 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const state = json.state as GradientBoostingState;
     if (
       !_isInt(state?.d, 1) || !Array.isArray(state.edges) || state.edges.length !== state.d ||
-      !_isNumber(state.baseMargin)
+      !_isNumber(state.baseMargin) ||
+      (state.categories !== undefined &&
+        !(Array.isArray(state.categories) && state.categories.length === state.d &&
+          state.categories.every((k) => _isInt(k, 0))))
     ) {
       throw new ArtifactError(
         `Cannot restore ${MODEL}: the state has no valid width, edges and base margin`,
@@ -245,6 +298,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
       d: state.d,
       seed: state.seed,
       edges: state.edges,
+      categories: state.categories ?? new Array<number>(state.d).fill(0),
       baseMargin: state.baseMargin,
       trees,
     };
@@ -272,6 +326,36 @@ function _sampleInto(from: Int32Array, k: number, out: Int32Array, rng: () => nu
     out[i] = held;
   }
   return out.subarray(0, k);
+}
+
+/**
+ * Draws `k` of `from` without replacement into `out[0..k)`, keeping their order (selection
+ * sampling, Knuth's Algorithm S): rows in ascending order make the histograms read memory in order.
+ */
+function _sampleOrdered(from: Int32Array, k: number, out: Int32Array, rng: () => number): void {
+  if (k >= from.length) {
+    out.set(from);
+    return;
+  }
+  let needed = k;
+  for (let i = 0; i < from.length && needed > 0; i++) {
+    if (rng() * (from.length - i) < needed) out[k - needed--] = from[i];
+  }
+}
+
+/** A seeded sample of rows to learn bin edges from, or undefined to use them all. */
+function _binSample(n: number, seed: number): Int32Array | undefined {
+  if (n <= BIN_SAMPLE) return undefined;
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const rng = mulberry32(deriveSeed(seed, STREAM, -1));
+  return _sampleInto(all, BIN_SAMPLE, new Int32Array(BIN_SAMPLE), rng).sort();
+}
+
+/** True when column f's codes (row-major, d columns) are not all the same. */
+function _varies(bins: Uint8Array, f: number, n: number, d: number): boolean {
+  const first = bins[f];
+  for (let r = 1; r < n; r++) if (bins[r * d + f] !== first) return true;
+  return false;
 }
 
 function _logLoss(y: Uint8Array, margin: Float64Array): number {

@@ -13,6 +13,12 @@ export interface TreeFitOptions {
   seed: number;
   /** Weight of each row (default 1). */
   weights?: Float32Array;
+  /**
+   * Per column, how many category codes it holds (its values are codes 0…k−1, or NaN), 0 for a
+   * numeric column. Gradient boosting splits such a column on sets of codes; the forest ignores
+   * it. Absent: every column is numeric.
+   */
+  categories?: number[];
   /** Rows for early stopping (gradient boosting only; the forest ignores them). */
   validation?: { x: Float32Array; y: Uint8Array };
 }
@@ -58,7 +64,8 @@ export interface TreeModelJSON {
 
 /**
  * The nodes of all trees of an ensemble in flat arrays: `feature` is the split column (−1 at a
- * leaf), a row goes left when `x[feature] <= threshold` (NaN goes right), child indices are
+ * leaf), a row goes left when `x[feature] <= threshold` (NaN goes right) unless `flags` say
+ * otherwise, child indices are
  * absolute, `value` is the node's output (a leaf's is what the tree gives), `cover` the training
  * weight that reached the node, and `roots[t]` is tree t's root.
  */
@@ -69,6 +76,13 @@ export interface TreeArrays {
   right: Int32Array;
   value: Float64Array;
   cover: Float64Array;
+  /** Per node: 1 = a missing value (NaN) goes left, 2 = a split on categories (see `catBits`). */
+  flags: Uint8Array;
+  /**
+   * The left sets of category splits: a category node's threshold is the offset of its set here,
+   * `catBits[at]` words follow, and code c goes left when bit c of them is set.
+   */
+  catBits: Uint32Array;
   roots: Int32Array;
 }
 
@@ -81,5 +95,8 @@ export interface EncodedTrees {
   right: string;
   value: string;
   cover: string;
+  /** Absent when no node has a flag (every forest, and boosting saved before flags). */
+  flags?: string;
+  catBits?: string;
   roots: string;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { TreeArrays } from "./_ensemble.ts";
-import { _maxDepth } from "./_ensemble.ts";
+import { _goesLeft, _maxDepth } from "./_ensemble.ts";
 import { _pathColumns, _TreeTable, TABLE_MAX_COLUMNS } from "./_shap_tables.ts";
 import { InputError } from "./_deps.ts";
 
@@ -121,7 +121,7 @@ export class _TreeExplainer {
       }
       return;
     }
-    const goesLeft = this.#x[split] <= t.threshold[node];
+    const goesLeft = _goesLeft(t, node, this.#x[split]);
     const hot = goesLeft ? t.left[node] : t.right[node];
     const cold = goesLeft ? t.right[node] : t.left[node];
     const cover = t.cover[t.left[node]] + t.cover[t.right[node]];

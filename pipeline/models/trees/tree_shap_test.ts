@@ -1,38 +1,11 @@
 import assert from "node:assert/strict";
 import { InputError, mulberry32 } from "./_deps.ts";
-import { _TreeBuilder, type TreeArrays } from "./_ensemble.ts";
+import { _TreeBuilder } from "./_ensemble.ts";
 import { _TreeExplainer, groupContributions } from "./tree_shap.ts";
 import { GradientBoostingClassifier } from "./gradient_boosting.ts";
 import { RandomForestClassifier } from "./random_forest.ts";
 import { synthetic, throwsLike } from "./testdata/synthetic.ts";
-
-/** The path-dependent expectation of one tree given the columns in `known` (a bit mask). */
-function conditional(t: TreeArrays, node: number, x: ArrayLike<number>, known: number): number {
-  const f = t.feature[node];
-  if (f < 0) return t.value[node];
-  const l = t.left[node];
-  const r = t.right[node];
-  if (known & (1 << f)) return conditional(t, x[f] <= t.threshold[node] ? l : r, x, known);
-  return (t.cover[l] * conditional(t, l, x, known) + t.cover[r] * conditional(t, r, x, known)) /
-    (t.cover[l] + t.cover[r]);
-}
-
-/** Exact Shapley values of the sum of the trees by enumerating all 2^d coalitions. */
-function bruteForce(t: TreeArrays, x: ArrayLike<number>, d: number): Float64Array {
-  const v = (known: number) => t.roots.reduce((s, root) => s + conditional(t, root, x, known), 0);
-  const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
-  const phi = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    for (let s = 0; s < 1 << d; s++) {
-      if (s & (1 << i)) continue;
-      let size = 0;
-      for (let k = 0; k < d; k++) size += (s >> k) & 1;
-      const weight = (fact(size) * fact(d - size - 1)) / fact(d);
-      phi[i] += weight * (v(s | (1 << i)) - v(s));
-    }
-  }
-  return phi;
-}
+import { bruteForce } from "./testdata/brute_force.ts";
 
 /** A random tree with repeated columns on its paths and covers that add up. */
 function randomTree(builder: _TreeBuilder, d: number, rng: () => number, maxDepth: number) {
@@ -41,7 +14,15 @@ function randomTree(builder: _TreeBuilder, d: number, rng: () => number, maxDept
     const share = 0.1 + 0.8 * rng();
     const left = builder.add(rng() * 2 - 1, cover * share);
     const right = builder.add(rng() * 2 - 1, cover * (1 - share));
-    builder.split(node, Math.floor(rng() * d), Math.floor(rng() * 4) + 0.5, left, right);
+    const f = Math.floor(rng() * d);
+    const kind = rng();
+    // A third each: a plain threshold, one with missing values left, a set of codes.
+    if (kind < 1 / 3) builder.split(node, f, Math.floor(rng() * 4) + 0.5, left, right);
+    else if (kind < 2 / 3) builder.split(node, f, Math.floor(rng() * 4) + 0.5, left, right, true);
+    else {
+      const codes = [0, 1, 2, 3, 4, 40].filter(() => rng() < 0.4);
+      builder.splitCategories(node, f, codes, left, right, rng() < 0.5);
+    }
     grow(left, depth + 1, cover * share);
     grow(right, depth + 1, cover * (1 - share));
   };
@@ -72,7 +53,7 @@ Deno.test("TreeSHAP of a stump gives the whole step to its column", () => {
   assert.deepEqual(Array.from(phi), [0.25, 0]);
 });
 
-Deno.test("TreeSHAP equals brute-force Shapley values on random trees within 1e-9", () => {
+Deno.test("TreeSHAP equals brute-force Shapley values on random trees with category and missing splits", () => {
   const rng = mulberry32(7);
   for (let trial = 0; trial < 40; trial++) {
     const d = 1 + (trial % 5);
@@ -81,7 +62,11 @@ Deno.test("TreeSHAP equals brute-force Shapley values on random trees within 1e-
     const trees = b.finish();
     const explainer = new _TreeExplainer(trees);
     for (let probe = 0; probe < 5; probe++) {
-      const x = Array.from({ length: d }, () => Math.floor(rng() * 5));
+      // Codes 0–4, 40 (a second bitset word) and missing values.
+      const x = Array.from({ length: d }, () => {
+        const u = rng();
+        return u < 0.15 ? NaN : u < 0.25 ? 40 : Math.floor(rng() * 5);
+      });
       const phi = new Float64Array(d);
       explainer.addContributions(x, phi, 1);
       assertClose(phi, bruteForce(trees, x, d), 1e-9);
