@@ -19,10 +19,17 @@ export const paths = {
   /** The project root, for `resolveDataPath(undefined, paths.root)`. */
   root: "..",
   spec: "../data/specs/student_dropout.json",
-  /** The registry the server reads: `MODELS_DIR` (as for the server, relative to the root) or `models/`. */
-  models: fromRoot(Deno.env.get("MODELS_DIR") ?? "models"),
+  /**
+   * The notebooks' own registry, `notebooks/out/models/`, so that no notebook changes what a server
+   * serves; `MODELS_DIR` (relative to the root, as for the server) names another, such as `models/`.
+   */
+  models: Deno.env.get("MODELS_DIR") ? fromRoot(Deno.env.get("MODELS_DIR")!) : "out/models",
   /** Where split manifests go, as with `deno task split`: `SPLITS_DIR` or `data/splits/`. */
   splits: fromRoot(Deno.env.get("SPLITS_DIR") ?? "data/splits"),
+  /** The OULAD release's folder: `OULAD_DIR` (relative to the root) or `../shared/data/oulad`. */
+  oulad: fromRoot(Deno.env.get("OULAD_DIR") ?? "../shared/data/oulad"),
+  /** Where notebooks write tables and specs derived from the data (never committed). */
+  out: "out",
 };
 
 function fromRoot(path: string): string {

@@ -5,25 +5,33 @@
  * first notebook whose cell fails, printing that cell and its error.
  *
  * ```sh
- * deno task notebooks                 # all four
+ * deno task notebooks                 # all five
  * deno task notebooks 01_explore      # only some, by name
  * deno task notebooks --format        # format them in place, as deno fmt would
+ * deno task notebooks --cell-timeout 0 # no limit on a cell's time (a loaded machine, the tests)
  * ```
  *
  * The notebooks train into their own registry, `notebooks/out/models/`, so running
  * them never changes what a server serves; `MODELS_DIR` names another registry
  * (such as the server's `models/`). The split manifest goes to `SPLITS_DIR`
- * (default `data/splits/`). Both are relative to the project root unless
- * absolute; the variables pass through to the kernel.
+ * (default `data/splits/`), and 05 reads OULAD from `OULAD_DIR` (default
+ * `../shared/data/oulad`). All are relative to the project root unless absolute;
+ * the variables pass through to the kernel. 05 writes only to `notebooks/out/`.
  *
  * @module
  */
 
-import { type Command, InputError, parseCommand, runMain } from "../pipeline/mod.ts";
+import { type Command, InputError, intOption, parseCommand, runMain } from "../pipeline/mod.ts";
 import { END_MARKER } from "./_display.ts";
 
 /** The notebooks, in the order they run (later ones read what earlier ones wrote). */
-export const NOTEBOOKS = ["01_explore", "02_split", "03_train", "04_evaluate"] as const;
+export const NOTEBOOKS = [
+  "01_explore",
+  "02_split",
+  "03_train",
+  "04_evaluate",
+  "05_second_institution",
+] as const;
 
 /** Options of {@linkcode runNotebooks}. */
 export interface RunOptions {
@@ -33,7 +41,7 @@ export interface RunOptions {
   out?: string;
   /** Names to run (default: all, in order). */
   only?: string[];
-  /** The longest a single cell may run, in seconds (default 900). */
+  /** The longest a single cell may run, in seconds (default 900; 0 for no limit). */
   cellTimeout?: number;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
@@ -97,7 +105,10 @@ export async function runNotebooks(options: RunOptions = {}): Promise<NotebookRu
       "notebook",
       "--execute",
       "--ExecutePreprocessor.kernel_name=deno",
-      `--ExecutePreprocessor.timeout=${options.cellTimeout ?? 900}`,
+      // nbclient reads -1 (or None) as no limit.
+      `--ExecutePreprocessor.timeout=${
+        options.cellTimeout === 0 ? -1 : options.cellTimeout ?? 900
+      }`,
       "--output-dir",
       out,
       `${dir}/${name}.ipynb`,
@@ -233,6 +244,10 @@ export const NOTEBOOKS_COMMAND = {
   positionals: "[NAME ...]",
   options: {
     format: { help: "Format the notebooks in place instead of running them" },
+    "cell-timeout": {
+      value: "S",
+      help: "The longest a cell may run, in seconds (default 900; 0: no limit, as the tests run)",
+    },
   },
 } as const satisfies Command;
 
@@ -253,7 +268,8 @@ if (import.meta.main) {
     }
     const started = performance.now();
     try {
-      const runs = await runNotebooks({ only });
+      const cellTimeout = intOption("cell-timeout", opts["cell-timeout"], 900, { min: 0 });
+      const runs = await runNotebooks({ only, cellTimeout });
       const total = (performance.now() - started) / 1000;
       console.log(`${runs.length} notebook(s) executed in ${total.toFixed(1)} s`);
     } catch (error) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { CalibrationBin } from "../evaluate/metrics.ts";
 import type { ModelView } from "./model_view.ts";
 import {
   baseLayout,
@@ -145,26 +146,58 @@ export function confusionFigure(model: ModelView): PlotlyFigure {
  * @returns The figure.
  */
 export function calibrationFigure(models: ModelView[]): PlotlyFigure {
+  return calibrationCurvesFigure(
+    models.map((m) => ({
+      name: `${m.profile} (Brier ${m.metrics.test.brier.toFixed(3)})`,
+      bins: m.evaluation.calibration,
+    })),
+    "Calibration (test split)",
+  );
+}
+
+/** One curve of {@linkcode calibrationCurvesFigure}: its legend entry and its bins. */
+export interface CalibrationCurve {
+  name: string;
+  bins: CalibrationBin[];
+}
+
+/**
+ * Reliability diagram of any predictions, one curve per set (a time point, a cohort, a model
+ * outside the registry): mean predicted probability against the observed rate per bin, marker
+ * size growing with the rows in the bin.
+ *
+ * @param curves The curves, each from `calibrationBins(labels, scores)`.
+ * @param title The figure's title.
+ * @returns The figure.
+ * @example
+ * ```ts
+ * const figure = calibrationCurvesFigure([
+ *   { name: "day 30", bins: calibrationBins(labels30, scores30) },
+ *   { name: "day 60", bins: calibrationBins(labels60, scores60) },
+ * ], "Calibration by day");
+ * ```
+ */
+export function calibrationCurvesFigure(curves: CalibrationCurve[], title: string): PlotlyFigure {
+  const most = Math.max(1, ...curves.flatMap((c) => c.bins.map((b) => b.count)));
   return {
     data: [
-      ...models.map((m, i) => ({
+      ...curves.map((c, i) => ({
         type: "scatter",
         mode: "lines+markers",
-        name: `${m.profile} (Brier ${m.metrics.test.brier.toFixed(3)})`,
-        x: m.evaluation.calibration.map((b) => b.mean_predicted),
-        y: m.evaluation.calibration.map((b) => b.observed_rate),
-        customdata: m.evaluation.calibration.map((b) => b.count),
-        marker: {
-          color: color(i),
-          size: m.evaluation.calibration.map((b) => 6 + 2 * Math.sqrt(b.count)),
-        },
+        name: c.name,
+        x: c.bins.map((b) => b.mean_predicted),
+        y: c.bins.map((b) => b.observed_rate),
+        customdata: c.bins.map((b) => b.count),
+        // Area grows with the students in a bin, the largest bin of the figure at 30 px wide,
+        // so thousands of students do not cover the plot.
+        marker: { color: color(i), size: c.bins.map((b) => 6 + 24 * Math.sqrt(b.count / most)) },
         line: { color: color(i), width: 1.5 },
         hovertemplate: "predicted %{x:.2f}, observed %{y:.2f} (%{customdata} students)" +
           "<extra></extra>",
       })),
       diagonal("perfect calibration"),
     ],
-    layout: baseLayout("Calibration (test split)", {
+    layout: baseLayout(title, {
       xaxis: { title: { text: "Mean predicted probability" }, ...unitRange },
       yaxis: { title: { text: "Observed rate" }, ...unitRange },
     }),

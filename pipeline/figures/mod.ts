@@ -1,6 +1,6 @@
 /**
  * Plotly figure builders shared by the notebooks, the server and the page: data exploration,
- * model evaluation and model comparison, plus the offline plotly.js loader and a static SVG
+ * model evaluation and model comparison, figures taken through a term, plus the offline plotly.js loader and a static SVG
  * drawing of a bar figure.
  *
  * @module
@@ -26,9 +26,12 @@ export {
   trainingCurvesFigure,
 } from "./model_view.ts";
 export {
+  type CalibrationCurve,
+  calibrationCurvesFigure,
   calibrationFigure,
   confusionFigure,
   prFigure,
   rocFigure,
   thresholdFigure,
 } from "./evaluation.ts";
+export { overTimeFigure, type OverTimeOptions, type PointSeries } from "./over_time.ts";

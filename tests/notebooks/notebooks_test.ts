@@ -16,7 +16,13 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const OUT = `${ROOT}notebooks/out`;
 const SCREENSHOT = `${ROOT}tests/out/01_explore.png`;
 /** What notebooks may import: the pipeline's one door, the display helper, assertions. */
-const ALLOWED_IMPORTS = new Set(["../pipeline/mod.ts", "./_display.ts", "node:assert/strict"]);
+const ALLOWED_IMPORTS = new Set([
+  "../pipeline/mod.ts",
+  "./_display.ts",
+  "node:assert/strict",
+  // 05's OULAD joins and per-day evaluation, notebook-only code beside it.
+  "./oulad/mod.ts",
+]);
 
 interface Cell {
   cell_type: string;
@@ -91,7 +97,7 @@ Deno.test("Committed notebooks are as deno fmt writes them", async (t) => {
   }
 });
 
-Deno.test("deno task notebooks executes the four notebooks and exports them to HTML", async () => {
+Deno.test("deno task notebooks executes the five notebooks and exports them to HTML", async () => {
   // Told nothing, the notebooks train into their own registry and leave the server's alone.
   const models = `${OUT}/models`;
   const served = `${ROOT}models/active.json`;
@@ -102,7 +108,8 @@ Deno.test("deno task notebooks executes the four notebooks and exports them to H
   delete env.MODELS_DIR;
   try {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "notebooks"],
+      // No limit on a cell's time: the outcome must not depend on how busy the machine is.
+      args: ["task", "notebooks", "--cell-timeout", "0"],
       cwd: ROOT,
       clearEnv: true,
       env: { ...env, SPLITS_DIR: splits, NO_COLOR: "1" },
@@ -152,6 +159,23 @@ Deno.test("deno task notebooks executes the four notebooks and exports them to H
         tables[0],
         new RegExp(`${profile}\\s+\\w+\\s.*\\d+\\.\\d ± \\d+\\.\\d\\s+${best}`),
       );
+    }
+
+    // 05 wrote the day-60 table and its spec, naming the presentation as the cohort, and shows
+    // the by-day table, random folds beside cohort-forward, for the five days.
+    const day60 = JSON.parse(await Deno.readTextFile(`${OUT}/oulad_day60.json`));
+    assert.equal(day60.cohort, "code_presentation");
+    assert.ok(!day60.profiles[day60.default_profile].features.includes("code_presentation"));
+    const header = (await Deno.readTextFile(`${OUT}/oulad_day60.csv`)).split("\n", 1)[0];
+    assert.ok(header.startsWith("code_module,code_presentation,"));
+    assert.ok(!header.includes("date_unregistration") && !header.includes("id_student"));
+    const second = await readNotebook(`${OUT}/05_second_institution.ipynb`);
+    const byDay = second.cells.flatMap((c) => c.outputs ?? [])
+      .map((o) => text(o.data?.["text/plain"]))
+      .filter((t) => t.includes("ROC-AUC, random folds") && t.includes("ROC-AUC, 2013 → 2014"));
+    assert.equal(byDay.length, 1, "05_second_institution.ipynb shows the by-day table");
+    for (const day of [0, 30, 60, 90, 120]) {
+      assert.match(byDay[0], new RegExp(`^\\s*${day}\\s+\\d+\\s+\\d+(\\s+0\\.\\d{3}){6}`, "m"));
     }
   } finally {
     await Deno.remove(models, { recursive: true });
