@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { MAX_CHUNK_LINE, MAX_HEAD_BYTES, startGuard, type Timeouts } from "./guard.ts";
 
 const TIMEOUTS: Timeouts = { headersMs: 300, bodyIdleMs: 300, requestMs: 1200, keepAliveMs: 500 };
+/**
+ * A timer's close is judged by its lower bound (never before the limit); the upper bound only says
+ * it closed at all, and holds on a busy machine: the suite asserts outcomes, not wall times.
+ */
+const CLOSES_MS = 30_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -102,7 +107,7 @@ Deno.test("startGuard() closes sockets that send their head one line at a time",
     for (const { text, ms } of results) {
       assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
       assert.match(text, /"error":"Request timeout: the head took over 300 ms"/);
-      assert.ok(ms >= 300 && ms < 300 + 1000, `closed after ${ms} ms`);
+      assert.ok(ms >= 300 && ms < CLOSES_MS, `closed after ${ms} ms`);
     }
     for (const s of sockets) s.close();
   });
@@ -118,7 +123,7 @@ Deno.test("startGuard() ends a body that stops or drips", async (t) => {
       conn.close();
       assert.match(text, /^HTTP\/1\.1 408 /);
       assert.match(text, /the body was idle over 300 ms/);
-      assert.ok(ms >= 300 && ms < 1300, `${ms} ms`);
+      assert.ok(ms >= 300 && ms < CLOSES_MS, `${ms} ms`);
     });
     await t.step("a body dripped under the idle limit is ended by requestMs", async () => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -134,7 +139,7 @@ Deno.test("startGuard() ends a body that stops or drips", async (t) => {
       const { text, ms } = await end;
       conn.close();
       assert.match(text, /the request took over 1200 ms/);
-      assert.ok(ms >= 1200 && ms < 2500, `${ms} ms`);
+      assert.ok(ms >= 1200 && ms < CLOSES_MS, `${ms} ms`);
     });
   });
 });
@@ -148,7 +153,7 @@ Deno.test("startGuard() closes idle keep-alive connections and refuses huge head
       const { text, ms } = await readToEnd(conn, started);
       conn.close();
       assert.match(text, /^HTTP\/1\.1 200 /);
-      assert.ok(ms >= 500 && ms < 1500, `${ms} ms`);
+      assert.ok(ms >= 500 && ms < CLOSES_MS, `${ms} ms`);
     });
     await t.step(`a head over ${MAX_HEAD_BYTES} bytes is a 431`, async () => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });

@@ -21,7 +21,7 @@ import {
   shownNames,
 } from "../../pipeline/mod.ts";
 import { csvRecords, lines } from "../http/mod.ts";
-import { HttpError, paced } from "../http/mod.ts";
+import { HttpError } from "../http/mod.ts";
 
 /** One input record, or why it could not be read. */
 interface Item {
@@ -78,10 +78,7 @@ export async function scoreBatch(
     : await primed(ndjsonItems(body));
   const { extras } = items;
   const encoder = new TextEncoder();
-  // Paced: a body already in memory (or in the socket's buffers) would otherwise be scored
-  // through promise callbacks alone, which run before any other request.
-  const rows = paced({ [Symbol.asyncIterator]: () => items.iterator })[Symbol.asyncIterator]();
-  const gen = chunks(rows, predictor, extras, options);
+  const gen = chunks(items.iterator, predictor, extras, options);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {

