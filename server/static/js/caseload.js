@@ -8,7 +8,7 @@
  * @module
  */
 import { ApiError } from "./api.js";
-import { bandBadge, byId, h, label, pct, setOptions, showError } from "./dom.js";
+import { bandBadge, byId, h, label, risk, setOptions, showError } from "./dom.js";
 
 const TOKEN_KEY = "caseload-token";
 const KINDS = ["contacted", "meeting", "referred", "no_action_needed", "incorrectly_flagged"];
@@ -142,7 +142,7 @@ export function caseloadView() {
                 onclick: () => openStudent(s.student_id),
               },
               h("span", { class: "id" }, s.student_id),
-              h("span", { class: "risk" }, pct(s.probability)),
+              h("span", { class: "risk" }, risk(s.probability)),
               bandBadge(s.band),
               changeArrow(s.change, s.previous),
               s.open
@@ -197,7 +197,7 @@ export function caseloadView() {
       h(
         "p",
         {},
-        pct(s.probability),
+        risk(s.probability),
         " ",
         bandBadge(s.band),
         " ",
@@ -214,7 +214,7 @@ export function caseloadView() {
           h(
             "li",
             {},
-            `${p.at.slice(0, 10)}: ${pct(p.probability)} `,
+            `${p.at.slice(0, 10)}: ${risk(p.probability)} `,
             bandBadge(p.band),
             ` (${p.model})`,
           )
