@@ -79,6 +79,31 @@ export async function csvTable(bytes: Uint8Array): Promise<Record<string, string
   return rows.slice(1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
+/**
+ * An optional whole-number query parameter: digits only, so that "", "1.5", "0x10", "-1" and
+ * numbers past 2^53 (which PostgreSQL would refuse as a bigint) are a 400 naming the parameter,
+ * not a silent default.
+ *
+ * @param c The request.
+ * @param name The parameter.
+ * @param min The smallest value allowed.
+ * @param expected What the message says is expected.
+ * @returns The number, or undefined when the parameter is absent.
+ * @throws HttpError 400 naming the parameter and the value.
+ */
+function intQuery(c: Context, name: string, min: number, expected: string): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  const n = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new HttpError(
+      400,
+      `Invalid query "${name}": ${JSON.stringify(raw.slice(0, 64))}, expected ${expected}`,
+    );
+  }
+  return n;
+}
+
 /** The cohort id of a path, or 404. */
 function cohortParam(c: Context): number {
   const id = Number(c.req.param("id"));
@@ -173,9 +198,9 @@ export function caseloadRoutes(deps: AppDeps, store: Store): Hono<AppEnv> {
   app.get("/v1/caseload", async (c) => {
     const user = await userOf(c);
     const q = c.req.query();
-    const cohort = Number(q.cohort);
-    if (!Number.isSafeInteger(cohort)) {
-      throw new HttpError(400, `Invalid query "cohort": "${q.cohort ?? ""}", expected a cohort id`);
+    const cohort = intQuery(c, "cohort", 1, "a cohort id");
+    if (cohort === undefined) {
+      throw new HttpError(400, 'Invalid query "cohort": missing, expected a cohort id');
     }
     if (q.band !== undefined && !BANDS.includes(q.band)) {
       throw new HttpError(400, `Invalid query "band": expected one of ${BANDS.join(", ")}`);
@@ -183,10 +208,7 @@ export function caseloadRoutes(deps: AppDeps, store: Store): Hono<AppEnv> {
     if (q.sort !== undefined && q.sort !== "risk" && q.sort !== "change") {
       throw new HttpError(400, 'Invalid query "sort": expected risk or change');
     }
-    const limitRows = q.limit === undefined ? undefined : Number(q.limit);
-    if (limitRows !== undefined && !(Number.isInteger(limitRows) && limitRows > 0)) {
-      throw new HttpError(400, 'Invalid query "limit": expected a positive integer');
-    }
+    const limitRows = intQuery(c, "limit", 1, "a positive integer");
     const students = await answer(() =>
       caseload(store, user, {
         cohort,
@@ -242,12 +264,16 @@ export function caseloadRoutes(deps: AppDeps, store: Store): Hono<AppEnv> {
 
   app.get("/v1/audit", async (c) => {
     const user = await adminOf(c);
-    const q = c.req.query();
+    const format = c.req.query("format");
+    if (format !== undefined && format !== "json" && format !== "csv") {
+      throw new HttpError(400, 'Invalid query "format": expected json or csv');
+    }
     const entries = await listAudit(store, {
-      after: q.after === undefined ? undefined : Number(q.after) || 0,
-      limit: q.limit === undefined ? undefined : Number(q.limit) || undefined,
+      after: intQuery(c, "after", 0, "an audit entry id (0 or more)"),
+      limit: intQuery(c, "limit", 1, "a positive integer"),
     });
-    const csv = q.format === "csv" || (c.req.header("accept") ?? "").includes("text/csv");
+    const csv = format === "csv" ||
+      (format === undefined && (c.req.header("accept") ?? "").includes("text/csv"));
     if (!csv) return c.json({ entries });
     await appendAudit(store.db, store.now(), {
       actor: user.name,

@@ -184,6 +184,7 @@ export function caseloadPaths(): Json {
             description: "The entries",
             content: { "application/json": { schema: { type: "object" } }, "text/csv": {} },
           },
+          "400": error("A bad after, limit or format"),
           ...adminOnly,
         },
       },

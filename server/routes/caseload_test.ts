@@ -273,3 +273,40 @@ Deno.test("the OpenAPI document lists every caseload route", async () => {
     ]
   ) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
 });
+
+Deno.test("bad caseload and audit queries answer 400 naming the parameter, never a default", async () => {
+  const sub = await Deno.makeTempDir({ dir, prefix: "query-" });
+  await Deno.symlink(`${dir}/models`, `${sub}/models`);
+  const { app, deps } = await testApp(sub, { adminToken: "t0ken" });
+  const headers = { authorization: "Bearer t0ken" };
+  try {
+    for (
+      const [path, name] of [
+        // An empty cohort was read as cohort 0 and answered 404.
+        ["/v1/caseload?cohort=", "cohort"],
+        ["/v1/caseload?cohort=0x10", "cohort"],
+        ["/v1/caseload?cohort=1&limit=1.5", "limit"],
+        // The audit log took any after or limit, reading a bad one as the default.
+        ["/v1/audit?after=abc", "after"],
+        ["/v1/audit?after=-1", "after"],
+        [`/v1/audit?after=${"9".repeat(30)}`, "after"],
+        ["/v1/audit?limit=0", "limit"],
+        ["/v1/audit?limit=all", "limit"],
+        ["/v1/audit?format=xml", "format"],
+      ]
+    ) {
+      const res = await app.request(path, { headers });
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).error, new RegExp(`^Invalid query "${name}"`), path);
+    }
+    const ok = await app.request("/v1/audit?after=0&limit=5&format=json", { headers });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { entries: [] });
+    const unknown = await app.request("/v1/caseload?cohort=7", { headers });
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+  } finally {
+    await deps.caseload?.close();
+    deps.models.close();
+  }
+});

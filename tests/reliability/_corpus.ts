@@ -26,6 +26,7 @@ import {
   student,
 } from "./_corpus_kit.ts";
 import { batchCases, uploadCsvs } from "./_corpus_csv.ts";
+import { caseloadCases } from "./_corpus_caseload.ts";
 import { ADMIN, DATA_TEXT } from "./_harness.ts";
 
 export type { Case } from "./_corpus_kit.ts";
@@ -845,6 +846,7 @@ export function corpus(ctx: CorpusContext): Case[] {
   }
   add("GET /*", [{ name: "the page", expect: 200, match: /<html/i }], "/");
   add("GET /v2/predict", [{ name: "an unknown route", expect: 404, match: /Not found/ }]);
+  cases.push(...caseloadCases(ctx.caseload));
   // The JSON routes' cases are sent as JSON unless they say otherwise.
   for (const c of cases) {
     if (JSON_ROUTES.has(c.route) && !c.raw && c.headers === undefined) c.headers = JSON_TYPE;

@@ -6,6 +6,7 @@
  */
 import type { ColumnSpec, DatasetSpec } from "../../pipeline/mod.ts";
 import { STUDENT } from "../../server/_testing.ts";
+import type { CorpusCohort } from "./_corpus_caseload.ts";
 
 /** The status a case expects: a class, or one exact code. */
 export type Expect = "2xx" | "4xx" | number;
@@ -40,6 +41,8 @@ export interface CorpusContext {
   ids: string[];
   /** The absolute path of a file outside `server/static/` that must never be served. */
   canary: string;
+  /** The cohort the caseload routes' cases run against (imported on the running server). */
+  caseload: CorpusCohort;
 }
 
 /** One mebibyte. */

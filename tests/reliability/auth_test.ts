@@ -2,12 +2,21 @@ import assert from "node:assert/strict";
 import { loadSpec } from "../../pipeline/mod.ts";
 import { openApiDocument } from "../../server/routes/mod.ts";
 import { SPEC_PATH, testApp } from "../../server/_testing.ts";
+import { addUser, openStore } from "../../server/caseload/mod.ts";
 import { ADMIN, fixture, report, serve, TOKEN } from "./_harness.ts";
 import { rawRequest } from "./_raw_http.ts";
 
 const spec = await loadSpec(SPEC_PATH);
 const { dir, ids } = await fixture();
 const JOB = crypto.randomUUID();
+
+// The caseload's users, added to the store the test servers open (their default SQLite file), as
+// the caseload's own tests add them: an adviser and a viewer, each with a token of their own.
+const setup = await openStore({ file: `${dir}/data/caseload/caseload.db` });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const ADVISER = bearer(await addUser(setup, { name: "alice", role: "adviser" }));
+const VIEWER = bearer(await addUser(setup, { name: "vera", role: "viewer" }));
+await setup.close();
 
 /** Every admin route, with a request that passes auth without starting any training. */
 const ADMIN_ROUTES: { route: string; method: string; path: string; authorized: number }[] = [
@@ -36,6 +45,107 @@ const ADMIN_ROUTES: { route: string; method: string; path: string; authorized: n
   { route: "POST /upload_train_data", method: "POST", path: "/upload_train_data", authorized: 422 },
   { route: "POST /retrain", method: "POST", path: "/retrain", authorized: 413 },
 ];
+
+/** A cohort that does not exist: an authorised caller gets 404 for it, and nothing changes. */
+const NO_COHORT = 999999;
+
+/**
+ * Every caseload route. Any user's token or `ADMIN_TOKEN` gets past the 401; `admin` marks the
+ * routes a role other than admin is refused with 403 (the server's ForbiddenError). `authorized`
+ * is the status the admin's request gets; it never changes anything.
+ */
+const CASELOAD_ROUTES: {
+  route: string;
+  method: string;
+  path: string;
+  admin: boolean;
+  authorized: number;
+  body?: string;
+  type?: string;
+}[] = [
+  { route: "GET /v1/cohorts", method: "GET", path: "/v1/cohorts", admin: false, authorized: 200 },
+  // An empty file: refused as such, after the role check.
+  {
+    route: "POST /v1/cohorts",
+    method: "POST",
+    path: "/v1/cohorts",
+    admin: true,
+    authorized: 422,
+    body: "",
+    type: "text/csv",
+  },
+  {
+    route: "DELETE /v1/cohorts/{id}",
+    method: "DELETE",
+    path: `/v1/cohorts/${NO_COHORT}`,
+    admin: true,
+    authorized: 404,
+  },
+  {
+    route: "POST /v1/cohorts/{id}/rescore",
+    method: "POST",
+    path: `/v1/cohorts/${NO_COHORT}/rescore`,
+    admin: true,
+    authorized: 404,
+    body: "",
+    type: "text/csv",
+  },
+  {
+    route: "GET /v1/caseload",
+    method: "GET",
+    path: `/v1/caseload?cohort=${NO_COHORT}`,
+    admin: false,
+    authorized: 404,
+  },
+  {
+    route: "GET /v1/cohorts/{id}/students/{student}",
+    method: "GET",
+    path: `/v1/cohorts/${NO_COHORT}/students/s001`,
+    admin: false,
+    authorized: 404,
+  },
+  {
+    route: "POST /v1/cohorts/{id}/students/{student}/actions",
+    method: "POST",
+    path: `/v1/cohorts/${NO_COHORT}/students/s001/actions`,
+    admin: false,
+    authorized: 404,
+    body: '{"kind":"contacted"}',
+    type: "application/json",
+  },
+  {
+    route: "POST /v1/cohorts/{id}/outcomes",
+    method: "POST",
+    path: `/v1/cohorts/${NO_COHORT}/outcomes`,
+    admin: true,
+    authorized: 404,
+    body: "student_id,outcome\ns001,1\n",
+    type: "text/csv",
+  },
+  {
+    route: "GET /v1/cohorts/{id}/performance",
+    method: "GET",
+    path: `/v1/cohorts/${NO_COHORT}/performance`,
+    admin: false,
+    authorized: 404,
+  },
+  { route: "GET /v1/audit", method: "GET", path: "/v1/audit", admin: true, authorized: 200 },
+];
+
+/** A caseload request with these credentials. */
+function caseloadRequest(
+  url: string,
+  r: (typeof CASELOAD_ROUTES)[number],
+  headers: Record<string, string>,
+  query?: string,
+): Promise<Response> {
+  const sep = r.path.includes("?") ? "&" : "?";
+  return fetch(`${url}${r.path}${query ? `${sep}${query}` : ""}`, {
+    method: r.method,
+    headers: r.type ? { ...headers, "content-type": r.type } : headers,
+    body: r.body,
+  });
+}
 
 /** The body that, with the right token, gets the `authorized` status above. */
 function authorizedBody(route: string): BodyInit | undefined {
@@ -71,7 +181,126 @@ Deno.test("the admin routes here are exactly the OpenAPI document's secured oper
   const secured = Object.entries(paths).flatMap(([path, ops]) =>
     Object.entries(ops).filter(([, op]) => op.security).map(([m]) => `${m.toUpperCase()} ${path}`)
   );
-  assert.deepEqual(new Set(secured), new Set(ADMIN_ROUTES.map((r) => r.route)));
+  assert.deepEqual(
+    new Set(secured),
+    new Set([...ADMIN_ROUTES, ...CASELOAD_ROUTES].map((r) => r.route)),
+  );
+  // The document says which caseload routes refuse a role: exactly the admin-only ones here,
+  // and the actions route (a viewer may not record actions).
+  const forbidding = Object.entries(paths).flatMap(([path, ops]) =>
+    Object.entries(ops as Record<string, { responses?: Record<string, unknown> }>)
+      .filter(([, op]) => op.responses?.["403"])
+      .map(([m]) => `${m.toUpperCase()} ${path}`)
+  ).filter((route) => CASELOAD_ROUTES.some((r) => r.route === route));
+  assert.deepEqual(
+    new Set(forbidding),
+    new Set([
+      ...CASELOAD_ROUTES.filter((r) => r.admin).map((r) => r.route),
+      "POST /v1/cohorts/{id}/students/{student}/actions",
+    ]),
+  );
+});
+
+Deno.test("auth: every caseload route answers 401 without or with a wrong token, 403 to a role it refuses", async (t) => {
+  let tried = 0;
+  const enabled = await serve(dir);
+  try {
+    for (const r of CASELOAD_ROUTES) {
+      await t.step(
+        `${r.route}: ${WRONG.length} wrong credentials → 401, the admin → ${r.authorized}`,
+        async () => {
+          for (const [what, headers, query] of WRONG) {
+            const res = await caseloadRequest(enabled.url, r, headers, query);
+            const text = await res.text();
+            assert.equal(res.status, 401, `${what}: ${res.status} ${text}`);
+            assert.match(JSON.parse(text).error, /bearer token/);
+            assert.ok(!text.includes(TOKEN), "the answer never echoes the token");
+            for (const [k, v] of res.headers) {
+              assert.ok(!v.includes(TOKEN), `the ${k} header never echoes the token`);
+            }
+            tried++;
+          }
+          // A user's token is just as secret: a mangled one gets the same 401.
+          const mangled = `${VIEWER.authorization}x`;
+          const res = await caseloadRequest(enabled.url, r, { authorization: mangled });
+          const text = await res.text();
+          assert.equal(res.status, 401, text);
+          assert.ok(!text.includes(mangled.slice(7)), "the answer never echoes a user's token");
+          tried++;
+          const ok = await caseloadRequest(enabled.url, r, ADMIN);
+          const okText = await ok.text();
+          assert.equal(ok.status, r.authorized, `ADMIN_TOKEN passes: ${okText}`);
+        },
+      );
+    }
+
+    await t.step(
+      "an adviser or a viewer is refused every admin-only route with 403",
+      async () => {
+        for (const r of CASELOAD_ROUTES.filter((r) => r.admin)) {
+          for (const [who, headers] of [["adviser", ADVISER], ["viewer", VIEWER]] as const) {
+            const res = await caseloadRequest(enabled.url, r, headers);
+            const text = await res.text();
+            assert.equal(res.status, 403, `${who} on ${r.route}: ${text}`);
+            assert.match(JSON.parse(text).error, /admin/, `${who} on ${r.route}: ${text}`);
+            tried++;
+          }
+        }
+        // A viewer may not record actions; the refusal comes before the student is looked up.
+        const actions = CASELOAD_ROUTES.find((r) => r.route.endsWith("/actions"))!;
+        const res = await caseloadRequest(enabled.url, actions, VIEWER);
+        const text = await res.text();
+        assert.equal(res.status, 403, text);
+        assert.match(JSON.parse(text).error, /viewer may not record actions/);
+        tried++;
+      },
+    );
+
+    await t.step(
+      "an adviser and a viewer pass every route open to them (404 for the unknown cohort)",
+      async () => {
+        for (const r of CASELOAD_ROUTES.filter((r) => !r.admin)) {
+          const viewers = r.route.endsWith("/actions") ? [ADVISER] : [ADVISER, VIEWER];
+          for (const headers of viewers) {
+            const res = await caseloadRequest(enabled.url, r, headers);
+            const text = await res.text();
+            assert.equal(res.status, r.authorized, `${r.route}: ${text}`);
+          }
+        }
+      },
+    );
+
+    await t.step("no refusal left a trace: the audit log holds no entry", async () => {
+      const res = await fetch(`${enabled.url}/v1/audit`, { headers: ADMIN });
+      assert.deepEqual((await res.json()).entries, []);
+    });
+  } finally {
+    assert.equal(await enabled.stop(), 0);
+  }
+
+  const disabled = await serve(dir, { ADMIN_TOKEN: "" });
+  try {
+    await t.step(
+      "ADMIN_TOKEN unset: its old value is an unknown token (401); a user's still passes",
+      async () => {
+        for (const r of CASELOAD_ROUTES) {
+          const res = await caseloadRequest(disabled.url, r, ADMIN);
+          const text = await res.text();
+          assert.equal(res.status, 401, `${r.route}: ${text}`);
+          assert.ok(!text.includes(TOKEN));
+          tried++;
+          const user = await caseloadRequest(disabled.url, r, ADVISER);
+          await user.body?.cancel();
+          assert.equal(user.status, r.admin ? 403 : r.authorized, r.route);
+        }
+      },
+    );
+  } finally {
+    assert.equal(await disabled.stop(), 0);
+  }
+  report(
+    `auth: ${tried} unauthorised requests over ${CASELOAD_ROUTES.length} caseload routes, all refused`,
+  );
 });
 
 Deno.test("auth: every admin route answers 401 without or with a wrong token, 403 when disabled", async (t) => {
