@@ -17,7 +17,7 @@
  */
 import { csvLine, formatIssue, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
 import { parseDatasetChunks, rowAt } from "../data/mod.ts";
-import { reasonText } from "../explain/mod.ts";
+import { reasonText, scoredCsvHeader } from "../explain/mod.ts";
 import { imputedWarning, type Prediction, Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
 import { DEFAULT_MODELS, SCORE } from "./commands.ts";
@@ -78,18 +78,7 @@ await runMain(async () => {
       }
       for (const f of absent) chunk.cells[f] = new Array(chunk.rows).fill(null);
       const extras = Object.keys(chunk.extra);
-      const reasonColumns = Array.from({ length: reasons }, (_, k) => `reason_${k + 1}`);
-      header ??= [
-        "row",
-        ...extras,
-        "probability",
-        "at_risk",
-        "band",
-        "imputed",
-        "warning",
-        ...(reasons > 0 ? ["baseline", ...reasonColumns] : []),
-        "error",
-      ];
+      header ??= scoredCsvHeader(extras, reasons);
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
       const predictions: Prediction[] = reasons > 0
         ? predictor.predict(
@@ -126,7 +115,8 @@ await runMain(async () => {
           ...(reasons > 0
             ? [
               p.baseline?.toFixed(6) ?? "",
-              ...reasonColumns.map((_, k) => p.reasons?.[k] ? reasonText(p.reasons[k]) : ""),
+              ...Array.from({ length: reasons }, (_, k) =>
+                p.reasons?.[k] ? reasonText(p.reasons[k]) : ""),
             ]
             : []),
           "",

@@ -10,4 +10,4 @@ export {
   integratedGradients,
   type Reason,
 } from "./integrated_gradients.ts";
-export { baselineText, percentText, pointsText, reasonText } from "./text.ts";
+export { baselineText, percentText, pointsText, reasonText, scoredCsvHeader } from "./text.ts";

@@ -64,3 +64,27 @@ export function baselineText(baseline: number, trainingRate: number): string {
     percentText(baseline)
   }; in training ${percentText(trainingRate)} of students had the outcome`;
 }
+
+/**
+ * The header of a scored CSV, one home for `deno task score` and the batch route: the row, the
+ * id columns carried through, the score and its band, the imputed count and warning, then the
+ * baseline and `reasons` reason columns when reasons are asked for, and the row's error.
+ *
+ * @param extras The columns carried through (the spec's ids).
+ * @param reasons How many reason columns.
+ * @returns The column names.
+ */
+export function scoredCsvHeader(extras: readonly string[], reasons: number): string[] {
+  const reasonColumns = Array.from({ length: reasons }, (_, k) => `reason_${k + 1}`);
+  return [
+    "row",
+    ...extras,
+    "probability",
+    "at_risk",
+    "band",
+    "imputed",
+    "warning",
+    ...(reasons > 0 ? ["baseline", ...reasonColumns] : []),
+    "error",
+  ];
+}

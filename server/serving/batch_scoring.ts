@@ -18,6 +18,7 @@ import {
   reasonText,
   type Row,
   SchemaError,
+  scoredCsvHeader,
   shownNames,
 } from "../../pipeline/mod.ts";
 import { csvRecords, lines } from "../http/mod.ts";
@@ -108,18 +109,7 @@ async function* chunks(
   const size = options.chunkRows ?? 64;
   const reasons = options.reasons ?? 0;
   if (options.output === "csv") {
-    const reasonColumns = Array.from({ length: reasons }, (_, k) => `reason_${k + 1}`);
-    yield csvLine([
-      "row",
-      ...extras,
-      "probability",
-      "at_risk",
-      "band",
-      "imputed",
-      "warning",
-      ...(reasons > 0 ? ["baseline", ...reasonColumns] : []),
-      "error",
-    ]);
+    yield csvLine(scoredCsvHeader(extras, reasons));
   }
   let buffer: Item[] = [];
   let last = 0;
