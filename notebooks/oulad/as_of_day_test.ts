@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../pipeline/mod.ts";
 import { asOfDay, eventualWithdrawals, readOulad } from "./as_of_day.ts";
+import { writeOuladFixture } from "./testdata/fixture.ts";
 
 // Four students on one module made up for these tests: 101 submits the first assessment on time
 // and the second (due day 50) late on day 52; 102 submits late and fails, then leaves on day 40;
 // 103 has no registration date and one banked submission without a score; 104 is on the 2014B
 // presentation, registers on day 5 and submits a 0-weight quiz late.
-const FIXTURE = new URL("./testdata", import.meta.url).pathname;
+const FIXTURE = await Deno.makeTempDir({ prefix: "oulad-fixture-" });
+await writeOuladFixture(FIXTURE);
+globalThis.addEventListener("unload", () => Deno.removeSync(FIXTURE, { recursive: true }));
 
 type Record = { [column: string]: unknown };
 
