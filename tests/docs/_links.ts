@@ -154,7 +154,9 @@ function exists(path: string): boolean {
 export function brokenLinks(root: string, files: readonly string[]): BrokenLink[] {
   const anchors = new Map<string, Set<string>>();
   const anchorsIn = (path: string) => {
-    if (!anchors.has(path)) anchors.set(path, new Set(anchorsOf(Deno.readTextFileSync(root + path))));
+    if (!anchors.has(path)) {
+      anchors.set(path, new Set(anchorsOf(Deno.readTextFileSync(root + path))));
+    }
     return anchors.get(path)!;
   };
   const broken: BrokenLink[] = [];
