@@ -112,7 +112,15 @@ export function markdownFiles(
   const skip = new Set(options.skip ?? SKIPPED_FOLDERS);
   const found: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of Deno.readDirSync(`${root}${dir}`)) {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(`${root}${dir}`)];
+    } catch (error) {
+      // A folder another test (run in parallel) made and removed meanwhile holds no document.
+      if (dir !== "" && error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    for (const entry of entries) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory) {
         if (!entry.name.startsWith(".") && !skip.has(path)) walk(path);
