@@ -1,6 +1,6 @@
 # The prediction server as one compiled binary on a slim, non-root runtime image.
 #   docker build -t dropout-server .
-#   docker compose up        (server + Prometheus; see docker-compose.yml and the README)
+#   docker compose up        (server behind nginx, and Prometheus; see docker-compose.yml and docs/operations.md)
 # The first stage compiles: no `deno task compile` is needed before `docker build`.
 
 # Build: the official Deno image fetches the npm packages and compiles with the

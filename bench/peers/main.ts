@@ -44,7 +44,10 @@ export const PEERS_COMMAND = {
       help: `A profile of the spec (default ${DEFAULT_PROFILES.join(", ")})`,
     },
     folds: { value: "K", help: "Folds per run (default 10)" },
-    runs: { value: "R", help: "Repeated runs (default 2; the README's figures use 3)" },
+    runs: {
+      value: "R",
+      help: "Repeated runs (default 2; the figures of docs/models-and-quality.md use 3)",
+    },
     seed: { value: "N", help: `Seed of the folds (default ${DEFAULT_SEED}, as deno task cv)` },
     data: {
       value: "CSV",

@@ -1,6 +1,6 @@
 /**
  * The pipeline's tasks described as data: their summaries and options. Each `*_main.ts` parses
- * its arguments with its entry here, `--help` prints it, and a test holds the README's task table
+ * its arguments with its entry here, `--help` prints it, and a test holds docs/tasks.md's task table
  * to it.
  *
  * @module
@@ -204,7 +204,7 @@ export const DRIFT = {
   },
 } as const satisfies Command;
 
-/** Every pipeline task, in the README's order. */
+/** Every pipeline task, in the order of docs/tasks.md's table. */
 export const PIPELINE_COMMANDS: Command[] = [
   TRAIN,
   CV,

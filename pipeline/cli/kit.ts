@@ -1,6 +1,6 @@
 /**
  * The command-line kit every task shares: a command is described once as data (its summary and
- * options), and from that description come the parser, the `--help` text and the README's task
+ * options), and from that description come the parser, the `--help` text and docs/tasks.md's task
  * table. A mistake a user can make (an unknown or malformed option, two options that exclude each
  * other, a path that cannot be written) becomes an {@linkcode InputError}: one line naming the
  * option, port or path, and exit code 2, never a stack.

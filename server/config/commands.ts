@@ -1,7 +1,7 @@
 /**
  * The server's entry points described as data for the pipeline's command-line kit: `deno task
  * serve` (and the compiled `dropout-server`) and `deno task start`. Their parsers and `--help`
- * come from here, and a test holds the README's task table to them.
+ * come from here, and a test holds docs/tasks.md's task table to them.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * The README's task table, made from the command-line kit's descriptions of the tasks and from
- * deno.json for the tasks that take no options. `readme_test.ts` holds the README to it; run this
- * file to rewrite the table in place (then `deno fmt README.md` aligns it):
+ * The task table of docs/tasks.md, made from the command-line kit's descriptions of the tasks and
+ * from deno.json for the tasks that take no options. `task_table_test.ts` holds the document to it;
+ * run this file to rewrite the table in place (then `deno fmt docs/tasks.md` aligns it):
  *
  * ```sh
  * deno run -A tests/cli/_task_table.ts
@@ -18,11 +18,13 @@ import { RESAMPLE } from "../../bench/resample_main.ts";
 import { BENCH_SCALE } from "../../bench/scale_main.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-/** The markers around the table in README.md. */
+/** The document holding the table, relative to the project root. */
+export const TABLE_DOC = "docs/tasks.md";
+/** The markers around the table in {@link TABLE_DOC}. */
 export const BEGIN = "<!-- task table: made by tests/cli/_task_table.ts -->";
 export const END = "<!-- end of task table -->";
 
-/** Every task a user runs with options, in the README's order. */
+/** Every task a user runs with options, in the table's order. */
 export const COMMANDS: Command[] = [
   START,
   SERVE,
@@ -53,29 +55,29 @@ export function taskRows(): [string, string][] {
 }
 
 /**
- * Splits the README's table into rows of cells.
+ * Splits the document's task table into rows of cells.
  *
- * @param readme The README's text.
+ * @param doc The text of {@link TABLE_DOC}.
  * @returns The rows below the header, each cell trimmed.
  */
-export function readmeRows(readme: string): string[][] {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END}`);
-  return readme.slice(start + BEGIN.length, end).trim().split("\n").slice(2).map((line) =>
+export function tableRows(doc: string): string[][] {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${TABLE_DOC} has no ${BEGIN} … ${END}`);
+  return doc.slice(start + BEGIN.length, end).trim().split("\n").slice(2).map((line) =>
     line.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => c.trim())
   );
 }
 
 if (import.meta.main) {
-  const path = `${ROOT}README.md`;
-  const readme = Deno.readTextFileSync(path);
+  const path = `${ROOT}${TABLE_DOC}`;
+  const doc = Deno.readTextFileSync(path);
   const table = ["| task | what it does |", "| --- | --- |"]
     .concat(taskRows().map(([a, b]) => `| ${a} | ${b} |`)).join("\n");
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
   Deno.writeTextFileSync(
     path,
-    `${readme.slice(0, start + BEGIN.length)}\n\n${table}\n\n${readme.slice(end)}`,
+    `${doc.slice(0, start + BEGIN.length)}\n\n${table}\n\n${doc.slice(end)}`,
   );
 }
