@@ -136,6 +136,163 @@ export class _TreeTable {
       stackMask[top] = mask & ~bit;
     }
   }
+
+  /**
+   * Adds the tree's contributions for a row that goes left exactly at the nodes `left` marks
+   * (the walk of {@linkcode _TreeTable.add}, with each split's side given instead of tested).
+   *
+   * @param left One flag per node of the ensemble: 1 where the row goes left.
+   * @param phi One slot per column; added to.
+   */
+  addSides(left: Uint8Array, phi: Float64Array): void {
+    const t = this.t;
+    const stack: [number, number][] = [[this.root, 0]];
+    while (stack.length > 0) {
+      const [node, mask] = stack.pop()!;
+      if (t.feature[node] < 0) {
+        const d = this.#width[node];
+        const at = this.#tableAt[node] + mask * d;
+        for (let k = 0; k < d; k++) {
+          phi[this.#columns[this.#columnsAt[node] + k]] += this.#table[at + k];
+        }
+        continue;
+      }
+      const bit = 1 << this.#slot[node];
+      const hot = left[node] ? t.left[node] : t.right[node];
+      const cold = left[node] ? t.right[node] : t.left[node];
+      stack.push([hot, this.#fresh[node] ? mask | bit : mask], [cold, mask & ~bit]);
+    }
+  }
+}
+
+/**
+ * The most splits a tree may have to be explained from a table per side pattern (2^10 patterns).
+ */
+export const PATTERN_MAX_SPLITS = 10;
+
+/**
+ * TreeSHAP by one lookup per tree, for trees with few splits (a booster's trees of 8 leaves).
+ *
+ * A tree's contributions depend on a row only through the side it takes at each split, every
+ * split of the tree and not only those on its own path. A tree with s splits therefore has at most
+ * 2^s distinct contribution vectors, each over the tree's distinct columns: they are computed once
+ * from the tree's {@linkcode _TreeTable} when the model loads (patterns no row can take included,
+ * which costs nothing but the table). Explaining a row tests the s splits, which gives the pattern,
+ * and adds one vector: O(s + columns) per tree instead of the leaf tables' O(nodes + leaves · d).
+ * The vectors are sums over the tree's leaves, so a row's contributions equal the leaf tables'
+ * up to the rounding of that sum.
+ */
+export class _PatternTables {
+  /** Per tabled tree: where its splits start in the split arrays (one more entry at the end). */
+  #splitsAt: Int32Array;
+  #splitNode: Int32Array;
+  #splitColumn: Int32Array;
+  /** Per tabled tree: where its columns start in `#columns` (one more entry at the end). */
+  #columnsAt: Int32Array;
+  #columns: Int32Array;
+  /** Per tabled tree: where its 2^s vectors start in `#table`. */
+  #tableAt: Int32Array;
+  #table: Float64Array;
+
+  /**
+   * @param t The ensemble's arrays.
+   * @param tables The leaf tables of the trees to table here, each with at most
+   *   {@linkcode PATTERN_MAX_SPLITS} splits (see {@linkcode _splitCount}).
+   */
+  constructor(readonly t: TreeArrays, tables: readonly _TreeTable[]) {
+    const splitNodes: number[] = [];
+    const columns: number[] = [];
+    const splitsAt = [0];
+    const columnsAt = [0];
+    const tableAt: number[] = [];
+    const vectors: Float64Array[] = [];
+    let size = 0;
+    const left = new Uint8Array(t.feature.length);
+    let columnCount = 0;
+    for (let n = 0; n < t.feature.length; n++) {
+      columnCount = Math.max(columnCount, t.feature[n] + 1);
+    }
+    const phi = new Float64Array(columnCount);
+    for (const table of tables) {
+      const nodes = _splitsOf(t, table.root);
+      const own = [...new Set(nodes.map((n) => t.feature[n]))];
+      const vector = new Float64Array((1 << nodes.length) * own.length);
+      for (let pattern = 0; pattern < 1 << nodes.length; pattern++) {
+        nodes.forEach((node, i) => left[node] = (pattern >> i) & 1);
+        phi.fill(0);
+        table.addSides(left, phi);
+        own.forEach((column, k) => vector[pattern * own.length + k] = phi[column]);
+      }
+      splitNodes.push(...nodes);
+      columns.push(...own);
+      splitsAt.push(splitNodes.length);
+      columnsAt.push(columns.length);
+      tableAt.push(size);
+      vectors.push(vector);
+      size += vector.length;
+    }
+    this.#splitsAt = Int32Array.from(splitsAt);
+    this.#splitNode = Int32Array.from(splitNodes);
+    this.#splitColumn = Int32Array.from(splitNodes, (n) => t.feature[n]);
+    this.#columnsAt = Int32Array.from(columnsAt);
+    this.#columns = Int32Array.from(columns);
+    this.#tableAt = Int32Array.from(tableAt);
+    this.#table = new Float64Array(size);
+    let at = 0;
+    for (const vector of vectors) {
+      this.#table.set(vector, at);
+      at += vector.length;
+    }
+  }
+
+  /**
+   * Adds `scale` × tabled tree `i`'s contributions for one row to `phi`.
+   *
+   * @param i The tree's index among those given to the constructor.
+   * @param x The row.
+   * @param phi One slot per column; added to.
+   * @param scale Weight of the tree.
+   */
+  add(i: number, x: ArrayLike<number>, phi: Float64Array, scale: number): void {
+    const t = this.t;
+    const { threshold, flags } = t;
+    const splitNode = this.#splitNode;
+    const splitColumn = this.#splitColumn;
+    const first = this.#splitsAt[i];
+    const end = this.#splitsAt[i + 1];
+    let pattern = 0;
+    for (let s = first; s < end; s++) {
+      const node = splitNode[s];
+      const v = x[splitColumn[s]];
+      if (flags[node] === 0 ? v <= threshold[node] : _goesLeft(t, node, v)) {
+        pattern |= 1 << (s - first);
+      }
+    }
+    const from = this.#columnsAt[i];
+    const width = this.#columnsAt[i + 1] - from;
+    const columns = this.#columns;
+    const table = this.#table;
+    const at = this.#tableAt[i] + pattern * width;
+    for (let k = 0; k < width; k++) phi[columns[from + k]] += scale * table[at + k];
+  }
+}
+
+/** The split (internal) nodes of one tree, depth first. */
+function _splitsOf(t: TreeArrays, root: number): number[] {
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (t.feature[node] < 0) continue;
+    out.push(node);
+    stack.push(t.right[node], t.left[node]);
+  }
+  return out;
+}
+
+/** How many splits a tree has (whether it can be explained by {@linkcode _PatternTables}). */
+export function _splitCount(t: TreeArrays, root: number): number {
+  return _splitsOf(t, root).length;
 }
 
 /** The distinct columns on the deepest path of a tree (how wide its tables would be). */
