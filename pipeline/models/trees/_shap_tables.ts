@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { _goesLeft, type TreeArrays } from "./_ensemble.ts";
+import { _goesLeft, CATEGORICAL, MISSING_LEFT, type TreeArrays } from "./_ensemble.ts";
 
 /** The most distinct columns on a path for which a tree is tabled (2^8 · 8 numbers per leaf). */
 export const TABLE_MAX_COLUMNS = 8;
@@ -187,6 +187,15 @@ export class _PatternTables {
   #splitsAt: Int32Array;
   #splitNode: Int32Array;
   #splitColumn: Int32Array;
+  /**
+   * Per split, how its side is tested: 0 `x <= threshold` (NaN right), 1 the same with NaN left,
+   * 2 a code in `#splitMask` (NaN right), 3 the same with NaN left, 4 by {@linkcode _goesLeft} (a
+   * category set with codes past 31).
+   */
+  #splitMode: Uint8Array;
+  #splitThreshold: Float64Array;
+  /** Per category split of mode 2 or 3: its codes (all under 32) as bits. */
+  #splitMask: Int32Array;
   /** Per tabled tree: where its columns start in `#columns` (one more entry at the end). */
   #columnsAt: Int32Array;
   #columns: Int32Array;
@@ -234,6 +243,17 @@ export class _PatternTables {
     this.#splitsAt = Int32Array.from(splitsAt);
     this.#splitNode = Int32Array.from(splitNodes);
     this.#splitColumn = Int32Array.from(splitNodes, (n) => t.feature[n]);
+    this.#splitThreshold = Float64Array.from(splitNodes, (n) => t.threshold[n]);
+    this.#splitMask = new Int32Array(splitNodes.length);
+    this.#splitMode = Uint8Array.from(splitNodes, (node, s) => {
+      const missingLeft = (t.flags[node] & MISSING_LEFT) !== 0 ? 1 : 0;
+      if ((t.flags[node] & CATEGORICAL) === 0) return missingLeft;
+      const at = t.threshold[node];
+      const words = t.catBits[at];
+      if (words > 1) return 4;
+      this.#splitMask[s] = words === 1 ? t.catBits[at + 1] : 0;
+      return 2 + missingLeft;
+    });
     this.#columnsAt = Int32Array.from(columnsAt);
     this.#columns = Int32Array.from(columns);
     this.#tableAt = Int32Array.from(tableAt);
@@ -254,19 +274,25 @@ export class _PatternTables {
    * @param scale Weight of the tree.
    */
   add(i: number, x: ArrayLike<number>, phi: Float64Array, scale: number): void {
-    const t = this.t;
-    const { threshold, flags } = t;
-    const splitNode = this.#splitNode;
     const splitColumn = this.#splitColumn;
+    const splitMode = this.#splitMode;
+    const splitThreshold = this.#splitThreshold;
+    const splitMask = this.#splitMask;
     const first = this.#splitsAt[i];
     const end = this.#splitsAt[i + 1];
     let pattern = 0;
     for (let s = first; s < end; s++) {
-      const node = splitNode[s];
       const v = x[splitColumn[s]];
-      if (flags[node] === 0 ? v <= threshold[node] : _goesLeft(t, node, v)) {
-        pattern |= 1 << (s - first);
-      }
+      const mode = splitMode[s];
+      // The tests of _goesLeft, with each split's kind and category set read once at load.
+      const left = mode < 2
+        ? v <= splitThreshold[s] || (mode === 1 && v !== v)
+        : mode < 4
+        ? (v !== v
+          ? mode === 3
+          : v >= 0 && v < 32 && (v | 0) === v && ((splitMask[s] >>> v) & 1) === 1)
+        : _goesLeft(this.t, this.#splitNode[s], v);
+      if (left) pattern |= 1 << (s - first);
     }
     const from = this.#columnsAt[i];
     const width = this.#columnsAt[i + 1] - from;
