@@ -202,6 +202,25 @@ export class _PatternTables {
   /** Per tabled tree: where its 2^s vectors start in `#table`. */
   #tableAt: Int32Array;
   #table: Float64Array;
+  /**
+   * Per column: 1 when its splits are all thresholds (a value's bin is 1 + how many of the
+   * column's thresholds lie below it, NaN's bin is 0), 2 when they are all category sets of codes
+   * under 32 (bin 1 + the code, 33 any other value, 0 NaN), 0 otherwise.
+   */
+  #binKind: Int8Array;
+  /** Per column of kind 1: where its sorted distinct thresholds start in `#cuts`. */
+  #cutsAt: Int32Array;
+  #cuts: Float64Array;
+  /** The bin of each column for the row being explained (see `prepare`). */
+  #bins: Int32Array;
+  /** Per tabled tree: 1 when all its columns are binned, so its pattern is read from `#sides`. */
+  #binned: Uint8Array;
+  /**
+   * Per column of a binned tree (parallel to `#columns`): where its table starts in `#sides`, one
+   * entry per bin holding the pattern bits of the tree's splits on that column.
+   */
+  #sidesAt: Int32Array;
+  #sides: Int32Array;
 
   /**
    * @param t The ensemble's arrays.
@@ -256,6 +275,50 @@ export class _PatternTables {
     });
     this.#columnsAt = Int32Array.from(columnsAt);
     this.#columns = Int32Array.from(columns);
+    // Bins: a value's bin fixes its side at every split on its column, so a tree's pattern is the
+    // union of one table entry per column it splits on, with no test per split.
+    const kind = new Int8Array(columnCount).fill(-1);
+    const cuts: number[][] = Array.from({ length: columnCount }, () => []);
+    this.#splitMode.forEach((mode, s) => {
+      const c = this.#splitColumn[s];
+      const k = mode < 2 ? 1 : mode < 4 ? 2 : 0;
+      kind[c] = kind[c] === -1 || kind[c] === k ? k : 0;
+      if (k === 1) cuts[c].push(this.#splitThreshold[s]);
+    });
+    this.#binKind = Int8Array.from(kind, (k) => Math.max(k, 0));
+    const sorted = cuts.map((c) => [...new Set(c)].sort((a, b) => a - b));
+    this.#cutsAt = new Int32Array(columnCount + 1);
+    sorted.forEach((c, j) => this.#cutsAt[j + 1] = this.#cutsAt[j] + c.length);
+    this.#cuts = Float64Array.from(sorted.flat());
+    this.#bins = new Int32Array(columnCount);
+    const binCount = (c: number) => this.#binKind[c] === 1 ? sorted[c].length + 2 : 34;
+    const valueOf = (c: number, bin: number) =>
+      bin === 0
+        ? NaN
+        : this.#binKind[c] === 1
+        ? (bin - 1 < sorted[c].length ? sorted[c][bin - 1] : Infinity)
+        : (bin - 1 < 32 ? bin - 1 : -1);
+    this.#binned = new Uint8Array(tables.length);
+    this.#sidesAt = new Int32Array(columns.length);
+    const sides: number[] = [];
+    for (let i = 0; i < tables.length; i++) {
+      const own = this.#columns.subarray(this.#columnsAt[i], this.#columnsAt[i + 1]);
+      if (!own.every((c) => this.#binKind[c] > 0)) continue;
+      this.#binned[i] = 1;
+      own.forEach((c, k) => {
+        this.#sidesAt[this.#columnsAt[i] + k] = sides.length;
+        for (let bin = 0; bin < binCount(c); bin++) {
+          let bits = 0;
+          for (let s = this.#splitsAt[i]; s < this.#splitsAt[i + 1]; s++) {
+            if (this.#splitColumn[s] === c && this.#goesLeft(s, valueOf(c, bin))) {
+              bits |= 1 << (s - this.#splitsAt[i]);
+            }
+          }
+          sides.push(bits);
+        }
+      });
+    }
+    this.#sides = Int32Array.from(sides);
     this.#tableAt = Int32Array.from(tableAt);
     this.#table = new Float64Array(size);
     let at = 0;
@@ -274,32 +337,67 @@ export class _PatternTables {
    * @param scale Weight of the tree.
    */
   add(i: number, x: ArrayLike<number>, phi: Float64Array, scale: number): void {
-    const splitColumn = this.#splitColumn;
-    const splitMode = this.#splitMode;
-    const splitThreshold = this.#splitThreshold;
-    const splitMask = this.#splitMask;
-    const first = this.#splitsAt[i];
-    const end = this.#splitsAt[i + 1];
-    let pattern = 0;
-    for (let s = first; s < end; s++) {
-      const v = x[splitColumn[s]];
-      const mode = splitMode[s];
-      // The tests of _goesLeft, with each split's kind and category set read once at load.
-      const left = mode < 2
-        ? v <= splitThreshold[s] || (mode === 1 && v !== v)
-        : mode < 4
-        ? (v !== v
-          ? mode === 3
-          : v >= 0 && v < 32 && (v | 0) === v && ((splitMask[s] >>> v) & 1) === 1)
-        : _goesLeft(this.t, this.#splitNode[s], v);
-      if (left) pattern |= 1 << (s - first);
-    }
     const from = this.#columnsAt[i];
     const width = this.#columnsAt[i + 1] - from;
     const columns = this.#columns;
+    let pattern = 0;
+    if (this.#binned[i] === 1) {
+      const sidesAt = this.#sidesAt;
+      const sides = this.#sides;
+      const bins = this.#bins;
+      for (let k = from; k < from + width; k++) pattern |= sides[sidesAt[k] + bins[columns[k]]];
+    } else {
+      const splitColumn = this.#splitColumn;
+      const first = this.#splitsAt[i];
+      const end = this.#splitsAt[i + 1];
+      for (let s = first; s < end; s++) {
+        if (this.#goesLeft(s, x[splitColumn[s]])) pattern |= 1 << (s - first);
+      }
+    }
     const table = this.#table;
     const at = this.#tableAt[i] + pattern * width;
     for (let k = 0; k < width; k++) phi[columns[from + k]] += scale * table[at + k];
+  }
+
+  /**
+   * Reads a row's bin on every binned column; call it before the row's `add` calls.
+   *
+   * @param x The row.
+   */
+  prepare(x: ArrayLike<number>): void {
+    const kind = this.#binKind;
+    const cutsAt = this.#cutsAt;
+    const cuts = this.#cuts;
+    const bins = this.#bins;
+    for (let c = 0; c < kind.length; c++) {
+      const v = x[c];
+      if (kind[c] === 1) {
+        if (v !== v) {
+          bins[c] = 0;
+          continue;
+        }
+        // How many thresholds lie below v: v <= a threshold exactly when it is not among them.
+        let lo = cutsAt[c];
+        let hi = cutsAt[c + 1];
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (cuts[mid] < v) lo = mid + 1;
+          else hi = mid;
+        }
+        bins[c] = 1 + lo - cutsAt[c];
+      } else if (kind[c] === 2) {
+        bins[c] = v !== v ? 0 : v >= 0 && v < 32 && (v | 0) === v ? 1 + v : 33;
+      }
+    }
+  }
+
+  /** The test of {@linkcode _goesLeft} at split `s`, its kind and category set read at load. */
+  #goesLeft(s: number, v: number): boolean {
+    const mode = this.#splitMode[s];
+    if (mode < 2) return v <= this.#splitThreshold[s] || (mode === 1 && v !== v);
+    if (mode === 4) return _goesLeft(this.t, this.#splitNode[s], v);
+    if (v !== v) return mode === 3;
+    return v >= 0 && v < 32 && (v | 0) === v && ((this.#splitMask[s] >>> v) & 1) === 1;
   }
 }
 

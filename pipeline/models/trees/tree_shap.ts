@@ -112,6 +112,7 @@ export class _TreeExplainer {
     this.#scale = scale;
     const roots = this.#t.roots;
     const pattern = this.#pattern;
+    this.#patterns.prepare(x);
     for (let i = 0; i < roots.length; i++) {
       if (pattern[i] >= 0) {
         this.#patterns.add(pattern[i], x, phi, scale);
