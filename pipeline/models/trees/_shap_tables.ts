@@ -359,6 +359,11 @@ export class _PatternTables {
     for (let k = 0; k < width; k++) phi[columns[from + k]] += scale * table[at + k];
   }
 
+  /** How many of the tabled trees read their pattern from bins. */
+  get binned(): number {
+    return this.#binned.reduce((n, b) => n + b, 0);
+  }
+
   /**
    * Reads a row's bin on every binned column; call it before the row's `add` calls.
    *

@@ -99,6 +99,11 @@ export class _TreeExplainer {
     return this.#pattern.filter((i) => i >= 0).length;
   }
 
+  /** How many of the trees explained by side pattern read it from their columns' bins. */
+  get binned(): number {
+    return this.#patterns.binned;
+  }
+
   /**
    * Adds `scale` × each tree's contributions for one row to `phi`.
    *
