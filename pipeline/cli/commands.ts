@@ -167,6 +167,11 @@ export const SCORE = {
       value: "N",
       help: "Reason columns per student, the largest first (default 3; 0: none)",
     },
+    workers: {
+      value: "N",
+      help:
+        "Worker threads scoring chunks of 50,000 rows while the file is read (default: one per core, at most 4, none on one core; 0: score in the main thread)",
+    },
   },
 } as const satisfies Command;
 

@@ -8,6 +8,11 @@
  * an invalid cell is not scored: its `error` names the column and what was expected, and the
  * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
  *
+ * Chunks of 50,000 rows are scored by worker threads (`--workers N`, default one per core, at most
+ * 4) while the main thread reads the next ones, and written in order; at most one chunk per worker
+ * and one more wait in memory. A file of one chunk is scored in the main thread. The output is the
+ * same with any number of workers.
+ *
  * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
  * 2 bad options, an unreadable file or a header naming none of the model's inputs; 1 anything
  * else. A column of the model absent from the file is a missing value in every row (imputed and
@@ -15,13 +20,74 @@
  *
  * @module
  */
-import { csvLine, formatIssue, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
-import { parseDatasetChunks, rowAt } from "../data/mod.ts";
-import { reasonText, scoredCsvHeader } from "../explain/mod.ts";
-import { imputedWarning, type Prediction, Registry } from "../registry/mod.ts";
+import { csvLine, InputError, SchemaError, shownNames, syncDir } from "../core/mod.ts";
+import { parseDatasetChunks } from "../data/mod.ts";
+import { scoredCsvHeader } from "../explain/mod.ts";
+import { Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
+import { type ScoreChunk, scoreChunk } from "./_score_chunk.ts";
+import type { ScoreAnswer, ScoreTask } from "./_score_worker.ts";
 import { DEFAULT_MODELS, SCORE } from "./commands.ts";
 import { intOption, outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
+
+/** A chunk's lines as bytes, and its counts. */
+interface ChunkResult {
+  bytes: Uint8Array;
+  flagged: number;
+  failed: number;
+  firstError: string;
+}
+
+/** Files smaller than this (about one chunk) are scored in the main thread. */
+const POOL_MIN_BYTES = 4 << 20;
+
+/** Worker threads that score chunks in turn; each answer settles its chunk's promise. */
+class ScorePool {
+  #workers: Worker[];
+  #pending = new Map<number, PromiseWithResolvers<ChunkResult>>();
+  #seq = 0;
+
+  constructor(size: number, modelsDir: string, id: string) {
+    this.#workers = Array.from({ length: size }, () => {
+      const worker = new Worker(new URL("./_score_worker.ts", import.meta.url), {
+        type: "module",
+      });
+      worker.onmessage = (event: MessageEvent<ScoreAnswer>) => {
+        const answer = event.data;
+        if (answer.kind === "loaded") return;
+        const pending = this.#pending.get(answer.seq);
+        this.#pending.delete(answer.seq);
+        if (answer.kind === "error") {
+          pending?.reject(new Error(`Cannot score rows: ${answer.message}`));
+        } else pending?.resolve(answer);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        for (const pending of this.#pending.values()) {
+          pending.reject(new Error(`A scoring worker failed: ${event.message}`));
+        }
+        this.#pending.clear();
+      };
+      worker.postMessage({ kind: "load", modelsDir, id } satisfies ScoreTask);
+      return worker;
+    });
+  }
+
+  /** Sends a chunk to the next worker in turn; resolves with its lines and counts. */
+  score(chunk: ScoreChunk, reasons: number, extras: string[]): Promise<ChunkResult> {
+    const seq = this.#seq++;
+    const pending = Promise.withResolvers<ChunkResult>();
+    this.#pending.set(seq, pending);
+    this.#workers[seq % this.#workers.length].postMessage(
+      { kind: "chunk", seq, chunk, reasons, extras } satisfies ScoreTask,
+    );
+    return pending.promise;
+  }
+
+  close(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
+}
 
 await runMain(async () => {
   const opts = parseCommand(SCORE, Deno.args);
@@ -30,7 +96,13 @@ await runMain(async () => {
   }
   const out = await outputOption("out", opts.out);
   const reasons = intOption("reasons", opts.reasons, 3, { min: 0 });
-  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const workers = intOption("workers", opts.workers, cores >= 2 ? Math.min(cores, 4) : 0, {
+    min: 0,
+    max: 64,
+  });
+  const modelsDir = opts["models-dir"] ?? DEFAULT_MODELS;
+  const registry = new Registry(modelsDir);
   const id = await modelOption(registry, opts);
   const predictor = await registry.load(id);
   let bytes: Uint8Array;
@@ -46,10 +118,26 @@ await runMain(async () => {
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
   const features = predictor.features.map((f) => f.name);
+  // The workers load the model while the main thread reads the file.
+  const pool = workers > 0 && bytes.length >= POOL_MIN_BYTES
+    ? new ScorePool(workers, modelsDir, id)
+    : undefined;
   let rows = 0;
   let flagged = 0;
   let failed = 0;
   let firstError = "";
+  const write = async (result: ChunkResult) => {
+    if (result.failed > 0 && failed === 0) firstError = result.firstError;
+    failed += result.failed;
+    flagged += result.flagged;
+    let written = 0;
+    while (written < result.bytes.length) {
+      written += await file.write(result.bytes.subarray(written));
+    }
+  };
+  // Chunks sent to the workers, oldest first: written in this order, at most one per worker
+  // waiting beside the one being read.
+  const inFlight: Promise<ChunkResult>[] = [];
   try {
     let header: string[] | undefined;
     for await (
@@ -80,53 +168,16 @@ await runMain(async () => {
       const extras = Object.keys(chunk.extra);
       header ??= scoredCsvHeader(extras, reasons);
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
-      const predictions: Prediction[] = reasons > 0
-        ? predictor.predict(
-          Array.from({ length: chunk.rows }, (_, i) => rowAt(chunk, i)),
-          {
-            reasons: Array.from(
-              { length: chunk.rows },
-              (_, i) => chunk.rowErrors!.has(i) ? 0 : reasons,
-            ),
-          },
-        )
-        : predictor.predictDataset(chunk);
-      const blank = new Array<string>(reasons > 0 ? reasons + 1 : 0).fill("");
-      let text = "";
-      const errors = chunk.rowErrors!;
-      predictions.forEach((p, i) => {
-        const ids = extras.map((e) => chunk.extra[e][i]);
-        const issues = errors.get(i);
-        if (issues) {
-          const error = issues.map(formatIssue).join("; ");
-          if (failed++ === 0) firstError = error;
-          text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", "", ...blank, error]);
-          return;
-        }
-        if (p.at_risk) flagged++;
-        text += csvLine([
-          chunk.offset + i + 1,
-          ...ids,
-          p.probability.toFixed(6),
-          p.at_risk,
-          p.band,
-          p.imputed.join(" "),
-          imputedWarning(predictor, p.imputed) ?? "",
-          ...(reasons > 0
-            ? [
-              p.baseline?.toFixed(6) ?? "",
-              ...Array.from({ length: reasons }, (_, k) =>
-                p.reasons?.[k] ? reasonText(p.reasons[k]) : ""),
-            ]
-            : []),
-          "",
-        ]);
-      });
-      const out = encoder.encode(text);
-      let written = 0;
-      while (written < out.length) written += await file.write(out.subarray(written));
       rows += chunk.rows;
+      if (pool) {
+        inFlight.push(pool.score(chunk, reasons, extras));
+        if (inFlight.length > workers) await write(await inFlight.shift()!);
+        continue;
+      }
+      const result = scoreChunk(predictor, chunk, reasons, extras);
+      await write({ ...result, bytes: encoder.encode(result.text) });
     }
+    while (inFlight.length > 0) await write(await inFlight.shift()!);
     await file.sync();
     file.close();
     await Deno.rename(tmp, opts.out);
@@ -134,11 +185,15 @@ await runMain(async () => {
       opts.out.includes("/") ? opts.out.slice(0, opts.out.lastIndexOf("/")) || "/" : ".",
     );
   } catch (error) {
+    // Settled quietly: the first failure is the one reported.
+    for (const pending of inFlight) pending.catch(() => {});
     try {
       file.close();
     } catch { /* already closed */ }
     await Deno.remove(tmp).catch(() => {});
     throw error;
+  } finally {
+    pool?.close();
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
