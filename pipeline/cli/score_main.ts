@@ -10,8 +10,8 @@
  *
  * Chunks of 50,000 rows are scored by worker threads (`--workers N`, default one per core, at most
  * 4) while the main thread reads the next ones, and written in order; at most one chunk per worker
- * and one more wait in memory. A file of one chunk is scored in the main thread. The output is the
- * same with any number of workers.
+ * and one more wait in memory. By default a file of about one chunk is scored in the main thread.
+ * The output is the same with any number of workers.
  *
  * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
  * 2 bad options, an unreadable file or a header naming none of the model's inputs; 1 anything
@@ -38,7 +38,7 @@ interface ChunkResult {
   firstError: string;
 }
 
-/** Files smaller than this (about one chunk) are scored in the main thread. */
+/** Files smaller than this (about one chunk) are scored in the main thread unless --workers says. */
 const POOL_MIN_BYTES = 4 << 20;
 
 /** Worker threads that score chunks in turn; each answer settles its chunk's promise. */
@@ -118,8 +118,9 @@ await runMain(async () => {
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
   const features = predictor.features.map((f) => f.name);
-  // The workers load the model while the main thread reads the file.
-  const pool = workers > 0 && bytes.length >= POOL_MIN_BYTES
+  // The workers load the model while the main thread reads the file; by default only for a file
+  // of more than about one chunk, where they pay for their start.
+  const pool = workers > 0 && (opts.workers !== undefined || bytes.length >= POOL_MIN_BYTES)
     ? new ScorePool(workers, modelsDir, id)
     : undefined;
   let rows = 0;

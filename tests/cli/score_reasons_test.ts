@@ -76,6 +76,34 @@ Deno.test("deno task score carries reasons, the baseline and the imputed warning
     });
 
     await t.step(
+      "worker threads write the same bytes as the main thread, chunk after chunk",
+      async () => {
+        // 80 copies of the students: two chunks of rows, with an invalid cell in the second.
+        const [head, ...lines] = (await Deno.readTextFile(data)).trimEnd().split("\n");
+        const copies = Array.from({ length: 80 }, () => lines).flat();
+        const age = head.split(",").indexOf("Age");
+        const bad = copies[50_100].split(",");
+        bad[age] = "old";
+        copies[50_100] = bad.join(",");
+        const big = `${dir}/big.csv`;
+        await Deno.writeTextFile(big, [head, ...copies].join("\n") + "\n");
+        const outputs: string[] = [];
+        for (const workers of ["0", "2"]) {
+          const file = `${dir}/big-${workers}.csv`;
+          const run = await task(
+            "score",
+            ...["--data", big, "--out", file, "--models-dir", models, "--workers", workers],
+          );
+          assert.equal(run.code, 4, run.stderr);
+          assert.match(run.stderr, /1 of 51920 rows could not be scored.*Row 50101, column "Age"/);
+          outputs.push(await Deno.readTextFile(file));
+        }
+        assert.equal(outputs[1], outputs[0]);
+        assert.equal(outputs[0].trimEnd().split("\n").length, 51_921);
+      },
+    );
+
+    await t.step(
       "a mostly blank row says so, and a cell that looks like a formula is text",
       async () => {
         const sparse = `${dir}/sparse.csv`;
