@@ -237,7 +237,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     this.#explainer ??= new _TreeExplainer(s.trees);
     const contributions = into ? into.fill(0) : new Float64Array(s.d);
     this.#explainer.addContributions(row, contributions, 1);
-    const base = this.#explainer.expected.reduce((a, b) => a + b, s.baseMargin);
+    const base = this.#explainer.expectedFrom(s.baseMargin);
     return { base, contributions, space: "margin" };
   }
 

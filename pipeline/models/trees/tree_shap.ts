@@ -52,6 +52,8 @@ export class _TreeExplainer {
   #x: ArrayLike<number> = [];
   #phi: Float64Array = new Float64Array(0);
   #scale = 1;
+  #sumStart = NaN;
+  #sum = NaN;
   /** The cover-weighted mean leaf value of each tree. */
   readonly expected: Float64Array;
 
@@ -87,6 +89,20 @@ export class _TreeExplainer {
       patterned.push(table);
     });
     this.#patterns = new _PatternTables(trees, patterned);
+  }
+
+  /**
+   * `start` plus every tree's E, added in tree order; worked out once for the last `start` asked.
+   *
+   * @param start What the sum starts from (a booster's base margin, 0 for a forest).
+   * @returns The sum.
+   */
+  expectedFrom(start: number): number {
+    if (start !== this.#sumStart) {
+      this.#sum = this.expected.reduce((a, b) => a + b, start);
+      this.#sumStart = start;
+    }
+    return this.#sum;
   }
 
   /** How many trees are explained from tables (the others by the recursion). */
