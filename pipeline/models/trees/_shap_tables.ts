@@ -17,7 +17,10 @@
  *
  * @module
  */
-import { _goesLeft, CATEGORICAL, MISSING_LEFT, type TreeArrays } from "./_ensemble.ts";
+import { _goesLeft, type TreeArrays } from "./_ensemble.ts";
+import { _SidePatterns, _splitCount, PATTERN_MAX_SPLITS } from "./_side_patterns.ts";
+
+export { _splitCount, PATTERN_MAX_SPLITS };
 
 /** The most distinct columns on a path for which a tree is tabled (2^8 · 8 numbers per leaf). */
 export const TABLE_MAX_COLUMNS = 8;
@@ -166,61 +169,25 @@ export class _TreeTable {
 }
 
 /**
- * The most splits a tree may have to be explained from a table per side pattern (2^10 patterns).
- */
-export const PATTERN_MAX_SPLITS = 10;
-
-/**
  * TreeSHAP by one lookup per tree, for trees with few splits (a booster's trees of 8 leaves).
  *
  * A tree's contributions depend on a row only through the side it takes at each split, every
  * split of the tree and not only those on its own path. A tree with s splits therefore has at most
  * 2^s distinct contribution vectors, each over the tree's distinct columns: they are computed once
  * from the tree's {@linkcode _TreeTable} when the model loads (patterns no row can take included,
- * which costs nothing but the table). Explaining a row tests the s splits, which gives the pattern,
- * and adds one vector: O(s + columns) per tree instead of the leaf tables' O(nodes + leaves · d).
- * The vectors are sums over the tree's leaves, so a row's contributions equal the leaf tables'
- * up to the rounding of that sum.
+ * which costs nothing but the table). Explaining a row reads its side pattern (see
+ * `_side_patterns.ts`) and adds one vector: O(columns) per tree instead of the leaf tables'
+ * O(nodes + leaves · d). The vectors are sums over the tree's leaves, so a row's contributions
+ * equal the leaf tables' up to the rounding of that sum.
  */
 export class _PatternTables {
-  /** Per tabled tree: where its splits start in the split arrays (one more entry at the end). */
-  #splitsAt: Int32Array;
-  #splitNode: Int32Array;
-  #splitColumn: Int32Array;
-  /**
-   * Per split, how its side is tested: 0 `x <= threshold` (NaN right), 1 the same with NaN left,
-   * 2 a code in `#splitMask` (NaN right), 3 the same with NaN left, 4 by {@linkcode _goesLeft} (a
-   * category set with codes past 31).
-   */
-  #splitMode: Uint8Array;
-  #splitThreshold: Float64Array;
-  /** Per category split of mode 2 or 3: its codes (all under 32) as bits. */
-  #splitMask: Int32Array;
-  /** Per tabled tree: where its columns start in `#columns` (one more entry at the end). */
-  #columnsAt: Int32Array;
-  #columns: Int32Array;
+  #patterns: _SidePatterns;
   /** Per tabled tree: where its 2^s vectors start in `#table`. */
   #tableAt: Int32Array;
   #table: Float64Array;
-  /**
-   * Per column: 1 when its splits are all thresholds (a value's bin is 1 + how many of the
-   * column's thresholds lie below it, NaN's bin is 0), 2 when they are all category sets of codes
-   * under 32 (bin 1 + the code, 33 any other value, 0 NaN), 0 otherwise.
-   */
-  #binKind: Int8Array;
-  /** Per column of kind 1: where its sorted distinct thresholds start in `#cuts`. */
-  #cutsAt: Int32Array;
-  #cuts: Float64Array;
-  /** The bin of each column for the row being explained (see `prepare`). */
-  #bins: Int32Array;
-  /** Per tabled tree: 1 when all its columns are binned, so its pattern is read from `#sides`. */
-  #binned: Uint8Array;
-  /**
-   * Per column of a binned tree (parallel to `#columns`): where its table starts in `#sides`, one
-   * entry per bin holding the pattern bits of the tree's splits on that column.
-   */
-  #sidesAt: Int32Array;
-  #sides: Int32Array;
+  /** Per tabled tree: where its columns start in `#columns` (one more entry at the end). */
+  #columnsAt: Int32Array;
+  #columns: Int32Array;
 
   /**
    * @param t The ensemble's arrays.
@@ -228,104 +195,54 @@ export class _PatternTables {
    *   {@linkcode PATTERN_MAX_SPLITS} splits (see {@linkcode _splitCount}).
    */
   constructor(readonly t: TreeArrays, tables: readonly _TreeTable[]) {
-    const splitNodes: number[] = [];
-    const columns: number[] = [];
-    const splitsAt = [0];
-    const columnsAt = [0];
-    const tableAt: number[] = [];
-    const vectors: Float64Array[] = [];
-    let size = 0;
+    const patterns = new _SidePatterns(t, tables.map((table) => table.root));
+    this.#patterns = patterns;
     const left = new Uint8Array(t.feature.length);
     let columnCount = 0;
     for (let n = 0; n < t.feature.length; n++) {
       columnCount = Math.max(columnCount, t.feature[n] + 1);
     }
     const phi = new Float64Array(columnCount);
-    for (const table of tables) {
-      const nodes = _splitsOf(t, table.root);
-      const own = [...new Set(nodes.map((n) => t.feature[n]))];
+    this.#columnsAt = new Int32Array(tables.length + 1);
+    this.#tableAt = new Int32Array(tables.length);
+    const vectors: Float64Array[] = [];
+    let size = 0;
+    tables.forEach((table, i) => {
+      const nodes = patterns.splits[i];
+      const own = patterns.columns[i];
       const vector = new Float64Array((1 << nodes.length) * own.length);
       for (let pattern = 0; pattern < 1 << nodes.length; pattern++) {
-        nodes.forEach((node, i) => left[node] = (pattern >> i) & 1);
+        nodes.forEach((node, k) => left[node] = (pattern >> k) & 1);
         phi.fill(0);
         table.addSides(left, phi);
         own.forEach((column, k) => vector[pattern * own.length + k] = phi[column]);
       }
-      splitNodes.push(...nodes);
-      columns.push(...own);
-      splitsAt.push(splitNodes.length);
-      columnsAt.push(columns.length);
-      tableAt.push(size);
+      this.#columnsAt[i + 1] = this.#columnsAt[i] + own.length;
+      this.#tableAt[i] = size;
       vectors.push(vector);
       size += vector.length;
-    }
-    this.#splitsAt = Int32Array.from(splitsAt);
-    this.#splitNode = Int32Array.from(splitNodes);
-    this.#splitColumn = Int32Array.from(splitNodes, (n) => t.feature[n]);
-    this.#splitThreshold = Float64Array.from(splitNodes, (n) => t.threshold[n]);
-    this.#splitMask = new Int32Array(splitNodes.length);
-    this.#splitMode = Uint8Array.from(splitNodes, (node, s) => {
-      const missingLeft = (t.flags[node] & MISSING_LEFT) !== 0 ? 1 : 0;
-      if ((t.flags[node] & CATEGORICAL) === 0) return missingLeft;
-      const at = t.threshold[node];
-      const words = t.catBits[at];
-      if (words > 1) return 4;
-      this.#splitMask[s] = words === 1 ? t.catBits[at + 1] : 0;
-      return 2 + missingLeft;
     });
-    this.#columnsAt = Int32Array.from(columnsAt);
-    this.#columns = Int32Array.from(columns);
-    // Bins: a value's bin fixes its side at every split on its column, so a tree's pattern is the
-    // union of one table entry per column it splits on, with no test per split.
-    const kind = new Int8Array(columnCount).fill(-1);
-    const cuts: number[][] = Array.from({ length: columnCount }, () => []);
-    this.#splitMode.forEach((mode, s) => {
-      const c = this.#splitColumn[s];
-      const k = mode < 2 ? 1 : mode < 4 ? 2 : 0;
-      kind[c] = kind[c] === -1 || kind[c] === k ? k : 0;
-      if (k === 1) cuts[c].push(this.#splitThreshold[s]);
-    });
-    this.#binKind = Int8Array.from(kind, (k) => Math.max(k, 0));
-    const sorted = cuts.map((c) => [...new Set(c)].sort((a, b) => a - b));
-    this.#cutsAt = new Int32Array(columnCount + 1);
-    sorted.forEach((c, j) => this.#cutsAt[j + 1] = this.#cutsAt[j] + c.length);
-    this.#cuts = Float64Array.from(sorted.flat());
-    this.#bins = new Int32Array(columnCount);
-    const binCount = (c: number) => this.#binKind[c] === 1 ? sorted[c].length + 2 : 34;
-    const valueOf = (c: number, bin: number) =>
-      bin === 0
-        ? NaN
-        : this.#binKind[c] === 1
-        ? (bin - 1 < sorted[c].length ? sorted[c][bin - 1] : Infinity)
-        : (bin - 1 < 32 ? bin - 1 : -1);
-    this.#binned = new Uint8Array(tables.length);
-    this.#sidesAt = new Int32Array(columns.length);
-    const sides: number[] = [];
-    for (let i = 0; i < tables.length; i++) {
-      const own = this.#columns.subarray(this.#columnsAt[i], this.#columnsAt[i + 1]);
-      if (!own.every((c) => this.#binKind[c] > 0)) continue;
-      this.#binned[i] = 1;
-      own.forEach((c, k) => {
-        this.#sidesAt[this.#columnsAt[i] + k] = sides.length;
-        for (let bin = 0; bin < binCount(c); bin++) {
-          let bits = 0;
-          for (let s = this.#splitsAt[i]; s < this.#splitsAt[i + 1]; s++) {
-            if (this.#splitColumn[s] === c && this.#goesLeft(s, valueOf(c, bin))) {
-              bits |= 1 << (s - this.#splitsAt[i]);
-            }
-          }
-          sides.push(bits);
-        }
-      });
-    }
-    this.#sides = Int32Array.from(sides);
-    this.#tableAt = Int32Array.from(tableAt);
+    this.#columns = Int32Array.from(patterns.columns.flat());
     this.#table = new Float64Array(size);
     let at = 0;
     for (const vector of vectors) {
       this.#table.set(vector, at);
       at += vector.length;
     }
+  }
+
+  /** How many of the tabled trees read their pattern from bins. */
+  get binned(): number {
+    return this.#patterns.binned;
+  }
+
+  /**
+   * Reads a row's bins; call it before the row's `add` calls.
+   *
+   * @param x The row.
+   */
+  prepare(x: ArrayLike<number>): void {
+    this.#patterns.prepare(x, 0);
   }
 
   /**
@@ -340,88 +257,10 @@ export class _PatternTables {
     const from = this.#columnsAt[i];
     const width = this.#columnsAt[i + 1] - from;
     const columns = this.#columns;
-    let pattern = 0;
-    if (this.#binned[i] === 1) {
-      const sidesAt = this.#sidesAt;
-      const sides = this.#sides;
-      const bins = this.#bins;
-      for (let k = from; k < from + width; k++) pattern |= sides[sidesAt[k] + bins[columns[k]]];
-    } else {
-      const splitColumn = this.#splitColumn;
-      const first = this.#splitsAt[i];
-      const end = this.#splitsAt[i + 1];
-      for (let s = first; s < end; s++) {
-        if (this.#goesLeft(s, x[splitColumn[s]])) pattern |= 1 << (s - first);
-      }
-    }
     const table = this.#table;
-    const at = this.#tableAt[i] + pattern * width;
+    const at = this.#tableAt[i] + this.#patterns.pattern(i, x, 0) * width;
     for (let k = 0; k < width; k++) phi[columns[from + k]] += scale * table[at + k];
   }
-
-  /** How many of the tabled trees read their pattern from bins. */
-  get binned(): number {
-    return this.#binned.reduce((n, b) => n + b, 0);
-  }
-
-  /**
-   * Reads a row's bin on every binned column; call it before the row's `add` calls.
-   *
-   * @param x The row.
-   */
-  prepare(x: ArrayLike<number>): void {
-    const kind = this.#binKind;
-    const cutsAt = this.#cutsAt;
-    const cuts = this.#cuts;
-    const bins = this.#bins;
-    for (let c = 0; c < kind.length; c++) {
-      const v = x[c];
-      if (kind[c] === 1) {
-        if (v !== v) {
-          bins[c] = 0;
-          continue;
-        }
-        // How many thresholds lie below v: v <= a threshold exactly when it is not among them.
-        let lo = cutsAt[c];
-        let hi = cutsAt[c + 1];
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (cuts[mid] < v) lo = mid + 1;
-          else hi = mid;
-        }
-        bins[c] = 1 + lo - cutsAt[c];
-      } else if (kind[c] === 2) {
-        bins[c] = v !== v ? 0 : v >= 0 && v < 32 && (v | 0) === v ? 1 + v : 33;
-      }
-    }
-  }
-
-  /** The test of {@linkcode _goesLeft} at split `s`, its kind and category set read at load. */
-  #goesLeft(s: number, v: number): boolean {
-    const mode = this.#splitMode[s];
-    if (mode < 2) return v <= this.#splitThreshold[s] || (mode === 1 && v !== v);
-    if (mode === 4) return _goesLeft(this.t, this.#splitNode[s], v);
-    if (v !== v) return mode === 3;
-    return v >= 0 && v < 32 && (v | 0) === v && ((this.#splitMask[s] >>> v) & 1) === 1;
-  }
-}
-
-/** The split (internal) nodes of one tree, depth first. */
-function _splitsOf(t: TreeArrays, root: number): number[] {
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (t.feature[node] < 0) continue;
-    out.push(node);
-    stack.push(t.right[node], t.left[node]);
-  }
-  return out;
-}
-
-/** How many splits a tree has (whether it can be explained by {@linkcode _PatternTables}). */
-export function _splitCount(t: TreeArrays, root: number): number {
-  return _splitsOf(t, root).length;
 }
 
 /** The distinct columns on the deepest path of a tree (how wide its tables would be). */
