@@ -170,7 +170,7 @@ export const SCORE = {
     workers: {
       value: "N",
       help:
-        "Worker threads scoring chunks of 50,000 rows while the file is read (default: one per core, at most 4, none on one core; 0: score in the main thread)",
+        "Worker threads scoring chunks of 50,000 rows in parallel while the file is read, in order (default 0: the main thread scores)",
     },
   },
 } as const satisfies Command;
