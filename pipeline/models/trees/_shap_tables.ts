@@ -149,21 +149,27 @@ export class _TreeTable {
    */
   addSides(left: Uint8Array, phi: Float64Array): void {
     const t = this.t;
-    const stack: [number, number][] = [[this.root, 0]];
-    while (stack.length > 0) {
-      const [node, mask] = stack.pop()!;
+    const stackNode = this.#stackNode;
+    const stackMask = this.#stackMask;
+    let top = 0;
+    stackNode[0] = this.root;
+    stackMask[0] = 0;
+    while (top >= 0) {
+      const node = stackNode[top];
+      const mask = stackMask[top];
+      top--;
       if (t.feature[node] < 0) {
         const d = this.#width[node];
+        const cols = this.#columnsAt[node];
         const at = this.#tableAt[node] + mask * d;
-        for (let k = 0; k < d; k++) {
-          phi[this.#columns[this.#columnsAt[node] + k]] += this.#table[at + k];
-        }
+        for (let k = 0; k < d; k++) phi[this.#columns[cols + k]] += this.#table[at + k];
         continue;
       }
       const bit = 1 << this.#slot[node];
-      const hot = left[node] ? t.left[node] : t.right[node];
-      const cold = left[node] ? t.right[node] : t.left[node];
-      stack.push([hot, this.#fresh[node] ? mask | bit : mask], [cold, mask & ~bit]);
+      stackNode[++top] = left[node] ? t.left[node] : t.right[node];
+      stackMask[top] = this.#fresh[node] ? mask | bit : mask;
+      stackNode[++top] = left[node] ? t.right[node] : t.left[node];
+      stackMask[top] = mask & ~bit;
     }
   }
 }
