@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { csvLine, formatIssue } from "../core/mod.ts";
+import { csvField, csvLine, formatIssue } from "../core/mod.ts";
 import { type Dataset, rowAt } from "../data/mod.ts";
-import { reasonText } from "../explain/mod.ts";
+import { pointsText, type Reason, reasonText } from "../explain/mod.ts";
 import { imputedWarning, type Prediction, type Predictor } from "../registry/mod.ts";
 
 /** A chunk of rows as `parseDatasetChunks` gives it, every feature column present. */
@@ -49,37 +49,71 @@ export function scoreChunk(
     )
     : predictor.predictDataset(chunk);
   const blank = new Array<string>(reasons > 0 ? reasons + 1 : 0).fill("");
+  const columns = extras.map((e) => chunk.extra[e]);
+  const reasonCell = reasonCells();
   let text = "";
   let flagged = 0;
   let failed = 0;
   let firstError = "";
-  predictions.forEach((p, i) => {
-    const ids = extras.map((e) => chunk.extra[e][i]);
+  for (let i = 0; i < predictions.length; i++) {
+    const p = predictions[i];
+    // The row number, then the carried columns: csvLine's fields, written one by one.
+    let line = String(chunk.offset + i + 1);
+    for (let e = 0; e < columns.length; e++) line += "," + csvField(columns[e][i]);
     const issues = errors.get(i);
     if (issues) {
       const error = issues.map(formatIssue).join("; ");
       if (failed++ === 0) firstError = error;
-      text += csvLine([chunk.offset + i + 1, ...ids, "", "", "", "", "", ...blank, error]);
-      return;
+      text += line + csvLine(["", "", "", "", "", ...blank, error]).replace(/^/, ",");
+      continue;
     }
     if (p.at_risk) flagged++;
-    text += csvLine([
-      chunk.offset + i + 1,
-      ...ids,
-      p.probability.toFixed(6),
-      p.at_risk,
-      p.band,
-      p.imputed.join(" "),
-      imputedWarning(predictor, p.imputed) ?? "",
-      ...(reasons > 0
-        ? [
-          p.baseline?.toFixed(6) ?? "",
-          ...Array.from({ length: reasons }, (_, k) =>
-            p.reasons?.[k] ? reasonText(p.reasons[k]) : ""),
-        ]
-        : []),
-      "",
-    ]);
-  });
+    // A probability and a band never need quoting; the imputed names and the warning may.
+    line += "," + p.probability.toFixed(6) + "," + p.at_risk + "," + csvField(p.band) + "," +
+      (p.imputed.length ? csvField(p.imputed.join(" ")) : "") + "," +
+      (p.imputed.length ? csvField(imputedWarning(predictor, p.imputed)) : "");
+    if (reasons > 0) {
+      line += "," + (p.baseline === undefined ? "" : csvField(p.baseline.toFixed(6)));
+      for (let k = 0; k < reasons; k++) {
+        const reason = p.reasons?.[k];
+        line += "," + (reason ? reasonCell(reason) : "");
+      }
+    }
+    text += line + ",\n";
+  }
   return { text, flagged, failed, firstError };
 }
+
+/**
+ * The CSV cell of a reason, as `csvField(reasonText(reason))` writes it, with the part before the
+ * direction (the input and the student's value) quoted and neutralised once per input and value.
+ * The rest, the direction and the points, holds no comma, quote or line break, and the cell never
+ * reads as a plain number, so the whole cell is quoted exactly when that part needs it.
+ *
+ * @returns A function from a reason to its cell, keeping what it learns between calls.
+ */
+export function reasonCells(): (reason: Reason) => string {
+  const cells = new Map<string, Map<unknown, { cell: string; quoted: boolean } | null>>();
+  return (reason) => {
+    let values = cells.get(reason.feature);
+    if (!values) cells.set(reason.feature, values = new Map());
+    let known = values.get(reason.value);
+    if (known === undefined) {
+      // A continuous input may bring a value per student: past this many, cells are written whole.
+      if (values.size >= REASON_CELLS_PER_INPUT) return csvField(reasonText(reason));
+      const value = reason.value === null ? "not given" : String(reason.value);
+      const sample = csvField(`${reason.feature} = ${value} raises risk ${pointsText(0.5)}`);
+      const quoted = sample.startsWith('"');
+      const cell = sample.slice(quoted ? 1 : 0, sample.lastIndexOf("raises risk "));
+      // Only a start that stays a prefix of the whole cell is kept; anything else is written whole.
+      known = cell.endsWith(" ") ? { cell, quoted } : null;
+      values.set(reason.value, known);
+    }
+    if (known === null) return csvField(reasonText(reason));
+    const rest = `${reason.direction} risk ${pointsText(reason.contribution)}`;
+    return known.quoted ? `"${known.cell}${rest}"` : known.cell + rest;
+  };
+}
+
+/** The most values of one input whose reason cells are kept (a category's values all are). */
+const REASON_CELLS_PER_INPUT = 4096;
