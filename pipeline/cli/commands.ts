@@ -170,7 +170,7 @@ export const SCORE = {
     workers: {
       value: "N",
       help:
-        "Worker threads scoring chunks of 50,000 rows in parallel while the file is read, in order (default 0: the main thread scores)",
+        "Worker threads scoring chunks of 10,000 rows in parallel while the file is read, in order (default 0: the main thread scores)",
     },
   },
 } as const satisfies Command;

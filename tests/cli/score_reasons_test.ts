@@ -78,7 +78,7 @@ Deno.test("deno task score carries reasons, the baseline and the imputed warning
     await t.step(
       "worker threads write the same bytes as the main thread, chunk after chunk",
       async () => {
-        // 80 copies of the students: two chunks of rows, with an invalid cell in the second.
+        // 80 copies of the students: six chunks of rows, with an invalid cell in the sixth.
         const [head, ...lines] = (await Deno.readTextFile(data)).trimEnd().split("\n");
         const copies = Array.from({ length: 80 }, () => lines).flat();
         const age = head.split(",").indexOf("Age");
