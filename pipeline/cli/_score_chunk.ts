@@ -1,6 +1,6 @@
 /**
- * One chunk of `deno task score`: its rows scored and written as CSV lines, in the main thread or
- * in a worker (`_score_worker.ts`), so that the lines are the same either way.
+ * One chunk of `deno task score`: its rows scored and written as CSV lines, field by field, the
+ * bytes `csvLine` would write.
  *
  * @module
  */

@@ -167,11 +167,6 @@ export const SCORE = {
       value: "N",
       help: "Reason columns per student, the largest first (default 3; 0: none)",
     },
-    workers: {
-      value: "N",
-      help:
-        "Worker threads scoring chunks of 10,000 rows in parallel while the file is read, in order (default 0: the main thread scores)",
-    },
   },
 } as const satisfies Command;
 

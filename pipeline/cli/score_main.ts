@@ -8,11 +8,8 @@
  * an invalid cell is not scored: its `error` names the column and what was expected, and the
  * other rows are scored. The output appears whole or not at all (temporary file, fsync, rename).
  *
- * Rows are read and scored in chunks of 10,000. With `--workers N`, the chunks are scored by N
- * worker threads while the main thread reads the next ones, and written in order; at most one
- * chunk per worker and one more wait in memory. The default is the main thread alone: on 2 cores
- * shared with other work the workers did not pay (1,000,000 rows: 27.5 s alone, 31.2 s with 2
- * workers, at a load of 5-6). The output is the same with any number of workers.
+ * Rows are read and scored in chunks of 10,000, in the main thread: worker threads did not pay on
+ * 2 cores, since sending a chunk's cells to a worker costs about a third of scoring them.
  *
  * Exit codes: 0 every row scored; 4 the file was written but some rows could not be scored;
  * 2 bad options, an unreadable file or a header naming none of the model's inputs; 1 anything
@@ -26,8 +23,7 @@ import { parseDatasetChunks } from "../data/mod.ts";
 import { scoredCsvHeader } from "../explain/mod.ts";
 import { Registry } from "../registry/mod.ts";
 import { modelOption } from "./_common.ts";
-import { type ScoreChunk, scoreChunk } from "./_score_chunk.ts";
-import type { ScoreAnswer, ScoreTask } from "./_score_worker.ts";
+import { scoreChunk } from "./_score_chunk.ts";
 import { DEFAULT_MODELS, SCORE } from "./commands.ts";
 import { intOption, outputOption, parseCommand, RowsFailed, runMain } from "./kit.ts";
 
@@ -37,62 +33,6 @@ import { intOption, outputOption, parseCommand, RowsFailed, runMain } from "./ki
  */
 const CHUNK_ROWS = 10_000;
 
-/** A chunk's lines as bytes, and its counts. */
-interface ChunkResult {
-  bytes: Uint8Array;
-  flagged: number;
-  failed: number;
-  firstError: string;
-}
-
-/** Worker threads that score chunks in turn; each answer settles its chunk's promise. */
-class ScorePool {
-  #workers: Worker[];
-  #pending = new Map<number, PromiseWithResolvers<ChunkResult>>();
-  #seq = 0;
-
-  constructor(size: number, modelsDir: string, id: string) {
-    this.#workers = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL("./_score_worker.ts", import.meta.url), {
-        type: "module",
-      });
-      worker.onmessage = (event: MessageEvent<ScoreAnswer>) => {
-        const answer = event.data;
-        if (answer.kind === "loaded") return;
-        const pending = this.#pending.get(answer.seq);
-        this.#pending.delete(answer.seq);
-        if (answer.kind === "error") {
-          pending?.reject(new Error(`Cannot score rows: ${answer.message}`));
-        } else pending?.resolve(answer);
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        for (const pending of this.#pending.values()) {
-          pending.reject(new Error(`A scoring worker failed: ${event.message}`));
-        }
-        this.#pending.clear();
-      };
-      worker.postMessage({ kind: "load", modelsDir, id } satisfies ScoreTask);
-      return worker;
-    });
-  }
-
-  /** Sends a chunk to the next worker in turn; resolves with its lines and counts. */
-  score(chunk: ScoreChunk, reasons: number, extras: string[]): Promise<ChunkResult> {
-    const seq = this.#seq++;
-    const pending = Promise.withResolvers<ChunkResult>();
-    this.#pending.set(seq, pending);
-    this.#workers[seq % this.#workers.length].postMessage(
-      { kind: "chunk", seq, chunk, reasons, extras } satisfies ScoreTask,
-    );
-    return pending.promise;
-  }
-
-  close(): void {
-    for (const worker of this.#workers) worker.terminate();
-  }
-}
-
 await runMain(async () => {
   const opts = parseCommand(SCORE, Deno.args);
   if (!opts.data || !opts.out) {
@@ -100,9 +40,7 @@ await runMain(async () => {
   }
   const out = await outputOption("out", opts.out);
   const reasons = intOption("reasons", opts.reasons, 3, { min: 0 });
-  const workers = intOption("workers", opts.workers, 0, { min: 0, max: 64 });
-  const modelsDir = opts["models-dir"] ?? DEFAULT_MODELS;
-  const registry = new Registry(modelsDir);
+  const registry = new Registry(opts["models-dir"] ?? DEFAULT_MODELS);
   const id = await modelOption(registry, opts);
   const predictor = await registry.load(id);
   let bytes: Uint8Array;
@@ -118,24 +56,14 @@ await runMain(async () => {
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
   const features = predictor.features.map((f) => f.name);
-  // The workers load the model while the main thread reads the file.
-  const pool = workers > 0 ? new ScorePool(workers, modelsDir, id) : undefined;
   let rows = 0;
   let flagged = 0;
   let failed = 0;
   let firstError = "";
-  const write = async (result: ChunkResult) => {
-    if (result.failed > 0 && failed === 0) firstError = result.firstError;
-    failed += result.failed;
-    flagged += result.flagged;
+  const write = async (bytes: Uint8Array) => {
     let written = 0;
-    while (written < result.bytes.length) {
-      written += await file.write(result.bytes.subarray(written));
-    }
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
   };
-  // Chunks sent to the workers, oldest first: written in this order, at most one per worker
-  // waiting beside the one being read.
-  const inFlight: Promise<ChunkResult>[] = [];
   try {
     let header: string[] | undefined;
     for await (
@@ -167,16 +95,13 @@ await runMain(async () => {
       const extras = Object.keys(chunk.extra);
       header ??= scoredCsvHeader(extras, reasons);
       if (chunk.offset === 0) await file.write(encoder.encode(csvLine(header)));
-      rows += chunk.rows;
-      if (pool) {
-        inFlight.push(pool.score(chunk, reasons, extras));
-        if (inFlight.length > workers) await write(await inFlight.shift()!);
-        continue;
-      }
       const result = scoreChunk(predictor, chunk, reasons, extras);
-      await write({ ...result, bytes: encoder.encode(result.text) });
+      if (result.failed > 0 && failed === 0) firstError = result.firstError;
+      failed += result.failed;
+      flagged += result.flagged;
+      await write(encoder.encode(result.text));
+      rows += chunk.rows;
     }
-    while (inFlight.length > 0) await write(await inFlight.shift()!);
     await file.sync();
     file.close();
     await Deno.rename(tmp, opts.out);
@@ -184,15 +109,11 @@ await runMain(async () => {
       opts.out.includes("/") ? opts.out.slice(0, opts.out.lastIndexOf("/")) || "/" : ".",
     );
   } catch (error) {
-    // Settled quietly: the first failure is the one reported.
-    for (const pending of inFlight) pending.catch(() => {});
     try {
       file.close();
     } catch { /* already closed */ }
     await Deno.remove(tmp).catch(() => {});
     throw error;
-  } finally {
-    pool?.close();
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
