@@ -198,7 +198,10 @@ export interface ScaleFigure {
     /** Seconds the choice took, when made. */
     choice_s?: number;
   };
+  /** `deno task score` with its default reasons (3 per row). */
   score: ScaleTaskFigure;
+  /** `deno task score --reasons 0`: the scores alone, to show what the reasons cost. */
+  score_without_reasons: ScaleTaskFigure;
   /** LightGBM's default on one thread on the same rows, when the peers' venv exists. */
   lightgbm?: {
     version: string;
@@ -207,7 +210,7 @@ export interface ScaleFigure {
     peak_rss_bytes: number;
   };
   /** The 1-minute load before each part. */
-  loads: { train: number; score: number; lightgbm?: number };
+  loads: { train: number; score: number; score_without_reasons: number; lightgbm?: number };
 }
 
 /**
@@ -311,7 +314,11 @@ export async function benchScale(
   try {
     log(`  resampling ${source} to ${rows} rows`);
     await resampleCsv(source, input, { rows, seed: options.seed });
-    const loads = { train: Deno.loadavg()[0], score: 0 } as ScaleFigure["loads"];
+    const loads = {
+      train: Deno.loadavg()[0],
+      score: 0,
+      score_without_reasons: 0,
+    } as ScaleFigure["loads"];
     log("  deno task train");
     const train = await timeTaskWithPeak("train", [
       "--spec",
@@ -338,6 +345,20 @@ export async function benchScale(
       "--models-dir",
       models,
     ]);
+    loads.score_without_reasons = Deno.loadavg()[0];
+    log("  deno task score --reasons 0");
+    const bare = await timeTaskWithPeak("score", [
+      "--spec",
+      spec,
+      "--data",
+      input,
+      "--out",
+      output,
+      "--models-dir",
+      models,
+      "--reasons",
+      "0",
+    ]);
     const figure: ScaleFigure = {
       rows,
       source,
@@ -350,6 +371,7 @@ export async function benchScale(
         ...(metadata.choice ? { choice_s: metadata.choice.seconds } : {}),
       },
       score: { wall_s: score.seconds, peak_rss_bytes: score.peak },
+      score_without_reasons: { wall_s: bare.seconds, peak_rss_bytes: bare.peak },
       loads,
     };
     if (python) {

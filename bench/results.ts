@@ -495,6 +495,26 @@ export function formatTable(result: BenchResult): string {
       } rows/s (task's own figure ${int(p.score.task_rows_per_sec)} rows/s)${at(loads.score)}`,
     );
   }
+  if (p.scale) {
+    const c = p.scale;
+    lines.push(
+      `train ${int(c.rows)} rows: ${c.train.wall_s.toFixed(1)} s wall (${c.train.family}${
+        c.train.chosen ? ", chosen" : ""
+      }), peak RSS ${mb(c.train.peak_rss_bytes)}${at(c.loads.train)}`,
+      `score ${int(c.rows)} rows, 3 reasons each: ${c.score.wall_s.toFixed(1)} s wall, peak RSS ${
+        mb(c.score.peak_rss_bytes)
+      }${at(c.loads.score)}`,
+    );
+    if (c.score_without_reasons) {
+      lines.push(
+        `score ${int(c.rows)} rows, no reasons: ${
+          c.score_without_reasons.wall_s.toFixed(1)
+        } s wall, peak RSS ${mb(c.score_without_reasons.peak_rss_bytes)}${
+          at(c.loads.score_without_reasons)
+        }`,
+      );
+    }
+  }
   lines.push(
     `cold start:         ${p.cold_start_ms.map((x) => x.toFixed(0)).join(", ")} ms (median ${
       p.cold_start_median_ms.toFixed(0)

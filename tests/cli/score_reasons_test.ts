@@ -75,6 +75,29 @@ Deno.test("deno task score carries reasons, the baseline and the imputed warning
       predictor.dispose();
     });
 
+    await t.step("rows keep their numbers and errors chunk after chunk", async () => {
+      // 80 copies of the students: six chunks of rows, with an invalid cell in the sixth.
+      const [head, ...lines] = (await Deno.readTextFile(data)).trimEnd().split("\n");
+      const copies = Array.from({ length: 80 }, () => lines).flat();
+      const age = head.split(",").indexOf("Age");
+      const bad = copies[50_100].split(",");
+      bad[age] = "old";
+      copies[50_100] = bad.join(",");
+      const big = `${dir}/big.csv`;
+      await Deno.writeTextFile(big, [head, ...copies].join("\n") + "\n");
+      const file = `${dir}/big-scored.csv`;
+      const run = await task("score", "--data", big, "--out", file, "--models-dir", models);
+      assert.equal(run.code, 4, run.stderr);
+      assert.match(run.stderr, /1 of 51920 rows could not be scored.*Row 50101, column "Age"/);
+      const scored = (await Deno.readTextFile(file)).trimEnd().split("\n").slice(1);
+      assert.equal(scored.length, 51_920);
+      scored.forEach((line, i) => assert.ok(line.startsWith(`${i + 1},`), `line ${i + 1}`));
+      assert.match(scored[50_100], /^50101,,,,,,,,,,"Row 50101, column ""Age"": ""old"", expected/);
+      // Each copy of a student is scored as the first copy was.
+      const cells = (line: string) => line.slice(line.indexOf(","));
+      assert.equal(cells(scored[649 * 79 + 5]), cells(scored[5]));
+    });
+
     await t.step(
       "a mostly blank row says so, and a cell that looks like a formula is text",
       async () => {

@@ -23,7 +23,11 @@ import {
 } from "./_ensemble.ts";
 import { _BoostScratch, _growBoostTree } from "./_grow_boost.ts";
 import { _TreeExplainer } from "./tree_shap.ts";
+import { _LeafLookup } from "./_side_patterns.ts";
 import type { Explanation, TabularClassifier, TreeFitOptions, TreeModelJSON } from "./tabular.ts";
+
+/** Batches of at least this many rows are scored by leaf lookup when the trees allow it. */
+const LOOKUP_MIN_ROWS = 1024;
 
 /** Learned state of a boosted model, as saved. */
 export interface GradientBoostingState extends Record<string, unknown> {
@@ -73,6 +77,8 @@ export class GradientBoostingClassifier implements TabularClassifier {
     trees: TreeArrays;
   };
   #explainer?: _TreeExplainer;
+  /** The leaves by side pattern, made on the first large batch (null: some tree must be walked). */
+  #lookup?: _LeafLookup | null;
 
   /** @param params Hyper-parameters; missing ones take `DEFAULT_BOOSTING_PARAMS`. */
   constructor(params: Partial<GradientBoostingParams> = {}) {
@@ -191,6 +197,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
       trees: builder.finish(),
     };
     this.#explainer = undefined;
+    this.#lookup = undefined;
     return this;
   }
 
@@ -203,7 +210,10 @@ export class GradientBoostingClassifier implements TabularClassifier {
   predictMargin(x: Float32Array): Float64Array {
     const s = this.#fitted();
     const out = new Float64Array(_checkRows(MODEL, x, s.d)).fill(s.baseMargin);
-    _addLeafSums(s.trees, x, s.d, out);
+    // A large batch reads each tree's leaf from its side pattern: the same sums, no walks.
+    if (out.length >= LOOKUP_MIN_ROWS) this.#lookup ??= _LeafLookup.of(s.trees) ?? null;
+    if (this.#lookup) this.#lookup.addLeafSums(x, s.d, out);
+    else _addLeafSums(s.trees, x, s.d, out);
     return out;
   }
 
@@ -237,7 +247,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     this.#explainer ??= new _TreeExplainer(s.trees);
     const contributions = into ? into.fill(0) : new Float64Array(s.d);
     this.#explainer.addContributions(row, contributions, 1);
-    const base = this.#explainer.expected.reduce((a, b) => a + b, s.baseMargin);
+    const base = this.#explainer.expectedFrom(s.baseMargin);
     return { base, contributions, space: "margin" };
   }
 

@@ -159,7 +159,7 @@ export class RandomForestClassifier implements TabularClassifier {
     const trees = s.trees.roots.length;
     const contributions = into ? into.fill(0) : new Float64Array(s.d);
     this.#explainer.addContributions(row, contributions, 1 / trees);
-    const base = this.#explainer.expected.reduce((a, b) => a + b, 0) / trees;
+    const base = this.#explainer.expectedFrom(0) / trees;
     return { base, contributions, space: "probability" };
   }
 

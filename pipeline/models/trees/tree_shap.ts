@@ -9,7 +9,14 @@
  */
 import type { TreeArrays } from "./_ensemble.ts";
 import { _goesLeft, _maxDepth } from "./_ensemble.ts";
-import { _pathColumns, _TreeTable, TABLE_MAX_COLUMNS } from "./_shap_tables.ts";
+import {
+  _pathColumns,
+  _PatternTables,
+  _splitCount,
+  _TreeTable,
+  PATTERN_MAX_SPLITS,
+  TABLE_MAX_COLUMNS,
+} from "./_shap_tables.ts";
 import { InputError } from "./_deps.ts";
 
 /** Path buffers for the recursion, sized by the deepest tree. */
@@ -30,16 +37,23 @@ class _ShapPath {
 /**
  * Explains rows with the trees of one ensemble; holds the buffers and each tree's E. A tree whose
  * paths split on at most {@linkcode TABLE_MAX_COLUMNS} distinct columns is explained from tables
- * built here (see `_shap_tables.ts`); deeper ones by the recursion.
+ * built here (see `_shap_tables.ts`): by one lookup per side pattern when it has at most
+ * {@linkcode PATTERN_MAX_SPLITS} splits, else from its leaves' tables; deeper ones by the
+ * recursion.
  */
 export class _TreeExplainer {
   #t: TreeArrays;
   /** Per tree: its tables, or undefined when it is explained by the recursion. */
   #tables: (_TreeTable | undefined)[];
+  /** Per tree: its index in `#patterns`, or −1 when it is not explained by side pattern. */
+  #pattern: Int32Array;
+  #patterns: _PatternTables;
   #path: _ShapPath;
   #x: ArrayLike<number> = [];
   #phi: Float64Array = new Float64Array(0);
   #scale = 1;
+  #sumStart = NaN;
+  #sum = NaN;
   /** The cover-weighted mean leaf value of each tree. */
   readonly expected: Float64Array;
 
@@ -47,8 +61,14 @@ export class _TreeExplainer {
    * @param trees The ensemble.
    * @param tableColumns Trees with at most this many distinct columns on a path get tables
    *   (default {@linkcode TABLE_MAX_COLUMNS}; 0 explains every tree by the recursion).
+   * @param patternSplits Tabled trees with at most this many splits are explained by side pattern
+   *   (default {@linkcode PATTERN_MAX_SPLITS}; 0 explains every tabled tree from its leaves).
    */
-  constructor(trees: TreeArrays, tableColumns: number = TABLE_MAX_COLUMNS) {
+  constructor(
+    trees: TreeArrays,
+    tableColumns: number = TABLE_MAX_COLUMNS,
+    patternSplits: number = PATTERN_MAX_SPLITS,
+  ) {
     this.#t = trees;
     this.#path = new _ShapPath(_maxDepth(trees));
     this.expected = Float64Array.from(trees.roots, (root) => this.#expectation(root));
@@ -59,11 +79,45 @@ export class _TreeExplainer {
           ? new _TreeTable(trees, root)
           : undefined,
     );
+    this.#pattern = new Int32Array(trees.roots.length).fill(-1);
+    const patterned: _TreeTable[] = [];
+    this.#tables.forEach((table, i) => {
+      if (!table || _splitCount(trees, table.root) > Math.min(patternSplits, PATTERN_MAX_SPLITS)) {
+        return;
+      }
+      this.#pattern[i] = patterned.length;
+      patterned.push(table);
+    });
+    this.#patterns = new _PatternTables(trees, patterned);
+  }
+
+  /**
+   * `start` plus every tree's E, added in tree order; worked out once for the last `start` asked.
+   *
+   * @param start What the sum starts from (a booster's base margin, 0 for a forest).
+   * @returns The sum.
+   */
+  expectedFrom(start: number): number {
+    if (start !== this.#sumStart) {
+      this.#sum = this.expected.reduce((a, b) => a + b, start);
+      this.#sumStart = start;
+    }
+    return this.#sum;
   }
 
   /** How many trees are explained from tables (the others by the recursion). */
   get tabled(): number {
     return this.#tables.filter((t) => t !== undefined).length;
+  }
+
+  /** How many trees are explained by side pattern (a subset of the tabled ones). */
+  get patterned(): number {
+    return this.#pattern.filter((i) => i >= 0).length;
+  }
+
+  /** How many of the trees explained by side pattern read it from their columns' bins. */
+  get binned(): number {
+    return this.#patterns.binned;
   }
 
   /**
@@ -78,7 +132,13 @@ export class _TreeExplainer {
     this.#phi = phi;
     this.#scale = scale;
     const roots = this.#t.roots;
+    const pattern = this.#pattern;
+    this.#patterns.prepare(x);
     for (let i = 0; i < roots.length; i++) {
+      if (pattern[i] >= 0) {
+        this.#patterns.add(pattern[i], x, phi, scale);
+        continue;
+      }
       const table = this.#tables[i];
       if (table) table.add(x, phi, scale);
       else this.#recurse(roots[i], 0, 0, 1, 1, -1);

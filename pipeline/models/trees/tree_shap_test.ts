@@ -74,6 +74,59 @@ Deno.test("TreeSHAP equals brute-force Shapley values on random trees with categ
   }
 });
 
+/** A random tree whose even columns split on thresholds and odd ones on sets of codes. */
+function binnableTree(builder: _TreeBuilder, d: number, rng: () => number, splits: number) {
+  const root = builder.add(0, 100);
+  builder.roots.push(root);
+  const leaves = [{ node: root, cover: 100 }];
+  for (let k = 0; k < splits; k++) {
+    const { node, cover } = leaves.splice(Math.floor(rng() * leaves.length), 1)[0];
+    const share = 0.1 + 0.8 * rng();
+    const left = builder.add(rng() * 2 - 1, cover * share);
+    const right = builder.add(rng() * 2 - 1, cover * (1 - share));
+    const f = Math.floor(rng() * d);
+    if (f % 2 === 0) builder.split(node, f, Math.floor(rng() * 4) + 0.5, left, right, rng() < 0.5);
+    else {
+      const codes = [0, 1, 2, 3, 4, 31].filter(() => rng() < 0.4);
+      builder.splitCategories(node, f, codes, left, right, rng() < 0.5);
+    }
+    leaves.push({ node: left, cover: cover * share }, { node: right, cover: cover * (1 - share) });
+  }
+}
+
+Deno.test("TreeSHAP by side pattern and bins equals the leaf tables and brute force", () => {
+  const rng = mulberry32(11);
+  for (let trial = 0; trial < 30; trial++) {
+    const d = 2 + (trial % 4);
+    const b = new _TreeBuilder();
+    const count = 1 + (trial % 4);
+    for (let k = 0; k < count; k++) binnableTree(b, d, rng, 1 + ((trial + k) % 10));
+    const trees = b.finish();
+    const patterned = new _TreeExplainer(trees);
+    const leaves = new _TreeExplainer(trees, 8, 0);
+    assert.equal(leaves.patterned, 0);
+    assert.equal(patterned.binned, patterned.patterned);
+    assert.equal(patterned.patterned, patterned.tabled);
+    for (let probe = 0; probe < 8; probe++) {
+      // Missing values, thresholds met exactly, codes past the sets, negative and fractional ones.
+      const x = Array.from({ length: d }, () => {
+        const u = rng();
+        return u < 0.15
+          ? NaN
+          : u < 0.25
+          ? [40, -1, 2.5, 1.5, 31][Math.floor(rng() * 5)]
+          : Math.floor(rng() * 5);
+      });
+      const a = new Float64Array(d);
+      const c = new Float64Array(d);
+      patterned.addContributions(x, a, 0.5);
+      leaves.addContributions(x, c, 0.5);
+      assertClose(a, c, 1e-12);
+      assertClose(a, bruteForce(trees, x, d).map((v) => v * 0.5), 1e-9);
+    }
+  }
+});
+
 Deno.test("TreeSHAP equals brute-force Shapley values on fitted forests and boosting", () => {
   const data = synthetic(150, 5, 3, 0.1);
   const probe = synthetic(6, 5, 4);
@@ -126,6 +179,22 @@ Deno.test("TreeSHAP tables give the recursion's values, and deep trees keep the 
     }
   }
   assert.equal(new _TreeExplainer(shallow.trees).tabled, 20);
+  const booster = new GradientBoostingClassifier({ nRounds: 20, maxLeafNodes: 8 }).fit(
+    data.x,
+    data.y,
+    { d: 12, seed: 3 },
+  );
+  const byPattern = new _TreeExplainer(booster.trees);
+  assert.equal(byPattern.patterned, booster.trees.roots.length);
+  const byLeaves = new _TreeExplainer(booster.trees, 8, 0);
+  for (let r = 0; r < probe.n; r++) {
+    const x = probe.x.subarray(r * 12, r * 12 + 12);
+    const a = new Float64Array(12);
+    const c = new Float64Array(12);
+    byPattern.addContributions(x, a, 1);
+    byLeaves.addContributions(x, c, 1);
+    assertClose(a, c, 1e-12);
+  }
   assert.ok(new _TreeExplainer(deep.trees).tabled < 20, "every deep tree was tabled");
 });
 
