@@ -1,8 +1,8 @@
 /**
- * The Hono app of the prediction server, built from injected dependencies:
- * request ids, structured request logs and metrics, `no-store` caching, secure
- * headers (HSTS behind TLS only), optional CORS, then the routes, and one error
- * handler for all of them.
+ * The Hono app of the prediction server, built from injected dependencies: the
+ * request frame (request ids, the drain's hold, secure headers with HSTS behind
+ * TLS only, `no-store` caching, request metrics and logs: `http/headers.ts`),
+ * optional CORS, then the routes, and one error handler for all of them.
  *
  * @example In a test, without a socket
  * ```ts
@@ -15,13 +15,10 @@
 import { Hono } from "hono";
 import { shownValue } from "../pipeline/mod.ts";
 import { cors } from "hono/cors";
-import { routePath } from "hono/route";
-import { secureHeaders } from "hono/secure-headers";
 import { MicroBatcher } from "./serving/mod.ts";
 import type { AppDeps, AppEnv } from "./config/mod.ts";
 import { errorHandler } from "./http/mod.ts";
-import { noStore, requestIds } from "./http/mod.ts";
-import { methodLabel } from "./ops/mod.ts";
+import { frame } from "./http/mod.ts";
 import { adminRoutes } from "./routes/mod.ts";
 import { benchRoutes } from "./routes/mod.ts";
 import { caseloadRoutes } from "./routes/mod.ts";
@@ -32,9 +29,6 @@ import { systemRoutes } from "./routes/mod.ts";
 import { visualizeRoutes } from "./routes/mod.ts";
 
 export type { AppDeps, AppEnv } from "./config/mod.ts";
-
-/** The routes that load balancers, orchestrators and Prometheus poll; logged at `debug`. */
-const PROBES: ReadonlySet<string> = new Set(["/health", "/ready", "/metrics"]);
 
 /**
  * Builds the app.
@@ -47,58 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const batcher = deps.batcher ??
     new MicroBatcher(deps.config.microbatch, (rows) => deps.metrics.batch(rows));
 
-  app.use(requestIds());
-  app.use(async (c, next) => {
-    if (!deps.drain) return await next();
-    if (deps.drain.draining) {
-      return c.json({ error: "Shutting down: retry shortly" }, 503, {
-        Connection: "close",
-        "Retry-After": "1",
-      });
-    }
-    const release = deps.drain.hold();
-    try {
-      await next();
-    } finally {
-      release();
-    }
-  });
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    // After next(), the route index points at the handler that answered.
-    const matched = routePath(c);
-    const status = c.res.status;
-    const route = matched.endsWith("*") ? (status === 404 ? "unmatched" : "static") : matched;
-    deps.metrics.request({ route, method: c.req.method, status }, seconds);
-    // Probes come every few seconds from each orchestrator and scraper: routine, so debug, and
-    // /ready's 503 while no model is loaded is a state, not a fault. A crash (500) is an error.
-    const level = PROBES.has(route) && status !== 500 ? "debug" : status >= 500 ? "error" : "info";
-    deps.logger.log(level, "Request", {
-      request_id: c.get("requestId"),
-      client_request_id: c.get("clientRequestId"),
-      method: methodLabel(c.req.method),
-      path: shownValue(c.req.path),
-      route,
-      status,
-      ms: Math.round(seconds * 1e5) / 100,
-    });
-  });
-  app.use(noStore((c) => routePath(c).endsWith("*") && c.res.status !== 404));
-  app.use(secureHeaders({
-    // HSTS only tells a browser something over HTTPS: sent when a TLS proxy is in front.
-    strictTransportSecurity: deps.config.behindTls ? "max-age=15552000; includeSubDomains" : false,
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", "data:", "blob:"],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-  }));
+  app.use(frame(deps, { behindTls: deps.config.behindTls }));
   if (deps.config.corsOrigins.length > 0) {
     app.use(cors({
       origin: deps.config.corsOrigins,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DATA_PATH, STUDENT, testApp, trainedRegistry } from "../_testing.ts";
+import { secureHeaderList } from "./headers.ts";
 
 const { dir, ids } = await trainedRegistry(5);
 const { app } = await testApp(dir);
@@ -89,4 +90,26 @@ Deno.test("public figures leave out groups of fewer than 10 students", async () 
     assert.ok(n === 0 || n >= 10, `Age ${label}: a group of ${n}`);
   });
   assert.ok(negative.y.includes(null), "the data set has ages held by fewer than 10 students");
+});
+
+Deno.test("every answer, error or page, carries hono's secure headers for the server's policy", async () => {
+  const expected = await secureHeaderList(false);
+  assert.ok(expected.some(([name]) => name === "content-security-policy"));
+  assert.ok(expected.some(([name]) => name === "x-content-type-options"));
+  const answers = [
+    await predict(),
+    await app.request("/v1/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    }),
+    await app.request("/nope"),
+    await app.request("/js/api.js"),
+  ];
+  for (const res of answers) {
+    await res.body?.cancel();
+    for (const [name, value] of expected) assert.equal(res.headers.get(name), value, name);
+    assert.equal(res.headers.get("x-powered-by"), null);
+  }
+  assert.equal(answers[1].status, 400);
 });

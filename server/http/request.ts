@@ -58,25 +58,30 @@ export const MAX_JSON_DEPTH = 32;
  * @returns The field holding the too-deep value (`""` at the top level), or undefined when none.
  */
 export function tooDeep(text: string, max: number = MAX_JSON_DEPTH): string | undefined {
+  // Nesting past `max` needs more than `max` openers: most bodies (a student has one) stop here,
+  // counted by the engine's own search rather than a loop over every character.
+  if (_openers(text, max) <= max) return undefined;
   let depth = 0;
-  let inString = false;
-  let stringStart = 0;
-  let topKey = "";
+  let keyStart = 0;
+  let keyEnd = 0;
   let secondIsArray = false;
   let index = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++; // a backslash escapes the next character
-      else if (ch === 34) {
-        inString = false;
-        if (depth === 1) topKey = text.slice(stringStart, i);
+    if (ch === 34) {
+      // A string: jump to its closing quote (one not escaped by an odd run of backslashes).
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && _escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) return undefined; // unterminated: JSON.parse names it
+      if (depth === 1) {
+        keyStart = i + 1;
+        keyEnd = end;
       }
-    } else if (ch === 34) {
-      inString = true;
-      stringStart = i + 1;
+      i = end;
     } else if (ch === 91 || ch === 123) {
       if (++depth > max) {
+        const topKey = text.slice(keyStart, keyEnd);
         return topKey === "" ? "" : secondIsArray ? `${topKey}.${index}` : topKey;
       }
       if (depth === 2) {
@@ -87,6 +92,22 @@ export function tooDeep(text: string, max: number = MAX_JSON_DEPTH): string | un
     else if (ch === 44 && depth === 2) index++;
   }
   return undefined;
+}
+
+/** How many `[` and `{` the text holds, counting no further than `max + 1`. */
+function _openers(text: string, max: number): number {
+  let count = 0;
+  for (const ch of ["[", "{"]) {
+    for (let i = text.indexOf(ch); i >= 0 && count <= max; i = text.indexOf(ch, i + 1)) count++;
+  }
+  return count;
+}
+
+/** Whether the quote at `at` is escaped: an odd run of backslashes right before it. */
+function _escaped(text: string, at: number): boolean {
+  let slashes = 0;
+  while (at - slashes - 1 >= 0 && text.charCodeAt(at - slashes - 1) === 92) slashes++;
+  return slashes % 2 === 1;
 }
 
 /**

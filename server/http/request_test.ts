@@ -11,4 +11,7 @@ Deno.test("tooDeep() finds nesting past the bound, names its field and skips str
   assert.equal(tooDeep("[]".repeat(1000)), undefined);
   assert.equal(tooDeep(`{"x":1,"School":${'{"a":'.repeat(100)}`), "School");
   assert.equal(tooDeep(`{"students":[{},${"[".repeat(100)}`), "students.1");
+  // An escaped backslash ends before the quote, which closes the string.
+  assert.equal(tooDeep(`{"a":"x\\\\","b":${"[".repeat(100)}`), "b.0");
+  assert.equal(tooDeep(`{"a":"x\\"${"[".repeat(100)}"}`), undefined);
 });
