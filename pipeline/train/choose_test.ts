@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
+  CHOICE_HOLDOUT,
   CHOICE_ROWS,
   CHOICE_SPACE,
   choiceBudget,
   chooseModel,
   crossValidateProfile,
   FULL_SPACE_ROWS,
+  LARGE_SPACE,
   needsChoice,
 } from "./choose.ts";
 import { TUNE_SPACE } from "./tune.ts";
@@ -58,6 +60,10 @@ Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   assert.equal(middle.space.length, CHOICE_SPACE.length - 1);
   const large = choiceBudget(1_000_000);
   assert.equal(large.rows, CHOICE_ROWS);
+  assert.equal(large.space, LARGE_SPACE);
+  assert.deepEqual(large.space.map((p) => p.family), ["logistic", "logistic", "gbm"]);
+  assert.equal(large.holdout, CHOICE_HOLDOUT);
+  assert.match(large.note, /one stratified inner holdout of 3333 rows/);
   assert.match(large.note, /a stratified sample of 10000 of the 1000000 rows/);
 });
 
@@ -77,6 +83,19 @@ Deno.test("chooseModel() scores every candidate and chooses by the one-standard-
     const again = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget: SMALL });
     assert.deepEqual(again.candidates, choice.candidates);
   });
+});
+
+Deno.test("chooseModel() on one holdout compares the candidates on the held-out students", async () => {
+  const budget = { ...SMALL, folds: 1, holdout: 1 / 3 };
+  const choice = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget });
+  assert.equal(choice.inner_holdout, 1 / 3);
+  assert.equal(choice.candidates.length, 2);
+  for (const c of choice.candidates) assert.ok(c.log_loss > 0 && c.roc_auc > 0.5);
+  // The paired error of the best against itself is 0; the other's is not.
+  assert.equal(choice.candidates[choice.best].log_loss_se, 0);
+  assert.ok(choice.candidates[1 - choice.best].log_loss_se > 0);
+  const again = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget });
+  assert.deepEqual(again.candidates, choice.candidates);
 });
 
 Deno.test("crossValidateProfile() keeps tuned settings and nests the choice otherwise", async (t) => {

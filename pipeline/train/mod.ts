@@ -13,6 +13,7 @@ export {
   trainProfile,
 } from "./train_profile.ts";
 export {
+  CHOICE_HOLDOUT,
   CHOICE_ROWS,
   CHOICE_SPACE,
   type ChoiceBudget,
@@ -20,6 +21,7 @@ export {
   chooseModel,
   crossValidateProfile,
   FULL_SPACE_ROWS,
+  LARGE_SPACE,
   type ModelChoice,
   needsChoice,
 } from "./choose.ts";

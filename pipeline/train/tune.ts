@@ -325,6 +325,12 @@ export interface CompareOptions {
   space: Partial<ModelParams>[];
   /** Inner folds. */
   folds: number;
+  /**
+   * Instead of the folds, one stratified holdout of this share of the rows: each candidate is
+   * fitted once on the rest and scored on it (how large tables are compared; `runs` does not
+   * apply).
+   */
+  holdout?: number;
   /** Runs of inner cross-validation per candidate (default 1). */
   runs?: number;
   seed: number;
@@ -370,7 +376,30 @@ export async function compareCandidates(
   // Each candidate's log loss per student, averaged over the inner runs: candidates are scored on
   // the same students, so they are compared student by student.
   const losses: Float64Array[] = [];
+  const split = options.holdout === undefined ? undefined : stratifiedHoldout(
+    rows.labels,
+    Array.from({ length: rows.rows }, (_, i) => i),
+    options.holdout,
+    options.seed,
+  );
+  // With a holdout, candidates are compared student by student on its rows only.
+  const labels = split ? Uint8Array.from(split.holdout, (r) => rows.labels[r]) : rows.labels;
   for (const params of options.space) {
+    if (split) {
+      const s = await _holdoutScores(rows, spec, split, modelParams(params), options);
+      losses.push(_studentLosses(labels, [Array.from(s.scores)]));
+      scored.push({
+        params,
+        log_loss: s.metrics.log_loss,
+        log_loss_se: 0,
+        brier: s.metrics.brier,
+        pcc: 100 * s.metrics.accuracy,
+        roc_auc: s.metrics.roc_auc,
+        pr_auc: s.metrics.pr_auc,
+      });
+      options.onCandidate?.(scored[scored.length - 1], scored.length - 1);
+      continue;
+    }
     const r = await crossValidate(rows, spec, {
       profile: options.profile,
       folds: options.folds,
@@ -413,6 +442,31 @@ export async function compareCandidates(
       (chosenOne.log_loss - least.log_loss).toFixed(4)
     } above it, standard error of the difference ${chosenOne.log_loss_se.toFixed(4)}`;
   return { scored, best, chosen, reason };
+}
+
+/**
+ * One candidate fitted on the rows outside the holdout (as a fold is: early stopping and the
+ * threshold on a stratified 15 % of them, then refitted on all of them) and scored on the holdout.
+ */
+async function _holdoutScores(
+  rows: Dataset,
+  spec: DatasetSpec,
+  split: { fit: number[]; holdout: number[] },
+  params: ModelParams,
+  options: CompareOptions,
+): Promise<{ scores: Float32Array; metrics: ReturnType<typeof evaluate> }> {
+  const seed = deriveSeed(options.seed, 0, 0);
+  const { fit, holdout } = stratifiedHoldout(rows.labels, split.fit, 0.15, seed);
+  const name = profileOf(spec, options.profile).name;
+  const fitted = await fitOnRows(rows, spec, fit, holdout, {
+    profile: name,
+    seed,
+    params,
+    policy: options.policy ?? DEFAULT_CV_POLICY,
+  });
+  const test = scoreRows(fitted, rows, split.holdout);
+  fitted.classifier.dispose();
+  return { scores: test.scores, metrics: evaluate(test.labels, test.scores, fitted.threshold) };
 }
 
 /** A scored candidate. */
