@@ -125,6 +125,7 @@ async function main(args: string[]): Promise<void> {
     });
     results.push(result);
     console.log(tableMarkdown(result.table));
+    if (result.ours_choices) console.log(`Ours chose, per fold: ${_tally(result.ours_choices)}`);
     const w = result.wall_seconds;
     console.log(
       `Wall time: ${w.total.toFixed(1)} s (ours ${w.ours.toFixed(1)} s, peers ${
@@ -172,7 +173,10 @@ async function main(args: string[]): Promise<void> {
         record.machine.load_end[0].toFixed(2)
       } on ${record.machine.cores} cores; Python ${JSON.stringify(results[0]?.python.versions)}`,
       "",
-      ...results.map((r) => tableMarkdown(r.table)),
+      ...results.map((r) =>
+        tableMarkdown(r.table) +
+        (r.ours_choices ? `\nOurs chose, per fold: ${_tally(r.ours_choices)}\n` : "")
+      ),
     ].join("\n"),
   );
   console.error(`Wrote ${stem}.json and ${stem}.md`);
@@ -204,6 +208,13 @@ async function main(args: string[]): Promise<void> {
     console.error(`Recorded the tables in ${specPath} (each profile's peers entry)`);
   }
   if (flags.json) console.log(JSON.stringify(record));
+}
+
+/** Each distinct choice with how many folds made it, most first: `gbm on codes × 25, logistic × 5`. */
+function _tally(choices: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of choices) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} × ${n}`).join(", ");
 }
 
 if (import.meta.main) await runMain(() => main(Deno.args));

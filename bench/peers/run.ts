@@ -66,6 +66,8 @@ export interface ProfileResult {
   table: PeerTable;
   /** Wall seconds: the project's CV, the Python side (start to finish), and the whole profile. */
   wall_seconds: { ours: number; peers: number; total: number };
+  /** The model ours chose in each fold (nested), in fold order, when the profile has no tuned settings. */
+  ours_choices?: string[];
   python: { versions: Record<string, string>; threads: number };
 }
 
@@ -124,6 +126,7 @@ export async function runProfile(
   const models: ModelPredictions[] = [];
   let bootSeed = seed;
   let oursSeconds = 0;
+  let oursChoices: string[] | undefined;
   if (options.ours ?? true) {
     log(
       `${profile}: ours, ${
@@ -141,6 +144,7 @@ export async function runProfile(
       resamples: 0,
     });
     oursSeconds = (performance.now() - t) / 1000;
+    oursChoices = report.choices;
     const p = report.predictions!;
     if (!isDeepStrictEqual(p.fold_of, foldOf)) {
       throw new Error(`crossValidate used other folds than repeatedStratifiedKFold for ${profile}`);
@@ -198,6 +202,7 @@ export async function runProfile(
       peers: peersSeconds,
       total: (performance.now() - started) / 1000,
     },
+    ...(oursChoices ? { ours_choices: oursChoices } : {}),
     python: { versions: python.versions, threads: python.threads },
   };
 }

@@ -93,10 +93,13 @@ export class LogisticRegression implements TabularClassifier {
    *
    * @param x Training rows, n × d row-major.
    * @param y Labels 0/1.
-   * @param options `d`, the number of columns (the seed is not needed: the fit is deterministic).
+   * @param options `d`, the number of columns (the seed is not needed: the fit is deterministic),
+   *   and optionally `start`, a model fitted on the same columns whose weights Newton's method
+   *   starts from instead of zero: the objective is convex, so it reaches the same optimum (to
+   *   `tol`) in fewer steps, as when a model is refitted on its rows plus held-out ones.
    * @returns this
    */
-  fit(x: Float32Array, y: Uint8Array, options: { d: number }): this {
+  fit(x: Float32Array, y: Uint8Array, options: { d: number; start?: LogisticRegression }): this {
     const { d } = options;
     const n = y.length;
     if (n === 0 || x.length !== n * d) {
@@ -105,7 +108,12 @@ export class LogisticRegression implements TabularClassifier {
     const { l1, l2, maxIter, tol } = this.params;
     const baseline = new Array<number>(d).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) baseline[j] += x[i * d + j] / n;
-    const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol });
+    const from = options.start ? options.start.#fitted() : undefined;
+    if (from && from.d !== d) {
+      throw new InputError(`Cannot start a fit of ${d} columns from a model of ${from.d}`);
+    }
+    const init = from ? Float64Array.from([...from.weights, from.intercept]) : undefined;
+    const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol }, init);
     this.#base = undefined;
     this.#state = {
       d,
@@ -274,11 +282,12 @@ function _newton(
   y: Uint8Array,
   d: number,
   options: { l1: number; l2: number; maxIter: number; tol: number },
+  init?: Float64Array,
 ): { w: Float64Array; iterations: number } {
   const n = y.length;
   const k = d + 1;
   const sx = _sparse(x, n, d);
-  let w = new Float64Array(k);
+  let w = init ? init.slice() : new Float64Array(k);
   let current = _objective(sx, y, d, w, options);
   // Row i's non-zero columns and values, the intercept's 1 last (the highest column, as in `h`).
   const cols = new Int32Array(k);

@@ -150,7 +150,10 @@ export interface CvReport {
   policy: ThresholdPolicy;
   /** The model parameters every fold used (the first fold's, when each fold chose its own). */
   params: ModelParams;
-  /** When each fold chose its model on its own training rows: each fold's family, in fold order. */
+  /**
+   * When each fold chose its model on its own training rows: each fold's choice, in fold order (its
+   * family, with ` on codes` or ` with missing indicators` when the candidate had them).
+   */
   choices?: string[];
   /** Present for a cohort-forward split: the tested cohorts and the rows of each part. */
   cohort?: CvCohort;
@@ -159,6 +162,19 @@ export interface CvReport {
   /** Present when asked for with `predictions: true`. */
   predictions?: CvPredictions;
   seconds: number;
+}
+
+/**
+ * A chosen model's name in a report: its family, and the encoding or missing-value handling that
+ * told it apart from the other candidates of that family.
+ *
+ * @param p The settings chosen.
+ * @returns E.g. `gbm on codes`, `logistic with missing indicators`, `forest`.
+ */
+export function choiceName(p: ModelParams): string {
+  return `${p.family}${p.encoding === "codes" ? " on codes" : ""}${
+    p.missing === "indicator" ? " with missing indicators" : ""
+  }`;
 }
 
 /** Keeps the bootstrap's stream apart from the folds' for the same user seed. */
@@ -299,7 +315,7 @@ export async function crossValidate(
     })),
     policy,
     params: chosen[0] ?? fixed,
-    ...(options.choose ? { choices: chosen.map((p) => p.family) } : {}),
+    ...(options.choose ? { choices: chosen.map(choiceName) } : {}),
     ...(split && cohort
       ? {
         cohort: {

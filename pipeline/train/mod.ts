@@ -26,6 +26,7 @@ export {
   needsChoice,
 } from "./choose.ts";
 export {
+  choiceName,
   crossValidate,
   type CvCohort,
   type CvFairness,
