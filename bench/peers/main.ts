@@ -61,6 +61,10 @@ export const PEERS_COMMAND = {
     },
     test: { value: "V1,V2", help: "With --by: the values of COLUMN tested on" },
     peers: { value: "LIST", help: `Comma-separated subset of ${PEERS.join(",")}` },
+    workers: {
+      value: "N",
+      help: "Ours: run the folds in N workers where each chooses its model (as deno task cv)",
+    },
     json: { help: "Print the results as one JSON line last" },
     write: {
       help:
@@ -121,6 +125,7 @@ async function main(args: string[]): Promise<void> {
       python,
       peers,
       cohort,
+      workers: intOption("workers", flags.workers, 1, { min: 1 }),
       log,
     });
     results.push(result);

@@ -51,6 +51,8 @@ export interface PeersOptions {
   resamples?: number;
   /** Cohort-forward: train on the other cohorts, test on these (folds and runs do not apply). */
   cohort?: CohortSplitOptions;
+  /** Workers ours runs its folds in (see `crossValidateProfile`; default 1). */
+  workers?: number;
   log?: (line: string) => void;
 }
 
@@ -142,6 +144,7 @@ export async function runProfile(
       cohort,
       predictions: true,
       resamples: 0,
+      workers: options.workers ?? 1,
     });
     oursSeconds = (performance.now() - t) / 1000;
     oursChoices = report.choices;

@@ -6,11 +6,15 @@ import {
   choiceBudget,
   chooseModel,
   crossValidateProfile,
+  foldsInWorkers,
   FULL_SPACE_ROWS,
   LARGE_SPACE,
   needsChoice,
 } from "./choose.ts";
 import { TUNE_SPACE } from "./tune.ts";
+import { DEFAULT_CV_POLICY, type FoldJob, runFold } from "./cv.ts";
+import { modelParams } from "../models/mlp.ts";
+import { repeatedStratifiedKFold } from "../data/split.ts";
 import { trainProfile } from "./train_profile.ts";
 import { buildMetadata } from "../registry/metadata.ts";
 import { modelCard } from "../registry/model_card.ts";
@@ -159,4 +163,28 @@ Deno.test("trainProfile() on a profile without tuned settings records the choice
   assert.match(card, /The profile has no tuned settings, so `train` chose the model/);
   assert.match(card, new RegExp(`\\| ${choice.chosen + 1} \\(chosen\\) \\|`));
   trained.classifier.dispose();
+});
+
+Deno.test("foldsInWorkers() gives each fold what runFold() gives here", async () => {
+  const params = modelParams({ family: "logistic", l1: 0.003, l2: 0.001, cuts: 1 });
+  const folds = repeatedStratifiedKFold(data.labels, { folds: 3, runs: 1, seed: 4 });
+  const jobs: FoldJob[] = folds.map((f) => ({
+    profile: "early-C",
+    train: f.train,
+    test: f.test,
+    seed: 10 + f.fold,
+    holdout: 0.15,
+    params,
+    choose: false,
+    policy: DEFAULT_CV_POLICY,
+  }));
+  let done = 0;
+  const remote = await foldsInWorkers(data, tuned, jobs, 2, () => done++);
+  assert.equal(done, 3);
+  for (const [i, job] of jobs.entries()) {
+    const here = await runFold(data, tuned, job);
+    assert.deepEqual(Array.from(remote[i].scores), Array.from(here.scores));
+    assert.equal(remote[i].threshold, here.threshold);
+    assert.deepEqual(remote[i].params, here.params);
+  }
 });

@@ -20,6 +20,7 @@ export {
   choiceBudget,
   chooseModel,
   crossValidateProfile,
+  foldsInWorkers,
   FULL_SPACE_ROWS,
   LARGE_SPACE,
   type ModelChoice,
@@ -35,6 +36,9 @@ export {
   type CvPredictions,
   type CvReport,
   DEFAULT_CV_POLICY,
+  type FoldJob,
+  type FoldResult,
+  runFold,
 } from "./cv.ts";
 export {
   BASELINE_RULE,
