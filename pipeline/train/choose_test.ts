@@ -8,6 +8,7 @@ import {
   crossValidateProfile,
   foldsInWorkers,
   FULL_SPACE_ROWS,
+  HOLDOUT_ROWS,
   LARGE_SPACE,
   needsChoice,
 } from "./choose.ts";
@@ -63,12 +64,15 @@ Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   assert.ok(!middle.space.some((p) => p.family === "mlp"));
   assert.equal(middle.space.length, CHOICE_SPACE.length - 1);
   const large = choiceBudget(1_000_000);
-  assert.equal(large.rows, CHOICE_ROWS);
+  assert.equal(large.rows, HOLDOUT_ROWS);
   assert.equal(large.space, LARGE_SPACE);
   assert.deepEqual(large.space.map((p) => p.family), ["logistic", "logistic", "gbm"]);
   assert.equal(large.holdout, CHOICE_HOLDOUT);
-  assert.match(large.note, /one stratified inner holdout of 3333 rows/);
-  assert.match(large.note, /a stratified sample of 10000 of the 1000000 rows/);
+  assert.match(large.note, /one stratified inner holdout of 6667 rows, fitted on the other 13333/);
+  assert.match(large.note, /a stratified sample of 20000 of the 1000000 rows/);
+  const above = choiceBudget(CHOICE_ROWS + 1);
+  assert.equal(above.rows, CHOICE_ROWS + 1);
+  assert.match(above.note, /all 10001 rows/);
 });
 
 Deno.test("chooseModel() scores every candidate and chooses by the one-standard-error rule", async (t) => {

@@ -22,6 +22,7 @@ export {
   crossValidateProfile,
   foldsInWorkers,
   FULL_SPACE_ROWS,
+  HOLDOUT_ROWS,
   LARGE_SPACE,
   type ModelChoice,
   needsChoice,

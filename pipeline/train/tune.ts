@@ -446,7 +446,9 @@ export async function compareCandidates(
 
 /**
  * One candidate fitted on the rows outside the holdout (as a fold is: early stopping and the
- * threshold on a stratified 15 % of them, then refitted on all of them) and scored on the holdout.
+ * threshold on a stratified 15 % of them) and scored on the holdout. It is not refitted on all of
+ * them, as a fold's model is: that adds 15 % more rows at twice the work, for every candidate
+ * alike.
  */
 async function _holdoutScores(
   rows: Dataset,
@@ -463,6 +465,7 @@ async function _holdoutScores(
     seed,
     params,
     policy: options.policy ?? DEFAULT_CV_POLICY,
+    refit: false,
   });
   const test = scoreRows(fitted, rows, split.holdout);
   fitted.classifier.dispose();
