@@ -266,8 +266,8 @@ export function crossValidateProfile(
      * Workers the folds run in when each chooses its model on a table of more than
      * {@linkcode CHOICE_ROWS} rows (default 1: here, one after another). The figures are the
      * same either way. On 2 cores busy with other work, 2 workers were slower than none (OULAD,
-     * 1 × 10 folds at a 1-minute load of 5.6: 37 s against 26 s), so they are asked for, not
-     * assumed.
+     * 1 × 10 folds: 37 s against 26 s at a 1-minute load of 5.6, 21 s against 16 s at 2.4), so
+     * they are asked for, not assumed.
      */
     workers?: number;
   } = {},
