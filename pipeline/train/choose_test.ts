@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  CHOICE_HOLDOUT,
   CHOICE_ROWS,
   CHOICE_SPACE,
   choiceBudget,
@@ -9,6 +8,7 @@ import {
   foldsInWorkers,
   FULL_SPACE_ROWS,
   HOLDOUT_ROWS,
+  LARGE_FOLDS,
   LARGE_SPACE,
   needsChoice,
 } from "./choose.ts";
@@ -67,8 +67,8 @@ Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   assert.equal(large.rows, HOLDOUT_ROWS);
   assert.equal(large.space, LARGE_SPACE);
   assert.deepEqual(large.space.map((p) => p.family), ["logistic", "logistic", "gbm"]);
-  assert.equal(large.holdout, CHOICE_HOLDOUT);
-  assert.match(large.note, /one stratified inner holdout of 6667 rows, fitted on the other 13333/);
+  assert.deepEqual([large.folds, large.refit, large.holdout], [LARGE_FOLDS, false, undefined]);
+  assert.match(large.note, /by 2-fold inner cross-validation, each fold's model scored as fitted/);
   assert.match(large.note, /a stratified sample of 20000 of the 1000000 rows/);
   const above = choiceBudget(CHOICE_ROWS + 1);
   assert.equal(above.rows, CHOICE_ROWS + 1);
@@ -93,10 +93,19 @@ Deno.test("chooseModel() scores every candidate and chooses by the one-standard-
   });
 });
 
-Deno.test("chooseModel() on one holdout compares the candidates on the held-out students", async () => {
+Deno.test("chooseModel() on one holdout or on folds without refits compares the candidates", async () => {
   const budget = { ...SMALL, folds: 1, holdout: 1 / 3 };
   const choice = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget });
   assert.equal(choice.inner_holdout, 1 / 3);
+  // Folds without refits score every row.
+  const folds = await chooseModel(data, untuned, {
+    profile: "early-C",
+    seed: 3,
+    budget: { ...SMALL, folds: 2, refit: false },
+  });
+  assert.equal(folds.inner_refit, false);
+  assert.equal(folds.candidates.length, 2);
+  for (const c of folds.candidates) assert.ok(c.log_loss > 0 && c.roc_auc > 0.5);
   assert.equal(choice.candidates.length, 2);
   for (const c of choice.candidates) assert.ok(c.log_loss > 0 && c.roc_auc > 0.5);
   // The paired error of the best against itself is 0; the other's is not.

@@ -13,7 +13,6 @@ export {
   trainProfile,
 } from "./train_profile.ts";
 export {
-  CHOICE_HOLDOUT,
   CHOICE_ROWS,
   CHOICE_SPACE,
   type ChoiceBudget,
@@ -23,6 +22,7 @@ export {
   foldsInWorkers,
   FULL_SPACE_ROWS,
   HOLDOUT_ROWS,
+  LARGE_FOLDS,
   LARGE_SPACE,
   type ModelChoice,
   needsChoice,
