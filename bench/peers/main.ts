@@ -64,6 +64,10 @@ export const PEERS_COMMAND = {
     },
     test: { value: "V1,V2", help: "With --by: the values of COLUMN tested on" },
     peers: { value: "LIST", help: `Comma-separated subset of ${PEERS.join(",")}` },
+    workers: {
+      value: "N",
+      help: "Ours: run the folds in N workers where each chooses its model (as deno task cv)",
+    },
     json: { help: "Print the results as one JSON line last" },
     write: {
       help:
@@ -124,10 +128,12 @@ async function main(args: string[]): Promise<void> {
       python,
       peers,
       cohort,
+      workers: intOption("workers", flags.workers, 1, { min: 1 }),
       log,
     });
     results.push(result);
     console.log(tableMarkdown(result.table));
+    if (result.ours_choices) console.log(`Ours chose, per fold: ${_tally(result.ours_choices)}`);
     const w = result.wall_seconds;
     console.log(
       `Wall time: ${w.total.toFixed(1)} s (ours ${w.ours.toFixed(1)} s, peers ${
@@ -175,7 +181,10 @@ async function main(args: string[]): Promise<void> {
         record.machine.load_end[0].toFixed(2)
       } on ${record.machine.cores} cores; Python ${JSON.stringify(results[0]?.python.versions)}`,
       "",
-      ...results.map((r) => tableMarkdown(r.table)),
+      ...results.map((r) =>
+        tableMarkdown(r.table) +
+        (r.ours_choices ? `\nOurs chose, per fold: ${_tally(r.ours_choices)}\n` : "")
+      ),
     ].join("\n"),
   );
   console.error(`Wrote ${stem}.json and ${stem}.md`);
@@ -207,6 +216,13 @@ async function main(args: string[]): Promise<void> {
     console.error(`Recorded the tables in ${specPath} (each profile's peers entry)`);
   }
   if (flags.json) console.log(JSON.stringify(record));
+}
+
+/** Each distinct choice with how many folds made it, most first: `gbm on codes × 25, logistic × 5`. */
+function _tally(choices: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of choices) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} × ${n}`).join(", ");
 }
 
 if (import.meta.main) await runMain(() => main(Deno.args));

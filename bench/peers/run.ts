@@ -51,6 +51,8 @@ export interface PeersOptions {
   resamples?: number;
   /** Cohort-forward: train on the other cohorts, test on these (folds and runs do not apply). */
   cohort?: CohortSplitOptions;
+  /** Workers ours runs its folds in (see `crossValidateProfile`; default 1). */
+  workers?: number;
   log?: (line: string) => void;
 }
 
@@ -66,6 +68,8 @@ export interface ProfileResult {
   table: PeerTable;
   /** Wall seconds: the project's CV, the Python side (start to finish), and the whole profile. */
   wall_seconds: { ours: number; peers: number; total: number };
+  /** The model ours chose in each fold (nested), in fold order, when the profile has no tuned settings. */
+  ours_choices?: string[];
   python: { versions: Record<string, string>; threads: number };
 }
 
@@ -124,6 +128,7 @@ export async function runProfile(
   const models: ModelPredictions[] = [];
   let bootSeed = seed;
   let oursSeconds = 0;
+  let oursChoices: string[] | undefined;
   if (options.ours ?? true) {
     log(
       `${profile}: ours, ${
@@ -139,8 +144,10 @@ export async function runProfile(
       cohort,
       predictions: true,
       resamples: 0,
+      workers: options.workers ?? 1,
     });
     oursSeconds = (performance.now() - t) / 1000;
+    oursChoices = report.choices;
     const p = report.predictions!;
     if (!isDeepStrictEqual(p.fold_of, foldOf)) {
       throw new Error(`crossValidate used other folds than repeatedStratifiedKFold for ${profile}`);
@@ -198,6 +205,7 @@ export async function runProfile(
       peers: peersSeconds,
       total: (performance.now() - started) / 1000,
     },
+    ...(oursChoices ? { ours_choices: oursChoices } : {}),
     python: { versions: python.versions, threads: python.threads },
   };
 }

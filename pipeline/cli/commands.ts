@@ -93,6 +93,11 @@ export const CV = {
         "Cohort-forward: train on the rows whose COLUMN is not among --test, test on those that are (COLUMN is never an input)",
     },
     test: { value: "V1,V2", help: "With --by: the values of COLUMN tested on" },
+    workers: {
+      value: "N",
+      help:
+        "Run the folds in N workers when each chooses its model on a table of more than 10,000 rows (default 1; the figures are the same)",
+    },
     json: JSON_OUT,
   },
 } as const satisfies Command;

@@ -55,6 +55,7 @@ await runMain(async () => {
     policy: policyOption(opts.policy, DEFAULT_CV_POLICY),
     model: paramsOption(opts.params),
     cohort,
+    workers: intOption("workers", opts.workers, 1, { min: 1 }),
     onFold: (done, total) => {
       if (done % folds === 0) {
         console.error(`  run ${done / folds}/${runs} done (${done}/${total} folds)`);

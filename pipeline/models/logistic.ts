@@ -93,10 +93,13 @@ export class LogisticRegression implements TabularClassifier {
    *
    * @param x Training rows, n × d row-major.
    * @param y Labels 0/1.
-   * @param options `d`, the number of columns (the seed is not needed: the fit is deterministic).
+   * @param options `d`, the number of columns (the seed is not needed: the fit is deterministic),
+   *   and optionally `start`, a model fitted on the same columns whose weights Newton's method
+   *   starts from instead of zero: the objective is convex, so it reaches the same optimum (to
+   *   `tol`) in fewer steps, as when a model is refitted on its rows plus held-out ones.
    * @returns this
    */
-  fit(x: Float32Array, y: Uint8Array, options: { d: number }): this {
+  fit(x: Float32Array, y: Uint8Array, options: { d: number; start?: LogisticRegression }): this {
     const { d } = options;
     const n = y.length;
     if (n === 0 || x.length !== n * d) {
@@ -105,7 +108,12 @@ export class LogisticRegression implements TabularClassifier {
     const { l1, l2, maxIter, tol } = this.params;
     const baseline = new Array<number>(d).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) baseline[j] += x[i * d + j] / n;
-    const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol });
+    const from = options.start ? options.start.#fitted() : undefined;
+    if (from && from.d !== d) {
+      throw new InputError(`Cannot start a fit of ${d} columns from a model of ${from.d}`);
+    }
+    const init = from ? Float64Array.from([...from.weights, from.intercept]) : undefined;
+    const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol }, init);
     this.#base = undefined;
     this.#state = {
       d,
@@ -202,9 +210,46 @@ export class LogisticRegression implements TabularClassifier {
 /** How smooth the L1 penalty is made: `|w|` becomes `√(w² + ε)`, within √ε = 0.001 of it. */
 const _EPSILON = 1e-6;
 
+/**
+ * The matrix's non-zero cells by row (compressed sparse rows): one-hot and cut columns leave most
+ * cells zero, and a zero adds nothing to a margin, a gradient or a Hessian, so skipping them gives
+ * the same sums in the same order at a fraction of the work.
+ */
+interface _Sparse {
+  /** Row i's cells are `index[start[i] .. start[i + 1])`. */
+  start: Int32Array;
+  index: Int32Array;
+  value: Float64Array;
+}
+
+function _sparse(x: Float32Array, n: number, d: number): _Sparse {
+  let nz = 0;
+  for (let c = 0; c < x.length; c++) if (x[c] !== 0) nz++;
+  const start = new Int32Array(n + 1);
+  const index = new Int32Array(nz);
+  const value = new Float64Array(nz);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = at;
+    for (let j = 0; j < d; j++) {
+      const v = x[i * d + j];
+      if (v !== 0) (index[at] = j), (value[at++] = v);
+    }
+  }
+  start[n] = at;
+  return { start, index, value };
+}
+
+/** Row i's margin: the intercept (last) plus its non-zero cells times their weights. */
+function _margin(sx: _Sparse, i: number, w: Float64Array, d: number): number {
+  let m = w[d];
+  for (let c = sx.start[i]; c < sx.start[i + 1]; c++) m += w[sx.index[c]] * sx.value[c];
+  return m;
+}
+
 /** The penalised mean log loss of weights `w` (intercept last), the L1 part smoothed. */
 function _objective(
-  x: Float32Array,
+  sx: _Sparse,
   y: Uint8Array,
   d: number,
   w: Float64Array,
@@ -213,8 +258,7 @@ function _objective(
   const n = y.length;
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    let m = w[d];
-    for (let j = 0; j < d; j++) m += w[j] * x[i * d + j];
+    const m = _margin(sx, i, w, d);
     // log(1 + e^m) − y·m, written to stay finite for large |m|.
     loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y[i] * m;
   }
@@ -238,28 +282,38 @@ function _newton(
   y: Uint8Array,
   d: number,
   options: { l1: number; l2: number; maxIter: number; tol: number },
+  init?: Float64Array,
 ): { w: Float64Array; iterations: number } {
   const n = y.length;
   const k = d + 1;
-  let w = new Float64Array(k);
-  let current = _objective(x, y, d, w, options);
-  const row = new Float64Array(k);
+  const sx = _sparse(x, n, d);
+  let w = init ? init.slice() : new Float64Array(k);
+  let current = _objective(sx, y, d, w, options);
+  // Row i's non-zero columns and values, the intercept's 1 last (the highest column, as in `h`).
+  const cols = new Int32Array(k);
+  const vals = new Float64Array(k);
   for (let it = 1; it <= options.maxIter; it++) {
     const g = new Float64Array(k);
     const h = new Float64Array(k * k);
     for (let i = 0; i < n; i++) {
-      let m = w[d];
-      for (let j = 0; j < d; j++) m += w[j] * x[i * d + j];
+      const m = _margin(sx, i, w, d);
       const p = 1 / (1 + Math.exp(-m));
       const r = (p - y[i]) / n;
       const v = (p * (1 - p)) / n;
-      for (let j = 0; j < d; j++) row[j] = x[i * d + j];
-      row[d] = 1;
-      for (let a = 0; a < k; a++) {
-        if (row[a] === 0) continue;
-        g[a] += r * row[a];
-        const va = v * row[a];
-        for (let b = 0; b <= a; b++) h[a * k + b] += va * row[b];
+      let q = 0;
+      for (let c = sx.start[i]; c < sx.start[i + 1]; c++) {
+        cols[q] = sx.index[c];
+        vals[q++] = sx.value[c];
+      }
+      cols[q] = d;
+      vals[q++] = 1;
+      // The lower triangle (b <= a), as the dense loop filled it, zero cells skipped.
+      for (let qa = 0; qa < q; qa++) {
+        const a = cols[qa];
+        g[a] += r * vals[qa];
+        const va = v * vals[qa];
+        const ha = a * k;
+        for (let qb = 0; qb <= qa; qb++) h[ha + cols[qb]] += va * vals[qb];
       }
     }
     for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) h[b * k + a] = h[a * k + b];
@@ -273,11 +327,11 @@ function _newton(
     const delta = _solve(h, g, k);
     let step = 1;
     let next = w.map((c, j) => c - delta[j]);
-    let value = _objective(x, y, d, next, options);
+    let value = _objective(sx, y, d, next, options);
     while (value > current && step > 1e-8) {
       step /= 2;
       next = w.map((c, j) => c - step * delta[j]);
-      value = _objective(x, y, d, next, options);
+      value = _objective(sx, y, d, next, options);
     }
     let moved = 0;
     for (let j = 0; j < k; j++) moved = Math.max(moved, Math.abs(next[j] - w[j]));

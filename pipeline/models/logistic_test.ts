@@ -76,3 +76,24 @@ Deno.test("LogisticRegression.explain(row, into) fills the buffer given with exp
   const model = new LogisticRegression().fit(data.x, data.y, { d: 7 });
   assertExplainsInto(model, synthetic(12, 7, 12).x, 7);
 });
+
+Deno.test("LogisticRegression.fit() from another model's weights reaches the same optimum in fewer steps", () => {
+  const { x, y, d } = fixture();
+  const half = new LogisticRegression({ l1: 0.003, l2: 0.001 }).fit(
+    x.subarray(0, 150 * d),
+    y.subarray(0, 150),
+    { d },
+  );
+  const cold = new LogisticRegression({ l1: 0.003, l2: 0.001 }).fit(x, y, { d });
+  const warm = new LogisticRegression({ l1: 0.003, l2: 0.001 }).fit(x, y, { d, start: half });
+  const w = (m: LogisticRegression) => {
+    const s = m.toJSON().state as { weights: number[]; intercept: number };
+    return [...s.weights, s.intercept];
+  };
+  w(warm).forEach((v, j) => assert.ok(Math.abs(v - w(cold)[j]) < 1e-6, `weight ${j}: ${v}`));
+  assert.ok(warm.iterations < cold.iterations, `${warm.iterations} >= ${cold.iterations}`);
+  assert.throws(
+    () => new LogisticRegression().fit(x.subarray(0, 300 * 2), y, { d: 2, start: half }),
+    InputError,
+  );
+});

@@ -5,10 +5,17 @@ import {
   choiceBudget,
   chooseModel,
   crossValidateProfile,
+  foldsInWorkers,
   FULL_SPACE_ROWS,
+  HOLDOUT_ROWS,
+  LARGE_FOLDS,
+  LARGE_SPACE,
   needsChoice,
 } from "./choose.ts";
 import { TUNE_SPACE } from "./tune.ts";
+import { DEFAULT_CV_POLICY, type FoldJob, runFold } from "./cv.ts";
+import { modelParams } from "../models/mlp.ts";
+import { repeatedStratifiedKFold } from "../data/split.ts";
 import { trainProfile } from "./train_profile.ts";
 import { buildMetadata } from "../registry/metadata.ts";
 import { modelCard } from "../registry/model_card.ts";
@@ -57,8 +64,15 @@ Deno.test("choiceBudget() grows the work with the rows up to a bound", () => {
   assert.ok(!middle.space.some((p) => p.family === "mlp"));
   assert.equal(middle.space.length, CHOICE_SPACE.length - 1);
   const large = choiceBudget(1_000_000);
-  assert.equal(large.rows, CHOICE_ROWS);
-  assert.match(large.note, /a stratified sample of 10000 of the 1000000 rows/);
+  assert.equal(large.rows, HOLDOUT_ROWS);
+  assert.equal(large.space, LARGE_SPACE);
+  assert.deepEqual(large.space.map((p) => p.family), ["logistic", "logistic", "gbm"]);
+  assert.deepEqual([large.folds, large.refit, large.holdout], [LARGE_FOLDS, false, undefined]);
+  assert.match(large.note, /by 2-fold inner cross-validation, each fold's model scored as fitted/);
+  assert.match(large.note, /a stratified sample of 20000 of the 1000000 rows/);
+  const above = choiceBudget(CHOICE_ROWS + 1);
+  assert.equal(above.rows, CHOICE_ROWS + 1);
+  assert.match(above.note, /all 10001 rows/);
 });
 
 Deno.test("chooseModel() scores every candidate and chooses by the one-standard-error rule", async (t) => {
@@ -77,6 +91,28 @@ Deno.test("chooseModel() scores every candidate and chooses by the one-standard-
     const again = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget: SMALL });
     assert.deepEqual(again.candidates, choice.candidates);
   });
+});
+
+Deno.test("chooseModel() on one holdout or on folds without refits compares the candidates", async () => {
+  const budget = { ...SMALL, folds: 1, holdout: 1 / 3 };
+  const choice = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget });
+  assert.equal(choice.inner_holdout, 1 / 3);
+  // Folds without refits score every row.
+  const folds = await chooseModel(data, untuned, {
+    profile: "early-C",
+    seed: 3,
+    budget: { ...SMALL, folds: 2, refit: false },
+  });
+  assert.equal(folds.inner_refit, false);
+  assert.equal(folds.candidates.length, 2);
+  for (const c of folds.candidates) assert.ok(c.log_loss > 0 && c.roc_auc > 0.5);
+  assert.equal(choice.candidates.length, 2);
+  for (const c of choice.candidates) assert.ok(c.log_loss > 0 && c.roc_auc > 0.5);
+  // The paired error of the best against itself is 0; the other's is not.
+  assert.equal(choice.candidates[choice.best].log_loss_se, 0);
+  assert.ok(choice.candidates[1 - choice.best].log_loss_se > 0);
+  const again = await chooseModel(data, untuned, { profile: "early-C", seed: 3, budget });
+  assert.deepEqual(again.candidates, choice.candidates);
 });
 
 Deno.test("crossValidateProfile() keeps tuned settings and nests the choice otherwise", async (t) => {
@@ -140,4 +176,28 @@ Deno.test("trainProfile() on a profile without tuned settings records the choice
   assert.match(card, /The profile has no tuned settings, so `train` chose the model/);
   assert.match(card, new RegExp(`\\| ${choice.chosen + 1} \\(chosen\\) \\|`));
   trained.classifier.dispose();
+});
+
+Deno.test("foldsInWorkers() gives each fold what runFold() gives here", async () => {
+  const params = modelParams({ family: "logistic", l1: 0.003, l2: 0.001, cuts: 1 });
+  const folds = repeatedStratifiedKFold(data.labels, { folds: 3, runs: 1, seed: 4 });
+  const jobs: FoldJob[] = folds.map((f) => ({
+    profile: "early-C",
+    train: f.train,
+    test: f.test,
+    seed: 10 + f.fold,
+    holdout: 0.15,
+    params,
+    choose: false,
+    policy: DEFAULT_CV_POLICY,
+  }));
+  let done = 0;
+  const remote = await foldsInWorkers(data, tuned, jobs, 2, () => done++);
+  assert.equal(done, 3);
+  for (const [i, job] of jobs.entries()) {
+    const here = await runFold(data, tuned, job);
+    assert.deepEqual(Array.from(remote[i].scores), Array.from(here.scores));
+    assert.equal(remote[i].threshold, here.threshold);
+    assert.deepEqual(remote[i].params, here.params);
+  }
 });

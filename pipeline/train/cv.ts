@@ -67,6 +67,15 @@ export interface CvOptions {
    * tuned settings is scored (see `crossValidateProfile`). Overrides `params` and `model`.
    */
   choose?: (spec: DatasetSpec, rows: number[], seed: number) => Promise<ModelParams>;
+  /**
+   * Runs a run's folds elsewhere (in workers), each as {@linkcode runFold} would, the results in
+   * the jobs' order, calling `onDone` as each finishes. Absent: one after another, here.
+   */
+  runFolds?: (
+    spec: DatasetSpec,
+    jobs: FoldJob[],
+    onDone: () => void,
+  ) => Promise<FoldResult[]>;
 }
 
 /**
@@ -150,7 +159,10 @@ export interface CvReport {
   policy: ThresholdPolicy;
   /** The model parameters every fold used (the first fold's, when each fold chose its own). */
   params: ModelParams;
-  /** When each fold chose its model on its own training rows: each fold's family, in fold order. */
+  /**
+   * When each fold chose its model on its own training rows: each fold's choice, in fold order (its
+   * family, with ` on codes` or ` with missing indicators` when the candidate had them).
+   */
   choices?: string[];
   /** Present for a cohort-forward split: the tested cohorts and the rows of each part. */
   cohort?: CvCohort;
@@ -159,6 +171,79 @@ export interface CvReport {
   /** Present when asked for with `predictions: true`. */
   predictions?: CvPredictions;
   seconds: number;
+}
+
+/** One fold's work: what {@linkcode runFold} fits and scores (plain data, so a worker can run it). */
+export interface FoldJob {
+  profile: string;
+  /** The fold's training rows (of which a stratified `holdout` share stops, calibrates, decides). */
+  train: number[];
+  /** Its test rows. */
+  test: number[];
+  seed: number;
+  holdout: number;
+  /** The settings, unless the fold chooses its own. */
+  params: ModelParams;
+  /** Whether the fold chooses its model on its training rows. */
+  choose: boolean;
+  policy: ThresholdPolicy;
+  calibrate?: boolean;
+}
+
+/** What one fold gives back. */
+export interface FoldResult {
+  /** The test rows' probabilities, in the job's order. */
+  scores: Float32Array;
+  threshold: number;
+  /** The settings fitted (those chosen, when the fold chose). */
+  params: ModelParams;
+  /** Seconds to choose (when it chose) and fit. */
+  fitSeconds: number;
+}
+
+/**
+ * Fits one fold and scores its test rows: the model chosen on the fold's training rows when the
+ * job says so (by `choose`), else the job's settings.
+ *
+ * @param data The dataset.
+ * @param spec The spec the fold fits (without the cohort column in a cohort split).
+ * @param job The fold.
+ * @param choose How the fold chooses its settings, when `job.choose`.
+ * @returns The test scores, the threshold, the settings and the seconds.
+ */
+export async function runFold(
+  data: Dataset,
+  spec: DatasetSpec,
+  job: FoldJob,
+  choose?: CvOptions["choose"],
+): Promise<FoldResult> {
+  const { fit, holdout } = stratifiedHoldout(data.labels, job.train, job.holdout, job.seed);
+  const started = performance.now();
+  const params = job.choose && choose ? await choose(spec, job.train, job.seed) : job.params;
+  const fitted = await fitOnRows(data, spec, fit, holdout, {
+    profile: job.profile,
+    seed: job.seed,
+    params,
+    policy: job.policy,
+    calibrate: job.calibrate,
+  });
+  const fitSeconds = (performance.now() - started) / 1000;
+  const test = scoreRows(fitted, data, job.test);
+  fitted.classifier.dispose();
+  return { scores: test.scores, threshold: fitted.threshold, params, fitSeconds };
+}
+
+/**
+ * A chosen model's name in a report: its family, and the encoding or missing-value handling that
+ * told it apart from the other candidates of that family.
+ *
+ * @param p The settings chosen.
+ * @returns E.g. `gbm on codes`, `logistic with missing indicators`, `forest`.
+ */
+export function choiceName(p: ModelParams): string {
+  return `${p.family}${p.encoding === "codes" ? " on codes" : ""}${
+    p.missing === "indicator" ? " with missing indicators" : ""
+  }`;
 }
 
 /** Keeps the bootstrap's stream apart from the folds' for the same user seed. */
@@ -212,37 +297,39 @@ export async function crossValidate(
     const foldOf = new Array<number>(data.rows).fill(-1);
     const thresholds: number[] = [];
     const fitSeconds: number[] = [];
-    for (const fold of plan.filter((f) => f.run === run)) {
-      const foldSeed = deriveSeed(seed, run, fold.fold);
-      const { fit, holdout } = stratifiedHoldout(
-        data.labels,
-        fold.train,
-        options.holdout ?? 0.15,
-        foldSeed,
-      );
-      const fitStarted = performance.now();
-      const params = options.choose ? await options.choose(foldSpec, fold.train, foldSeed) : fixed;
+    const runFolds = plan.filter((f) => f.run === run);
+    const jobs: FoldJob[] = runFolds.map((fold) => ({
+      profile: name,
+      train: fold.train,
+      test: fold.test,
+      seed: deriveSeed(seed, run, fold.fold),
+      holdout: options.holdout ?? 0.15,
+      params: fixed,
+      choose: options.choose !== undefined,
+      policy,
+      calibrate: options.calibrate,
+    }));
+    let done = run * folds;
+    const onDone = () => options.onFold?.(++done, runs * folds);
+    const results = options.runFolds ? await options.runFolds(foldSpec, jobs, onDone) : [];
+    if (!options.runFolds) {
+      for (const job of jobs) {
+        results.push(await runFold(data, foldSpec, job, options.choose));
+        onDone();
+      }
+    }
+    runFolds.forEach((fold, k) => {
+      const { scores: test, threshold, params, fitSeconds: seconds } = results[k];
       if (options.choose) chosen.push(params);
-      const fitted = await fitOnRows(data, foldSpec, fit, holdout, {
-        profile: name,
-        seed: foldSeed,
-        params,
-        policy,
-        calibrate: options.calibrate,
-      });
-      fitSeconds.push((performance.now() - fitStarted) / 1000);
-      const threshold = fitted.threshold;
+      fitSeconds.push(seconds);
       thresholds.push(threshold);
-      const test = scoreRows(fitted, data, fold.test);
       fold.test.forEach((row, i) => {
-        scores[row] = test.scores[i];
-        decided[row] = test.scores[i] >= threshold ? 1 : 0;
-        labels[row] = test.labels[i];
+        scores[row] = test[i];
+        decided[row] = test[i] >= threshold ? 1 : 0;
+        labels[row] = data.labels[row];
         foldOf[row] = fold.fold;
       });
-      fitted.classifier.dispose();
-      options.onFold?.(run * folds + fold.fold + 1, runs * folds);
-    }
+    });
     // `decided` already holds each fold's own threshold.
     sensitive.forEach((column, i) => {
       const f = scored
@@ -299,7 +386,7 @@ export async function crossValidate(
     })),
     policy,
     params: chosen[0] ?? fixed,
-    ...(options.choose ? { choices: chosen.map((p) => p.family) } : {}),
+    ...(options.choose ? { choices: chosen.map(choiceName) } : {}),
     ...(split && cohort
       ? {
         cohort: {

@@ -19,11 +19,16 @@ export {
   choiceBudget,
   chooseModel,
   crossValidateProfile,
+  foldsInWorkers,
   FULL_SPACE_ROWS,
+  HOLDOUT_ROWS,
+  LARGE_FOLDS,
+  LARGE_SPACE,
   type ModelChoice,
   needsChoice,
 } from "./choose.ts";
 export {
+  choiceName,
   crossValidate,
   type CvCohort,
   type CvFairness,
@@ -32,6 +37,9 @@ export {
   type CvPredictions,
   type CvReport,
   DEFAULT_CV_POLICY,
+  type FoldJob,
+  type FoldResult,
+  runFold,
 } from "./cv.ts";
 export {
   BASELINE_RULE,

@@ -37,10 +37,29 @@ export function learnEdges(
       const v = x[(sample ? sample[i] : i) * d + f];
       if (!Number.isNaN(v)) column[m++] = v;
     }
-    const sorted = column.subarray(0, m).slice().sort();
-    edges.push(_edgesOfSorted(sorted, maxBins));
+    edges.push(
+      _fewValuesEdges(column, m, maxBins) ??
+        _edgesOfSorted(column.subarray(0, m).slice().sort(), maxBins),
+    );
   }
   return edges;
+}
+
+/**
+ * The edges of a column of at most `maxBins` distinct values (a one-hot column, category codes, a
+ * grade), found without sorting its rows: the midpoints of its sorted distinct values, as
+ * {@linkcode _edgesOfSorted} gives. Undefined once it has more, for the sort to do.
+ */
+function _fewValuesEdges(column: Float64Array, m: number, maxBins: number): number[] | undefined {
+  const seen = new Set<number>();
+  for (let i = 0; i < m; i++) {
+    seen.add(column[i]);
+    if (seen.size > maxBins) return undefined;
+  }
+  const distinct = Float64Array.from(seen).sort();
+  const out: number[] = [];
+  for (let i = 1; i < distinct.length; i++) out.push((distinct[i - 1] + distinct[i]) / 2);
+  return out;
 }
 
 /** Edges of one sorted column: every midpoint when few values are distinct, else quantiles. */
