@@ -97,10 +97,13 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       if (!exists) await Deno.mkdir(dir, { recursive: true });
     }
     const raw = new DatabaseSync(file);
-    // WAL lets readers go on during a write; FULL sync makes a commit survive a crash or kill -9.
+    // The busy timeout first: switching a new file to WAL takes a lock, and serving workers
+    // opening one file together would otherwise see "database is locked" at once instead of
+    // waiting their turn. WAL lets readers go on during a write; FULL sync makes a commit
+    // survive a crash or kill -9.
     raw.exec(
-      "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; " +
-        "pragma busy_timeout = 5000",
+      "pragma busy_timeout = 5000; pragma journal_mode = wal; pragma synchronous = full; " +
+        "pragma foreign_keys = on",
     );
     const db = new Kysely<CaseloadDatabase>({
       dialect: new SqliteDialect({ database: sqliteAdapter(raw) }),

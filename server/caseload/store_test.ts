@@ -50,6 +50,46 @@ for (const kind of STORES) {
   });
 }
 
+Deno.test("openStore() waits for a lock held by another connection on a new SQLite file", async () => {
+  // Serving workers open one file together: one of them switching it to WAL while another holds
+  // a lock must wait its turn, not fail with "database is locked".
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/caseload.sqlite`;
+  const holder = new Worker(
+    `data:text/javascript,${
+      encodeURIComponent(`
+        import { DatabaseSync } from "node:sqlite";
+        self.onmessage = (e) => {
+          const db = new DatabaseSync(e.data);
+          db.exec("begin exclusive; create table held (x integer);");
+          self.postMessage("locked");
+          setTimeout(() => { db.exec("commit"); db.close(); }, 300);
+        };
+      `)
+    }`,
+    { type: "module" },
+  );
+  const locked = new Promise<void>((resolve) => {
+    holder.onmessage = (e) => e.data === "locked" && resolve();
+  });
+  holder.postMessage(file);
+  await locked;
+  try {
+    const store = await openStore({ file });
+    try {
+      // The holder's table is there: the open waited for its commit.
+      const held = await sql<{ n: number }>`select count(*) as n from held`.execute(store.db);
+      assert.equal(Number(held.rows[0].n), 0);
+      assert.deepEqual(await migrate(store), []);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    holder.terminate();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 storeTest("the audit log refuses updates and deletes in the database itself", async (store) => {
   await appendAudit(store.db, store.now(), { actor: "admin", action: "test" });
   await assert.rejects(store.db.updateTable("audit").set({ actor: "x" }).execute(), /append-only/);
