@@ -8,6 +8,7 @@
 import { csvLine, loadDataset, loadSpec, profileOf } from "../pipeline/mod.ts";
 import { memoryStatus, ROOT } from "./_server.ts";
 import { resampleCsv } from "./resample.ts";
+import { quietLoad } from "./load.ts";
 import { featureTable } from "./peers/features.ts";
 import { PEERS_DIR } from "./peers/venv.ts";
 
@@ -298,6 +299,8 @@ export async function benchScale(
     dir: string;
     spec?: string;
     python?: string;
+    /** The longest wait for the 1-minute load to fall to 1.0 before each timed step (default 0). */
+    settleSeconds?: number;
     log?: (line: string) => void;
   },
 ): Promise<ScaleFigure> {
@@ -314,8 +317,9 @@ export async function benchScale(
   try {
     log(`  resampling ${source} to ${rows} rows`);
     await resampleCsv(source, input, { rows, seed: options.seed });
+    const settle = () => quietLoad(options.settleSeconds ?? 0, log);
     const loads = {
-      train: Deno.loadavg()[0],
+      train: await settle(),
       score: 0,
       score_without_reasons: 0,
     } as ScaleFigure["loads"];
@@ -333,32 +337,13 @@ export async function benchScale(
       hyperparameters: { family: string };
       choice?: { seconds: number };
     };
-    loads.score = Deno.loadavg()[0];
+    loads.score = await settle();
     log("  deno task score");
-    const score = await timeTaskWithPeak("score", [
-      "--spec",
-      spec,
-      "--data",
-      input,
-      "--out",
-      output,
-      "--models-dir",
-      models,
-    ]);
-    loads.score_without_reasons = Deno.loadavg()[0];
+    const scoreArgs = ["--spec", spec, "--data", input, "--out", output, "--models-dir", models];
+    const score = await timeTaskWithPeak("score", scoreArgs);
+    loads.score_without_reasons = await settle();
     log("  deno task score --reasons 0");
-    const bare = await timeTaskWithPeak("score", [
-      "--spec",
-      spec,
-      "--data",
-      input,
-      "--out",
-      output,
-      "--models-dir",
-      models,
-      "--reasons",
-      "0",
-    ]);
+    const bare = await timeTaskWithPeak("score", [...scoreArgs, "--reasons", "0"]);
     const figure: ScaleFigure = {
       rows,
       source,
@@ -375,7 +360,7 @@ export async function benchScale(
       loads,
     };
     if (python) {
-      loads.lightgbm = Deno.loadavg()[0];
+      loads.lightgbm = await settle();
       log("  LightGBM on the same rows");
       figure.lightgbm = await _lightgbm(input, spec, python, options.seed, options.dir);
     }

@@ -26,10 +26,10 @@ import { type BatchMemoryFigure, measureBatchMemory } from "./batch_memory.ts";
 import { findOha, type OhaRun, runOha } from "./oha.ts";
 import { benchCv, benchScale, benchScore, benchTrain, SCALE_ROWS } from "./pipeline.ts";
 import { benchCaseload } from "./caseload.ts";
+import { quietLoad } from "./load.ts";
 import { resampleCsv } from "./resample.ts";
 import {
   type BenchResult,
-  BUSY_LOAD,
   IDLE_SECONDS,
   type Machine,
   type PipelineResult,
@@ -120,26 +120,6 @@ export interface BenchOptions {
    * and the run counts as busy.
    */
   settleSeconds?: number;
-}
-
-/**
- * Waits until the 1-minute load is at most {@linkcode BUSY_LOAD}, or `seconds` have passed.
- *
- * @param seconds The longest wait.
- * @param log Progress lines.
- * @returns The 1-minute load when the wait ended.
- */
-export async function quietLoad(seconds: number, log: (line: string) => void): Promise<number> {
-  const deadline = performance.now() + seconds * 1000;
-  let load = Deno.loadavg()[0];
-  if (load > BUSY_LOAD && seconds > 0) {
-    log(`  waiting up to ${seconds} s for the 1-minute load (${load.toFixed(2)}) to fall to 1.0`);
-  }
-  while (load > BUSY_LOAD && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 2000));
-    load = Deno.loadavg()[0];
-  }
-  return load;
 }
 
 const DEFAULT_PROFILES = ["early-A", "seed"];
@@ -489,7 +469,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     log(`  ${Math.round(pipeline.score.rows_per_sec)} rows/s`);
     log(`Timing train and score at ${SCALE_ROWS} rows with peak RSS, LightGBM beside`);
-    pipeline.scale = await benchScale(dataPath, { seed: options.seed, dir: options.workDir, log });
+    pipeline.scale = await benchScale(dataPath, {
+      seed: options.seed,
+      dir: options.workDir,
+      settleSeconds: settle,
+      log,
+    });
   }
   if (options.caseload) {
     await quietLoad(settle, log);

@@ -41,6 +41,9 @@ if (import.meta.main) {
       seed: intOption("seed", opts.seed, DEFAULT_SEED, { min: 0 }),
       dir,
       spec: opts.spec,
+      // As `deno task bench` waits before each scenario: a figure taken at a load above 1 says
+      // little, and the train step itself leaves the load above 1 for the score after it.
+      settleSeconds: 90,
       log: (line) => console.error(line),
     });
     console.log(JSON.stringify(figure));
