@@ -225,6 +225,9 @@ Deno.test("drifted data is charted in the Data section, flagged after a batch an
       await page.click("nav a[data-view=model]");
       await page.fill("#token", TOKEN);
       await page.click("#token-form button[type=submit]");
+      // The token is checked with the server before it is kept, as an adviser sees: on a busy
+      // machine a retrain started before the answer is (rightly) refused for want of a token.
+      await page.locator("#token-state", { hasText: /server accepted the token/ }).waitFor();
       await page.setInputFiles("#train-file", shifted);
       await page.click("#train-form button[type=submit]");
       await page.locator("#train-drift").waitFor({ state: "visible" });

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { FULL } from "./_harness.ts";
+
 /** An answer read off the socket, or how the socket ended without one. */
 export interface Answer {
   /** The status, or 0 when the connection closed without an answer. */
@@ -239,13 +241,16 @@ export async function healthBaseline(url: string, probes = 40): Promise<number> 
 }
 
 /**
- * The slowest `/health` an attack may cause: 50 ms plus four times its no-attack baseline, and
- * never under 100 ms (issue 24's bound). A busy machine slows both alike; a request that holds
- * the event loop (seconds, in the faults this guards against) does not fit.
+ * The slowest `/health` an attack may cause. Under `deno task reliability` (run on a quiet
+ * machine): 50 ms plus four times its no-attack baseline, and never under 100 ms (issue 24's
+ * bound). Under `deno task test`, which must pass on a busy machine: a freeze, over a second or
+ * twenty times the baseline. A busy machine does not slow both alike: with two CPU-bound
+ * processes beside the suite, a 20 MB header scan held `/health` 134 ms against a 9.7 ms
+ * baseline, while the faults this guards against held it for seconds.
  *
  * @param baselineMs The no-attack slowest probe.
  * @returns The bound, in milliseconds.
  */
 export function healthBound(baselineMs: number): number {
-  return Math.max(100, 50 + 4 * baselineMs);
+  return FULL ? Math.max(100, 50 + 4 * baselineMs) : Math.max(1000, 50 + 20 * baselineMs);
 }
