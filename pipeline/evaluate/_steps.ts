@@ -44,24 +44,37 @@ export function _ratio(num: number, den: number): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** One step per distinct score, descending, with the class totals. */
+/**
+ * One step per distinct score, descending, with the class totals. The positives' and the
+ * negatives' scores are sorted apart, as numbers in typed arrays, and merged from the top: the
+ * steps are those of one sort of every score (rows of equal score make one step whatever their
+ * order), at a fraction of the time a comparator sort of row indices took on 30,000 rows.
+ */
 export function _steps(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
 ): { steps: _Step[]; positives: number; negatives: number } {
   _check(labels, scores);
-  const order = Array.from({ length: scores.length }, (_, i) => i)
-    .sort((a, b) => scores[b] - scores[a]);
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(labels.length - positives);
+  for (let i = 0, a = 0, b = 0; i < labels.length; i++) {
+    if (labels[i] === 1) pos[a++] = scores[i];
+    else neg[b++] = scores[i];
+  }
+  pos.sort();
+  neg.sort();
   const steps: _Step[] = [];
+  let a = pos.length - 1;
+  let b = neg.length - 1;
   let tp = 0;
   let fp = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k];
-    if (labels[i] === 1) tp++;
-    else fp++;
-    if (k === order.length - 1 || scores[order[k + 1]] !== scores[i]) {
-      steps.push({ threshold: scores[i], tp, fp });
-    }
+  while (a >= 0 || b >= 0) {
+    const top = a < 0 ? neg[b] : b < 0 ? pos[a] : Math.max(pos[a], neg[b]);
+    while (a >= 0 && pos[a] === top) (tp++, a--);
+    while (b >= 0 && neg[b] === top) (fp++, b--);
+    steps.push({ threshold: top, tp, fp });
   }
   return { steps, positives: tp, negatives: fp };
 }

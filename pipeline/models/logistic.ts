@@ -247,18 +247,23 @@ function _margin(sx: _Sparse, i: number, w: Float64Array, d: number): number {
   return m;
 }
 
-/** The penalised mean log loss of weights `w` (intercept last), the L1 part smoothed. */
+/**
+ * The penalised mean log loss of weights `w` (intercept last), the L1 part smoothed. Each row's
+ * margin is left in `margins`, for the next Newton step to read when `w` is accepted.
+ */
 function _objective(
   sx: _Sparse,
   y: Uint8Array,
   d: number,
   w: Float64Array,
   penalty: { l1: number; l2: number },
+  margins: Float64Array,
 ): number {
   const n = y.length;
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const m = _margin(sx, i, w, d);
+    margins[i] = m;
     // log(1 + e^m) − y·m, written to stay finite for large |m|.
     loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y[i] * m;
   }
@@ -288,7 +293,11 @@ function _newton(
   const k = d + 1;
   const sx = _sparse(x, n, d);
   let w = init ? init.slice() : new Float64Array(k);
-  let current = _objective(sx, y, d, w, options);
+  // The margins of the last weights the objective was worked out for; the step halving ends on
+  // the weights it accepts, so they are always `w`'s when a step begins.
+  let margins = new Float64Array(n);
+  let trial = new Float64Array(n);
+  let current = _objective(sx, y, d, w, options, margins);
   // Row i's non-zero columns and values, the intercept's 1 last (the highest column, as in `h`).
   const cols = new Int32Array(k);
   const vals = new Float64Array(k);
@@ -296,7 +305,7 @@ function _newton(
     const g = new Float64Array(k);
     const h = new Float64Array(k * k);
     for (let i = 0; i < n; i++) {
-      const m = _margin(sx, i, w, d);
+      const m = margins[i];
       const p = 1 / (1 + Math.exp(-m));
       const r = (p - y[i]) / n;
       const v = (p * (1 - p)) / n;
@@ -327,12 +336,13 @@ function _newton(
     const delta = _solve(h, g, k);
     let step = 1;
     let next = w.map((c, j) => c - delta[j]);
-    let value = _objective(sx, y, d, next, options);
+    let value = _objective(sx, y, d, next, options, trial);
     while (value > current && step > 1e-8) {
       step /= 2;
       next = w.map((c, j) => c - step * delta[j]);
-      value = _objective(sx, y, d, next, options);
+      value = _objective(sx, y, d, next, options, trial);
     }
+    [margins, trial] = [trial, margins];
     let moved = 0;
     for (let j = 0; j < k; j++) moved = Math.max(moved, Math.abs(next[j] - w[j]));
     w = next;

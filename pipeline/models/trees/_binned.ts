@@ -24,7 +24,16 @@ export interface _Binned {
   missingBin: boolean;
   /** Per column: 1 when its values are category codes, binned as themselves. */
   categorical: Uint8Array;
+  /**
+   * Boosting's binning: true when some category column held code k (a category the
+   * preprocessor never saw), which shares the missing bin here but goes right in a tree walked
+   * on raw values, so its rows must be walked on those.
+   */
+  unseen?: boolean;
 }
+
+/** A bin no category column reaches (its codes and missing bin end at 254): {@linkcode _binWithMissing} gives it to unseen codes on request. */
+export const UNSEEN_BIN = 255;
 
 /** Bins a matrix with learned edges; NaN shares the top bin (the forest's binning). */
 export function _bin(x: Float32Array, n: number, d: number, edges: number[][]): _Binned {
@@ -54,6 +63,8 @@ export const MAX_CATEGORY_CODE = 253;
  * @param edges Numeric columns' edges (ignored for category columns).
  * @param categories Per column the number of codes k (0 for a numeric column).
  * @param model The model's name, for errors.
+ * @param unseenApart Give code k {@linkcode UNSEEN_BIN}, apart from NaN, as rows to be walked
+ *   down trees on their bins are binned (a walk on raw values sends code k right).
  * @throws {InputError} When a category column holds a value that is not one of its codes.
  */
 export function _binWithMissing(
@@ -63,7 +74,9 @@ export function _binWithMissing(
   edges: number[][],
   categories: number[],
   model: string,
+  unseenApart = false,
 ): _Binned {
+  let unseen = false;
   const numeric = edges.map((e, f) => (categories[f] > 0 ? [] : e));
   const bins = new Uint8Array(n * d);
   const categorical = Uint8Array.from(categories, (k) => (k > 0 ? 1 : 0));
@@ -75,7 +88,8 @@ export function _binWithMissing(
       if (k === 0) bins[r * d + f] = v !== v ? e.length + 1 : binOf(v, e);
       // Code k is a category the preprocessor never saw (a refit's stop rows can hold one): it
       // shares the missing bin, as neither says anything the fit rows taught.
-      else if (v !== v || v === k) bins[r * d + f] = k;
+      else if (v !== v) bins[r * d + f] = k;
+      else if (v === k) (bins[r * d + f] = unseenApart ? UNSEEN_BIN : k), (unseen = true);
       else if (v >= 0 && v < k && v === Math.floor(v)) bins[r * d + f] = v;
       else {
         throw new InputError(
@@ -96,6 +110,7 @@ export function _binWithMissing(
     rowMajor: true,
     missingBin: true,
     categorical,
+    unseen,
   };
 }
 

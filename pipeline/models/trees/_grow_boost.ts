@@ -69,6 +69,13 @@ export class _BoostScratch {
   offsets: Int32Array;
   goLeft = new Uint8Array(256);
   order: number[] = [];
+  /**
+   * The last tree's splits on bins: internal node `root + j` sends bin b left when
+   * `walk[256 j + b]` is 1 (see {@linkcode _addLastBinned}).
+   */
+  walk = new Uint8Array(0);
+  /** The last tree's root node. */
+  walkRoot = 0;
   #pool: _Histogram[] = [];
   #size: number;
   constructor(data: _Binned) {
@@ -114,16 +121,14 @@ export function _growBoostTree(
   s: _BoostScratch,
 ): { node: number; start: number; end: number }[] {
   const rows = s.rows;
-  const leafOf = (start: number, end: number, depth: number): _Leaf => {
-    let g = 0;
-    let h = 0;
-    let cover = 0;
-    for (let i = start; i < end; i++) {
-      const r = rows[i];
-      g += gh[2 * r];
-      h += gh[2 * r + 1];
-      cover += w[r];
-    }
+  const leafOf = (
+    start: number,
+    end: number,
+    depth: number,
+    g: number,
+    h: number,
+    cover: number,
+  ): _Leaf => {
     const node = builder.add((-g / (h + p.l2)) * p.learningRate, cover);
     return {
       node,
@@ -141,8 +146,20 @@ export function _growBoostTree(
       codes: null,
     };
   };
-  const root = leafOf(0, m, 0);
+  let g0 = 0;
+  let h0 = 0;
+  let c0 = 0;
+  for (let i = 0; i < m; i++) {
+    const r = rows[i];
+    g0 += gh[2 * r];
+    h0 += gh[2 * r + 1];
+    c0 += w[r];
+  }
+  const root = leafOf(0, m, 0, g0, h0, c0);
   builder.roots.push(root.node);
+  s.walkRoot = root.node;
+  // A tree of L leaves has 2L − 1 nodes, numbered on from its root.
+  if (s.walk.length < 256 * 2 * p.maxLeafNodes) s.walk = new Uint8Array(256 * 2 * p.maxLeafNodes);
   _fill(data, gh, rows, root, features, s.offsets);
   _best(data, root, features, s, p);
   const open: _Leaf[] = [root];
@@ -160,19 +177,40 @@ export function _growBoostTree(
     if (leaf.codes) { for (const c of leaf.codes) goLeft[c] = 1; }
     else goLeft.fill(1, 0, leaf.bin + 1);
     goLeft[nb - 1] = leaf.missingLeft ? 1 : 0;
-    // A stable partition: both sides keep their rows ascending.
+    // The same sides for a walk on bins; an unseen code goes right, as on raw values.
+    const at = 256 * (leaf.node - root.node);
+    s.walk.fill(0, at, at + 256);
+    s.walk.set(goLeft.subarray(0, nb), at);
+    // A stable partition: both sides keep their rows ascending, and their sums are added in
+    // that order (as a pass over each side's rows would add them).
     const d = data.d;
+    const bins = data.bins;
     const spare = s.spare;
     let i = leaf.start;
     let e = 0;
+    let gL = 0;
+    let hL = 0;
+    let cL = 0;
+    let gR = 0;
+    let hR = 0;
+    let cR = 0;
     for (let k = leaf.start; k < leaf.end; k++) {
       const r = rows[k];
-      if (goLeft[data.bins[r * d + f]]) rows[i++] = r;
-      else spare[e++] = r;
+      if (goLeft[bins[r * d + f]]) {
+        rows[i++] = r;
+        gL += gh[2 * r];
+        hL += gh[2 * r + 1];
+        cL += w[r];
+      } else {
+        spare[e++] = r;
+        gR += gh[2 * r];
+        hR += gh[2 * r + 1];
+        cR += w[r];
+      }
     }
     rows.set(spare.subarray(0, e), i);
-    const left = leafOf(leaf.start, i, leaf.depth + 1);
-    const right = leafOf(i, leaf.end, leaf.depth + 1);
+    const left = leafOf(leaf.start, i, leaf.depth + 1, gL, hL, cL);
+    const right = leafOf(i, leaf.end, leaf.depth + 1, gR, hR, cR);
     if (leaf.codes) {
       builder.splitCategories(leaf.node, f, leaf.codes, left.node, right.node, leaf.missingLeft);
     } else {
@@ -377,5 +415,43 @@ function _bestCategories(
         record(gain, chosen);
       }
     }
+  }
+}
+
+/**
+ * Adds the last tree grown by {@linkcode _growBoostTree} to the margin of every row of a binned
+ * matrix (row-major, `d` columns) that `skip` does not mark, walking its splits on the rows' bins,
+ * which send each row where its raw values would: a bin holds the values up to its edge, and a
+ * category column's codes are their own bins. The rows must be binned with unseen codes apart
+ * ({@linkcode _binWithMissing}'s `unseenApart`) or hold none.
+ *
+ * @param builder The trees, the last one grown with `s`.
+ * @param s The scratch the tree was grown with.
+ * @param bins The rows' bins, row-major.
+ * @param d Columns.
+ * @param out One margin per row, added to.
+ * @param skip Rows to leave (1), whose leaves are known.
+ */
+export function _addLastBinned(
+  builder: _TreeBuilder,
+  s: _BoostScratch,
+  bins: Uint8Array,
+  d: number,
+  out: Float64Array,
+  skip?: Uint8Array,
+): void {
+  const { feature, left, right, value } = builder;
+  const walk = s.walk;
+  const root = s.walkRoot;
+  for (let r = 0; r < out.length; r++) {
+    if (skip !== undefined && skip[r] === 1) continue;
+    let node = root;
+    let f = feature[node];
+    const o = r * d;
+    while (f >= 0) {
+      node = walk[256 * (node - root) + bins[o + f]] === 1 ? left[node] : right[node];
+      f = feature[node];
+    }
+    out[r] += value[node];
   }
 }

@@ -145,3 +145,29 @@ Deno.test("GradientBoostingClassifier refuses bad category codes and malformed c
     /category set outside catBits/,
   );
 });
+
+Deno.test("GradientBoostingClassifier walks held-out and unsampled rows on bins to the leaves a raw walk reaches", () => {
+  // Validation rows with NaN, a code the fit never saw (k) and numbers past every edge: the loss
+  // recorded for the kept round is the kept model's own loss on them.
+  const k = TRAIN.categories[0];
+  const vx = TEST.x.slice();
+  for (let r = 0; r < 1000; r += 7) vx[r * 5] = k;
+  for (let r = 3; r < 1000; r += 11) vx[r * 5 + 1] = NaN;
+  for (let r = 5; r < 1000; r += 13) vx[r * 5 + 1] = 1e9;
+  // Training rows missing code 0 mostly positive, so that splits send missing cells both ways.
+  const tx = TRAIN.x.slice();
+  const ty = TRAIN.y.slice();
+  for (let r = 0; r < 2000; r += 6) (tx[r * 5] = NaN), (ty[r] = r % 5 === 0 ? 0 : 1);
+  const gbm = new GradientBoostingClassifier({ ...PARAMS, nRounds: 60, patience: 60 }).fit(
+    tx,
+    ty,
+    { d: 5, seed: 3, categories: TRAIN.categories, validation: { x: vx, y: TEST.y } },
+  );
+  const t = gbm.trees;
+  assert.ok(t.flags.some((f, i) => t.feature[i] === 0 && f === (CATEGORICAL | MISSING_LEFT)));
+  const kept = gbm.trees.roots.length;
+  const p = gbm.predictProba(vx);
+  let loss = 0;
+  for (let i = 0; i < p.length; i++) loss -= Math.log(TEST.y[i] === 1 ? p[i] : 1 - p[i]);
+  assert.ok(Math.abs(loss / p.length - gbm.validationLoss[kept - 1]) < 1e-9);
+});
