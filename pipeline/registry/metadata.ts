@@ -72,7 +72,12 @@ export interface ModelMetadata {
   explanation:
     | { method: "integrated-gradients"; steps: number; baseline: number[] }
     | { method: "tree-shap" | "linear"; baseline: number[] };
-  split: { seed: number; train: number; validation: number; test: number };
+  /**
+   * The split's row counts; `refitted` tells whether the model learned from the validation rows
+   * too, once they had served it (absent in models saved before tables above 10,000 rows skipped
+   * the refit).
+   */
+  split: { seed: number; train: number; validation: number; test: number; refitted?: boolean };
   training: {
     seconds: number;
     epochs_run: number;
@@ -142,6 +147,7 @@ export function buildMetadata(
       train: trained.split.train.length,
       validation: trained.split.validation.length,
       test: trained.split.test.length,
+      refitted: trained.refitted,
     },
     training: trained.classifier instanceof MlpClassifier
       ? {

@@ -72,7 +72,13 @@ export function modelCard(m: ModelMetadata): string {
     `- Source file \`${m.data.source}\`, sha256 \`${m.data.sha256}\``,
     `- Data set: ${texts.title}${texts.description ? `: ${texts.description}` : ""}`,
     `- ${m.data.rows} rows, ${m.data.positives} ${texts.positive} (${pct(m.data.prevalence)})`,
-    `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test`,
+    `- Split (stratified, seed ${m.split.seed}): ${m.split.train} train, ${m.split.validation} validation, ${m.split.test} test${
+      m.split.refitted === undefined
+        ? ""
+        : m.split.refitted
+        ? "; the model learned from the train and validation rows, refitted once validation had chosen its calibration and threshold"
+        : "; the model learned from the train rows: validation chose its rounds, calibration and threshold, and the refit on both was skipped (above 10,000 rows, or a network)"
+    }`,
     `- Features (${m.features.length}): ${m.features.join(", ")}`,
   ];
   if (m.selection) {

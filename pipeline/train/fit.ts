@@ -35,7 +35,19 @@ export interface FittedPipeline {
   bands: Bands;
   /** The early-stopping rows' labels and calibrated scores. */
   stop: { labels: Uint8Array; scores: Float32Array };
+  /** Whether the model was fitted again on the fit and stop rows together (see {@linkcode REFIT_ROWS}). */
+  refitted: boolean;
 }
+
+/**
+ * Up to this many fit and stop rows together, the model is fitted again on both once the stop rows
+ * have chosen the rounds, the calibration and the threshold (the network is never refitted: its
+ * calibration belongs to its weights). Above, the stop rows' 15 % are little next to the rest and
+ * the refit would double the fit: on OULAD (29,000 rows a fold, the model chosen per fold),
+ * 3 × 10-fold figures without it were ROC-AUC 0.6737, PR-AUC 0.4825, Brier 0.19673 and with it
+ * 0.6739, 0.4825, 0.19672, at a fifth more time a fold (0.35–0.40 s of 1.7–1.9 s).
+ */
+export const REFIT_ROWS = 10_000;
 
 /**
  * Fits a preprocessor and a network on some rows, then on other rows stops
@@ -65,8 +77,9 @@ export async function fitOnRows(
     calibrate?: boolean;
     /**
      * Refit the model on the fit and stop rows together once the stop rows have served it
-     * (default true). Without, the model is the one fitted on the fit rows: how the choice of a
-     * large table scores its candidates, at half the work.
+     * (default: when they are {@linkcode REFIT_ROWS} or fewer). Without, the model is the one
+     * fitted on the fit rows: how the choice of a large table scores its candidates, at half the
+     * work.
      */
     refit?: boolean;
     onEpoch?: (log: EpochLog) => void | Promise<void>;
@@ -108,7 +121,8 @@ export async function fitOnRows(
     watchRecall: options.watchRecall ?? 0.9,
     capacity: options.capacity,
   });
-  if (options.refit === false) {
+  const refit = options.refit ?? fitRows.length + stopRows.length <= REFIT_ROWS;
+  if (!refit) {
     return {
       params: options.params,
       preprocessor,
@@ -117,6 +131,7 @@ export async function fitOnRows(
       threshold: bands.high,
       bands,
       stop: { labels: stopData.labels, scores },
+      refitted: false,
     };
   }
   // The held-out rows have chosen what they are for; trees then learn from them too.
@@ -144,6 +159,7 @@ export async function fitOnRows(
     threshold: bands.high,
     bands,
     stop: { labels: stopData.labels, scores },
+    refitted: final !== classifier,
   };
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fitOnRows, scoreRows } from "./fit.ts";
+import { fitOnRows, REFIT_ROWS, scoreRows } from "./fit.ts";
 import { type TrainedModel, trainProfile } from "./train_profile.ts";
 import {
   evaluate,
@@ -303,4 +303,28 @@ Deno.test("fitOnRows() cuts the seed model, right by construction, at 0.5 with a
   } finally {
     seed.classifier.dispose();
   }
+});
+
+Deno.test("fitOnRows() refits on the stop rows too up to REFIT_ROWS rows, and not above unless asked", async () => {
+  const params = modelParams({ family: "gbm", trees: { nRounds: 5 } });
+  const split = stratifiedSplit(data.labels, { seed: 3 });
+  const fitRows = (rows: number[]) =>
+    fitOnRows(data, spec, rows, split.validation, { profile: "early-C", seed: 3, params });
+  const small = await fitRows(split.train);
+  assert.equal(small.refitted, true);
+  // The training rows 30 times over: more than REFIT_ROWS with the stop rows.
+  const many = Array.from({ length: 30 }, () => split.train).flat();
+  assert.ok(many.length + split.validation.length > REFIT_ROWS);
+  const large = await fitRows(many);
+  assert.equal(large.refitted, false);
+  const asked = await fitOnRows(data, spec, many, split.validation, {
+    profile: "early-C",
+    seed: 3,
+    params,
+    refit: true,
+  });
+  assert.equal(asked.refitted, true);
+  // Without the refit, the model is the one the stop rows scored.
+  const again = scoreRows(large, data, split.validation).scores;
+  assert.deepEqual(Array.from(again), Array.from(large.stop.scores));
 });

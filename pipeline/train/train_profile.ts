@@ -104,6 +104,8 @@ export interface TrainedModel {
   policy: ThresholdPolicy;
   bands: Bands;
   split: Split;
+  /** Whether the model learned from the validation rows too (see `REFIT_ROWS`). */
+  refitted: boolean;
   metrics: { validation: Metrics; test: Metrics };
   /** 95 % percentile-bootstrap intervals of the main test metrics. */
   intervals: Record<string, Interval>;
