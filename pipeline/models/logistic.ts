@@ -240,6 +240,24 @@ function _sparse(x: Float32Array, n: number, d: number): _Sparse {
   return { start, index, value };
 }
 
+/** The rows' non-zero cells with a last cell of 1 in column `d` (the intercept) on each row. */
+function _withIntercept(sx: _Sparse, n: number, d: number): _Sparse {
+  const start = new Int32Array(n + 1);
+  const index = new Int32Array(sx.index.length + n);
+  const value = new Float64Array(sx.index.length + n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = at;
+    for (let c = sx.start[i]; c < sx.start[i + 1]; c++) {
+      (index[at] = sx.index[c]), (value[at++] = sx.value[c]);
+    }
+    index[at] = d;
+    value[at++] = 1;
+  }
+  start[n] = at;
+  return { start, index, value };
+}
+
 /** Row i's margin: the intercept (last) plus its non-zero cells times their weights. */
 function _margin(sx: _Sparse, i: number, w: Float64Array, d: number): number {
   let m = w[d];
@@ -298,9 +316,9 @@ function _newton(
   let margins = new Float64Array(n);
   let trial = new Float64Array(n);
   let current = _objective(sx, y, d, w, options, margins);
-  // Row i's non-zero columns and values, the intercept's 1 last (the highest column, as in `h`).
-  const cols = new Int32Array(k);
-  const vals = new Float64Array(k);
+  // Each row's non-zero columns and values with the intercept's 1 last (the highest column, as
+  // in `h`), laid out once for every step.
+  const { start: rowStart, index: cols, value: vals } = _withIntercept(sx, n, d);
   for (let it = 1; it <= options.maxIter; it++) {
     const g = new Float64Array(k);
     const h = new Float64Array(k * k);
@@ -309,20 +327,16 @@ function _newton(
       const p = 1 / (1 + Math.exp(-m));
       const r = (p - y[i]) / n;
       const v = (p * (1 - p)) / n;
-      let q = 0;
-      for (let c = sx.start[i]; c < sx.start[i + 1]; c++) {
-        cols[q] = sx.index[c];
-        vals[q++] = sx.value[c];
-      }
-      cols[q] = d;
-      vals[q++] = 1;
+      const first = rowStart[i];
+      const end = rowStart[i + 1];
       // The lower triangle (b <= a), as the dense loop filled it, zero cells skipped.
-      for (let qa = 0; qa < q; qa++) {
-        const a = cols[qa];
-        g[a] += r * vals[qa];
-        const va = v * vals[qa];
+      for (let ca = first; ca < end; ca++) {
+        const a = cols[ca];
+        const xa = vals[ca];
+        g[a] += r * xa;
+        const va = v * xa;
         const ha = a * k;
-        for (let qb = 0; qb <= qa; qb++) h[ha + cols[qb]] += va * vals[qb];
+        for (let cb = first; cb <= ca; cb++) h[ha + cols[cb]] += va * vals[cb];
       }
     }
     for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) h[b * k + a] = h[a * k + b];
