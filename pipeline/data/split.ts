@@ -208,7 +208,7 @@ export function stratifiedHoldout(
 ): { fit: number[]; holdout: number[] } {
   checkFraction('argument "fraction"', fraction);
   checkSeed('argument "seed"', seed);
-  const seen = new Set<number>();
+  const seen = new Uint8Array(labels.length);
   for (const index of indices) {
     if (!Number.isInteger(index) || index < 0 || index >= labels.length) {
       throw new InputError(
@@ -217,17 +217,17 @@ export function stratifiedHoldout(
         }`,
       );
     }
-    if (seen.has(index)) {
+    if (seen[index] === 1) {
       throw new InputError(`Invalid argument "indices": row ${index} appears more than once`);
     }
-    seen.add(index);
+    seen[index] = 1;
     checkLabel(labels, index);
   }
 
   const fit: number[] = [];
   const holdout: number[] = [];
   // Sorting first makes the result depend on which rows are given, not on their order.
-  groupByClass(labels, [...indices].sort((a, b) => a - b)).forEach((rows, classIndex) => {
+  groupByClass(labels, sorted([...indices])).forEach((rows, classIndex) => {
     shuffleInPlace(rows, mulberry32(deriveSeed(seed, HOLDOUT_STREAM, classIndex)));
     const [nHoldout] = allocate(rows.length, [fraction]);
     _append(holdout, rows, 0, nHoldout);
@@ -282,8 +282,9 @@ function _append(to: number[], from: number[], start: number, end: number): void
   for (let i = start; i < end; i++) to.push(from[i]);
 }
 
+/** Row indices in ascending order (a typed-array sort: numeric, and far quicker than a comparator). */
 function sorted(rows: number[]): number[] {
-  return rows.sort((a, b) => a - b);
+  return Array.from(Float64Array.from(rows).sort());
 }
 
 function checkFraction(what: string, value: number): void {
