@@ -5,23 +5,31 @@
  *
  * @module
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { shownValue } from "../../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 
 /**
- * A body limit answering 413 in the app's error format.
+ * A body limit answering 413 in the app's error format. A body framed by `Content-Length` is
+ * judged by that header alone, as hono's `bodyLimit` judges it, but without asking for
+ * `request.body` first: that getter makes Deno build a stream for the body, which the route then
+ * reads chunk by chunk through promises instead of taking it whole in one call. Bodies
+ * without a length (chunked) go to `bodyLimit`, which counts them as they come.
  *
  * @param maxSize The most bytes.
  * @returns The middleware.
  */
-export function limit(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: (c) =>
-      c.json({ error: `Payload too large: this route takes at most ${maxSize} bytes` }, 413),
-  });
+export function limit(maxSize: number): MiddlewareHandler {
+  const onError = (c: Context) =>
+    c.json({ error: `Payload too large: this route takes at most ${maxSize} bytes` }, 413);
+  const counted = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    const headers = c.req.raw.headers;
+    const length = headers.get("content-length");
+    if (length === null || headers.has("transfer-encoding")) return counted(c, next);
+    return parseInt(length, 10) > maxSize ? Promise.resolve(onError(c)) : next();
+  };
 }
 
 // application/json or a structured +json type, with or without parameters.
