@@ -6,7 +6,8 @@
  * interleaved, round after round: `/v1/predict` with one student and with 100, each beside its
  * ceiling (`/bench/constant`, the same answer size) and the bare server.
  *
- * Run: `deno run -A bench/cpu_main.ts [--requests N] [--rounds R] [--connections C]`. Linux only.
+ * Run: `deno task bench-cpu [--requests N] [--rounds R] [--connections C] [--only a,b]` (Linux). The
+ * targets are predict, ceiling, bare, batch100, ceiling-batch100 and bare-batch100.
  *
  * @module
  */
@@ -28,7 +29,10 @@ const TICKS = 100;
  * @returns Seconds.
  */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const text = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Read by `cat`, as `_server.ts` reads /proc: Deno opens /proc/<pid> only with --allow-all.
+  const out = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stdout: "piped" })
+    .output();
+  const text = new TextDecoder().decode(out.stdout);
   // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
@@ -136,7 +140,11 @@ if (import.meta.main) {
     }
     await Deno.remove(bodyFile);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`answer bytes: one ${one}, batch100 ${many}; load ${Deno.loadavg().join(" ")}`);
+    console.log(
+      `answer bytes: one ${one}, batch100 ${many}; load ${
+        Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
+      }`,
+    );
     for (const t of targets) {
       const us = samples.get(t.name)!;
       console.log(
