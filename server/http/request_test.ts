@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { MAX_JSON_DEPTH, tooDeep } from "./request.ts";
+import { Hono } from "hono";
+import { limit, MAX_JSON_DEPTH, tooDeep } from "./request.ts";
 
 Deno.test("tooDeep() finds nesting past the bound, names its field and skips strings", () => {
   assert.equal(tooDeep('{"students":[{"Age":17}]}'), undefined);
@@ -14,4 +15,35 @@ Deno.test("tooDeep() finds nesting past the bound, names its field and skips str
   // An escaped backslash ends before the quote, which closes the string.
   assert.equal(tooDeep(`{"a":"x\\\\","b":${"[".repeat(100)}`), "b.0");
   assert.equal(tooDeep(`{"a":"x\\"${"[".repeat(100)}"}`), undefined);
+});
+
+Deno.test("limit() answers 413 past the bound, by Content-Length or as a chunked body arrives", async () => {
+  const app = new Hono();
+  app.post("/", limit(10), async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)));
+  const chunked = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+  // A Content-Length past the bound is answered without reading a byte: this body never ends.
+  const endless = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+  const sized = await app.request("/", {
+    method: "POST",
+    headers: { "content-length": "11" },
+    body: endless,
+  });
+  assert.equal(sized.status, 413);
+  assert.match((await sized.json()).error, /at most 10 bytes/);
+  const ok = await app.request("/", {
+    method: "POST",
+    headers: { "content-length": "10" },
+    body: "x".repeat(10),
+  });
+  assert.equal(await ok.text(), "10");
+  const streamed = await app.request("/", { method: "POST", body: chunked("x".repeat(11)) });
+  assert.equal(streamed.status, 413);
+  const small = await app.request("/", { method: "POST", body: chunked("x".repeat(3)) });
+  assert.equal(await small.text(), "3");
 });
