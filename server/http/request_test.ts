@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { limit, MAX_JSON_DEPTH, tooDeep } from "./request.ts";
+import fc from "fast-check";
+import { limit, MAX_JSON_DEPTH, readJson, tooDeep } from "./request.ts";
 
 Deno.test("tooDeep() finds nesting past the bound, names its field and skips strings", () => {
   assert.equal(tooDeep('{"students":[{"Age":17}]}'), undefined);
@@ -46,4 +47,30 @@ Deno.test("limit() answers 413 past the bound, by Content-Length or as a chunked
   assert.equal(streamed.status, 413);
   const small = await app.request("/", { method: "POST", body: chunked("x".repeat(3)) });
   assert.equal(await small.text(), "3");
+});
+
+Deno.test("readJson() refuses exactly the bodies tooDeep() finds too deep, and names the field", async () => {
+  const app = new Hono();
+  app.onError((error, c) => c.text(error.message, 400));
+  app.post("/", async (c) => {
+    await readJson(c);
+    return c.text("parsed");
+  });
+  // Brackets, quotes, escapes, a multi-byte character, a BOM and runs of openers: about half the
+  // bodies nest too deep, some of them inside a named field.
+  const token = fc.oneof(
+    fc.constantFrom("[", "{", "]", "}", '"', "\\", ",", ":", "1", "é", "\uFEFF", '{"a":', '"x\\"'),
+    fc.integer({ min: 1, max: 40 }).map((k) => "[".repeat(k)),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(token, { maxLength: 40 }), async (tokens) => {
+      const text = tokens.join("");
+      const res = await app.request("/", { method: "POST", body: text });
+      const message = await res.text();
+      const deep = tooDeep(text.replace(/^\uFEFF/, ""));
+      if (deep === undefined) assert.doesNotMatch(message, /nested deeper/);
+      else assert.ok(message.includes(`${deep || "the body"} is nested deeper`), message);
+    }),
+    { numRuns: 3000, seed: 24 },
+  );
 });
