@@ -39,6 +39,19 @@ export class Drain {
   }
 
   /**
+   * Holds the server open for one request until {@linkcode Drain.leave}: the frame's pair, which
+   * makes no closure per request. Each call must be matched by one `leave()`.
+   */
+  enter(): void {
+    this.#active++;
+  }
+
+  /** Releases one hold taken by {@linkcode Drain.enter}. */
+  leave(): void {
+    if (--this.#active === 0 && this.#draining) this.#idle.resolve();
+  }
+
+  /**
    * Starts draining and waits until nothing is in flight.
    *
    * @param timeoutMs The longest to wait.

@@ -97,20 +97,24 @@ export function frame(
     const started = performance.now();
     const id = crypto.randomUUID();
     c.set("requestId", id);
-    const given = c.req.header("x-request-id");
-    const clientId = given !== undefined && CLIENT_ID.test(given) ? given : undefined;
+    const given = c.req.raw.headers.get("x-request-id");
+    const clientId = given !== null && CLIENT_ID.test(given) ? given : undefined;
     if (clientId !== undefined) c.set("clientRequestId", clientId);
-    c.header("X-Request-Id", id);
     if (drain?.draining) {
       return c.json({ error: "Shutting down: retry shortly" }, 503, {
+        "X-Request-Id": id,
         Connection: "close",
         "Retry-After": "1",
       });
     }
-    const release = drain?.hold();
+    // The id is set on the answer after the route, with the other headers, rather than by
+    // `c.header()` before it: a header set before the answer exists makes hono build every answer
+    // through a second `Headers` object.
+    drain?.enter();
     try {
       await next();
       const headers = c.res.headers;
+      headers.set("X-Request-Id", id);
       for (let i = 0; i < secure.length; i++) headers.set(secure[i][0], secure[i][1]);
       headers.delete("X-Powered-By");
       // After next(), the route index points at the handler that answered.
@@ -124,7 +128,8 @@ export function frame(
         headers.set("Cache-Control", "no-store");
       }
       const seconds = (performance.now() - started) / 1000;
-      metrics.request({ route, method: c.req.method, status }, seconds);
+      const method = c.req.method;
+      metrics.request({ route, method, status }, seconds);
       // Probes come every few seconds from each orchestrator and scraper: routine, so debug, and
       // /ready's 503 while no model is loaded is a state, not a fault. A crash (500) is an error.
       const level = PROBES.has(route) && status !== 500
@@ -135,14 +140,14 @@ export function frame(
       logger.log(level, "Request", {
         request_id: id,
         client_request_id: clientId,
-        method: methodLabel(c.req.method),
+        method: methodLabel(method),
         path: shownValue(c.req.path),
         route,
         status,
         ms: Math.round(seconds * 1e5) / 100,
       });
     } finally {
-      release?.();
+      drain?.leave();
     }
     return undefined;
   };

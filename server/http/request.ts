@@ -5,23 +5,31 @@
  *
  * @module
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { shownValue } from "../../pipeline/mod.ts";
 import { HttpError } from "./http_errors.ts";
 
 /**
- * A body limit answering 413 in the app's error format.
+ * A body limit answering 413 in the app's error format. A body framed by `Content-Length` is
+ * judged by that header alone, as hono's `bodyLimit` judges it, but without asking for
+ * `request.body` first: that getter makes Deno build a stream for the body, which the route then
+ * reads chunk by chunk through promises instead of taking it whole in one call. Bodies
+ * without a length (chunked) go to `bodyLimit`, which counts them as they come.
  *
  * @param maxSize The most bytes.
  * @returns The middleware.
  */
-export function limit(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: (c) =>
-      c.json({ error: `Payload too large: this route takes at most ${maxSize} bytes` }, 413),
-  });
+export function limit(maxSize: number): MiddlewareHandler {
+  const onError = (c: Context) =>
+    c.json({ error: `Payload too large: this route takes at most ${maxSize} bytes` }, 413);
+  const counted = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    const headers = c.req.raw.headers;
+    const length = headers.get("content-length");
+    if (length === null || headers.has("transfer-encoding")) return counted(c, next);
+    return parseInt(length, 10) > maxSize ? Promise.resolve(onError(c)) : next();
+  };
 }
 
 // application/json or a structured +json type, with or without parameters.
@@ -103,6 +111,43 @@ function _openers(text: string, max: number): number {
   return count;
 }
 
+/**
+ * Whether JSON bytes nest arrays and objects deeper than `max`: the verdict of
+ * {@linkcode tooDeep} (strings skipped, escapes honoured) from one loop over the body's bytes,
+ * before they are decoded. Brackets, quotes and backslashes are ASCII, and no byte of a multi-byte
+ * UTF-8 character is below 128, so the bytes and the text nest alike. On a 100-student body this
+ * took two thirds of the time of the scan over the text, which skips strings one `indexOf` at a time
+ * (76 against 116 µs).
+ */
+function _deeperBytes(bytes: Uint8Array, max: number): boolean {
+  let openers = 0;
+  for (const ch of [91, 123]) {
+    for (let i = bytes.indexOf(ch); i >= 0 && openers <= max; i = bytes.indexOf(ch, i + 1)) {
+      openers++;
+    }
+  }
+  if (openers <= max) return false;
+  let depth = 0;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const ch = bytes[i];
+    if (ch === 34) {
+      // A string: on to its closing quote, stepping over each escaped character.
+      for (i++; i < n; i++) {
+        const c = bytes[i];
+        if (c === 92) i++;
+        else if (c === 34) break;
+      }
+    } else if (ch === 91 || ch === 123) {
+      if (++depth > max) return true;
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return false;
+}
+
+/** UTF-8, as `Request.text()` decodes: a leading BOM dropped, malformed bytes replaced. */
+const _utf8 = new TextDecoder();
+
 /** Whether the quote at `at` is escaped: an odd run of backslashes right before it. */
 function _escaped(text: string, at: number): boolean {
   let slashes = 0;
@@ -119,8 +164,10 @@ function _escaped(text: string, at: number): boolean {
  * @throws HttpError 400.
  */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  const deep = tooDeep(text);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const text = _utf8.decode(bytes);
+  // The text is scanned, to name the field, only when the bytes nest too deep.
+  const deep = _deeperBytes(bytes, MAX_JSON_DEPTH) ? tooDeep(text) : undefined;
   if (deep !== undefined) {
     const expected = `at most ${MAX_JSON_DEPTH} levels of arrays and objects`;
     throw new HttpError(

@@ -67,3 +67,27 @@ Deno.test("the app logs probes (/health, /ready, /metrics) at debug and other re
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("jsonLogger() writes the line JSON.stringify would write for the same fields", () => {
+  const written: string[] = [];
+  const sink = { out: (line: string) => written.push(line), err: () => {} };
+  let now = Date.UTC(2026, 0, 1);
+  const logger = jsonLogger(() => now, "info", sink);
+  const cases: (Record<string, unknown> | undefined)[] = [
+    undefined,
+    {},
+    { a: undefined },
+    { request_id: "x", client_request_id: undefined, path: '/a"b\n', status: 200, ms: 1.25 },
+    { msg: "replaced", extra: [1, { b: null }] },
+    { level: "other", time: "then" },
+  ];
+  for (const fields of cases) {
+    now += 1;
+    logger.log("info", 'Request "q"', fields);
+    const time = new Date(now).toISOString();
+    assert.equal(
+      written.at(-1),
+      JSON.stringify({ time, level: "info", msg: 'Request "q"', ...fields }),
+    );
+  }
+});

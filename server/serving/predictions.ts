@@ -131,11 +131,11 @@ export async function predictRecords(
     for (const p of predictions) deps.metrics.prediction(predictor.profile, p.band);
     const read = predictor.usedSet;
     return predictions.map((p, i) => {
-      const out: PredictionOut = {
-        ...p,
-        profile: predictor.profile,
-        ignored: Object.keys(Object(records[i])).filter((k) => !read.has(k)),
-      };
+      // Each prediction was made for this request alone: it is extended in place rather than
+      // copied (a copy per student of a 100-student body), with the same fields in the same order.
+      const out = p as PredictionOut;
+      out.profile = predictor.profile;
+      out.ignored = Object.keys(Object(records[i])).filter((k) => !read.has(k));
       if (p.imputed.length > 0) {
         const warning = imputedWarning(predictor, p.imputed);
         if (warning) out.warning = warning;

@@ -16,6 +16,7 @@ import { NOTEBOOKS_COMMAND } from "../../notebooks/run_main.ts";
 import { PEERS_COMMAND } from "../../bench/peers/main.ts";
 import { RESAMPLE } from "../../bench/resample_main.ts";
 import { BENCH_SCALE } from "../../bench/scale_main.ts";
+import { BENCH_CPU } from "../../bench/cpu_main.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** The document holding the table, relative to the project root. */
@@ -32,6 +33,7 @@ export const COMMANDS: Command[] = [
   NOTEBOOKS_COMMAND,
   BENCH,
   BENCH_SCALE,
+  BENCH_CPU,
   RESAMPLE,
   PEERS_COMMAND,
 ];
