@@ -102,7 +102,10 @@ export interface ChoiceBudget {
  *   Brier 0.1976 at 3 × 10 folds); 20,000 and a holdout of a third chose boosting on codes in all
  *   10 folds of a run, but on the 13,529 rows of 2013 it scored only 4,510, and the rule kept
  *   logistic regression 0.0017 above boosting with a standard error of 0.0019 (cohort-forward
- *   ROC-AUC 0.636 against 0.651): two folds score every compared row. Candidates compared at
+ *   ROC-AUC 0.636 against 0.651): two folds score every compared row. Two folds of a 10,000-row
+ *   sample, at half the choice's time, chose a logistic model in 9 of 30 folds again (3 × 10
+ *   ROC-AUC 0.6696, PR-AUC 0.4771, Brier 0.19761, below every peer's), so the sample stays at
+ *   20,000. Candidates compared at
  *   nearer the size of the final fit also rank as they will there. The choice then costs no more
  *   on a million rows than on twenty thousand, and only the winner's final fit grows with the
  *   table.
