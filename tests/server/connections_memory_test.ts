@@ -7,7 +7,7 @@ const CONNECTIONS = 256;
 const REQUESTS_PER_CONNECTION = 40;
 const MB = 1024 * 1024;
 // Measured with this test on 2 cores (load 3-5): with V8's default heap sizing the peak rose
-// 99-101 MB above the idle figure; with the server's V8 flags (server/_launch.ts), 50-54 MB.
+// 99-101 MB above the idle figure; with the server's V8 flags (server/_launch.ts), 49-54 MB.
 const GROWTH_MB = 80;
 
 /** Sends `count` predictions one after another on one connection of `client`. */
