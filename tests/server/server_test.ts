@@ -7,7 +7,7 @@ import {
   STUDENT,
   trainedRegistry,
 } from "../../server/_testing.ts";
-import { SERVER_V8_FLAGS } from "../../server/_launch.ts";
+import { SERVER_V8_FLAGS, serverArgs } from "../../server/_launch.ts";
 import { ENV_VARS } from "../../server/config/mod.ts";
 import { startServer } from "./_process.ts";
 
@@ -88,6 +88,24 @@ Deno.test("compile, serve and start share the scoped server permission set", () 
   ) {
     assert.ok(tasks.compile.command.includes(` --include ${module} `), module);
     Deno.statSync(`${ROOT}${module}`);
+  }
+});
+
+Deno.test("the server's V8 flags are written once: the tasks, the image, CI and the test servers use them", () => {
+  const tasks = denoTasks();
+  const text = (path: string) => Deno.readTextFileSync(`${ROOT}${path}`);
+  // The tasks repeat SERVER_V8_FLAGS (checked above); no other task sets V8 flags for the server.
+  const withFlags = Object.entries(tasks).filter(([, t]) => t.command.includes("--v8-flags"));
+  assert.deepEqual(withFlags.map(([name]) => name).sort(), ["compile", "serve", "start"]);
+  // The end-to-end tests and the bench start the server with them.
+  assert.ok(serverArgs("server/main.ts").includes(SERVER_V8_FLAGS));
+  // The image is built by the compile task, which bakes the flags into the binary; CI runs the
+  // test task, whose servers start through serverArgs; neither passes flags of its own.
+  assert.match(text("Dockerfile"), /^RUN deno task compile\b/m);
+  assert.match(text(".ci/run"), /deno@[\d.]+ task test\b/);
+  const k8s = [...Deno.readDirSync(`${ROOT}deploy/k8s`)].map((e) => `deploy/k8s/${e.name}`);
+  for (const path of ["Dockerfile", ".ci/run", "docker-compose.yml", ...k8s]) {
+    assert.ok(!/--v8-flags|DENO_V8_FLAGS|max-semi-space|heap-growing/.test(text(path)), path);
   }
 });
 
