@@ -25,7 +25,10 @@ export interface MicrobatchConfig {
    * next turn of the event loop: the requests read in the same turn share a call.
    */
   waitUs: number;
-  /** Rows that trigger a flush before the wait is over. */
+  /**
+   * Rows that trigger a flush before the wait is over, and the most one call scores: a request
+   * that would carry the queued rows past it sends them first.
+   */
   maxRows: number;
 }
 
@@ -62,6 +65,9 @@ export class MicroBatcher {
       this.#onBatch(rows.length);
       return Promise.resolve(predictor.predict(rows, { reasons }));
     }
+    // A request that would carry the queued rows past maxRows sends them first, so no call holds
+    // more than maxRows rows (otherwise up to twice as many, less two).
+    if (this.#queued > 0 && this.#queued + rows.length > this.#config.maxRows) this.flush();
     return new Promise((resolve, reject) => {
       let queue = this.#queues.get(predictor);
       if (!queue) this.#queues.set(predictor, queue = []);

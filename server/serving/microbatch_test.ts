@@ -80,6 +80,28 @@ Deno.test("MicroBatcher flushes at maxRows and scores one call per request when 
   assert.deepEqual(calls, [2, 1, 1]);
 });
 
+Deno.test("MicroBatcher never scores more than maxRows rows in one call", async () => {
+  const calls: number[] = [];
+  const p = fakePredictor(calls);
+  const batcher = new MicroBatcher({ enabled: true, waitUs: 1e6, maxRows: 4 });
+  const row = (x: number) => ({ x });
+  const answers = await Promise.all([
+    batcher.score(p, [row(1), row(2), row(3)]),
+    batcher.score(p, [row(4), row(5), row(6)]),
+    batcher.score(p, [row(7)]),
+    batcher.score(p, [row(8), row(9), row(10), row(11)]),
+  ]);
+  // 3 queued, 3 more would make 6: the 3 go; 3 + 1 reach 4 and go; 4 rows go on their own.
+  assert.deepEqual(calls, [3, 4, 4]);
+  assert.ok(calls.every((n) => n <= 4));
+  assert.deepEqual(answers.map((a) => a.map((x) => x.probability)), [
+    [1, 2, 3],
+    [4, 5, 6],
+    [7],
+    [8, 9, 10, 11],
+  ]);
+});
+
 Deno.test("MicroBatcher rejects every request of a failed call", async () => {
   const failing = {
     predict: () => {
