@@ -158,8 +158,10 @@ export function _growBoostTree(
   const root = leafOf(0, m, 0, g0, h0, c0);
   builder.roots.push(root.node);
   s.walkRoot = root.node;
-  // A tree of L leaves has 2L − 1 nodes, numbered on from its root.
-  if (s.walk.length < 256 * 2 * p.maxLeafNodes) s.walk = new Uint8Array(256 * 2 * p.maxLeafNodes);
+  // A tree of L leaves has 2L − 1 nodes, numbered on from its root; it has no more leaves than
+  // the round's rows, whatever maxLeafNodes allows.
+  const nodes = 2 * Math.min(p.maxLeafNodes, m);
+  if (s.walk.length < 256 * nodes) s.walk = new Uint8Array(256 * nodes);
   _fill(data, gh, rows, root, features, s.offsets);
   _best(data, root, features, s, p);
   const open: _Leaf[] = [root];

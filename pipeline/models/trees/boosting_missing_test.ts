@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ArtifactError, InputError, mulberry32 } from "./_deps.ts";
 import { CATEGORICAL, MISSING_LEFT } from "./_ensemble.ts";
-import { GradientBoostingClassifier } from "./gradient_boosting.ts";
+import { _sampleOrdered, GradientBoostingClassifier } from "./gradient_boosting.ts";
 import type { GradientBoostingParams } from "./boosting_params.ts";
 import { treeModelFromJSON } from "./from_json.ts";
 import { _TreeExplainer } from "./tree_shap.ts";
@@ -170,4 +170,30 @@ Deno.test("GradientBoostingClassifier walks held-out and unsampled rows on bins 
   let loss = 0;
   for (let i = 0; i < p.length; i++) loss -= Math.log(TEST.y[i] === 1 ? p[i] : 1 - p[i]);
   assert.ok(Math.abs(loss / p.length - gbm.validationLoss[kept - 1]) < 1e-9);
+});
+
+Deno.test("The rows of a round are drawn with mulberry32's numbers, and its state goes on from them", () => {
+  const from = Int32Array.from({ length: 500 }, (_, i) => 3 * i + 1);
+  for (const [k, seed] of [[0, 1], [1, 2], [137, 42], [499, 7], [500, 9]]) {
+    const out = new Int32Array(k);
+    const state = _sampleOrdered(from, k, out, seed);
+    // Knuth's selection sampling with the library's generator.
+    const rng = mulberry32(seed);
+    const want: number[] = [];
+    if (k >= from.length) want.push(...from);
+    else {
+      for (let i = 0; i < from.length && want.length < k; i++) {
+        if (rng() * (from.length - i) < k - want.length) want.push(from[i]);
+      }
+    }
+    assert.deepEqual(Array.from(out), want, `k ${k}`);
+    assert.equal(mulberry32(state)(), rng(), `the next draw after k ${k}`);
+  }
+});
+
+Deno.test("GradientBoostingClassifier fits with more leaves allowed than a tree can have", () => {
+  // The walk tables are sized by the rows, not by maxLeafNodes (a billion leaves would need 512 GB).
+  const gbm = new GradientBoostingClassifier({ nRounds: 5, maxLeafNodes: 1e9, subsample: 0.5 })
+    .fit(TRAIN.x, TRAIN.y, { d: 5, seed: 3, categories: TRAIN.categories });
+  assert.ok(auc(TEST.y, gbm.predictProba(TEST.x)) > 0.7);
 });

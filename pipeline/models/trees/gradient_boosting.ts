@@ -358,7 +358,12 @@ function _sampleInto(from: Int32Array, k: number, out: Int32Array, rng: () => nu
  *
  * @returns The generator's state after the draws: `mulberry32(state)` goes on where they ended.
  */
-function _sampleOrdered(from: Int32Array, k: number, out: Int32Array, seed: number): number {
+export function _sampleOrdered(
+  from: Int32Array,
+  k: number,
+  out: Int32Array,
+  seed: number,
+): number {
   let state = seed >>> 0;
   if (k >= from.length) {
     out.set(from);
