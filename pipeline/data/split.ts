@@ -227,7 +227,7 @@ export function stratifiedHoldout(
   const fit: number[] = [];
   const holdout: number[] = [];
   // Sorting first makes the result depend on which rows are given, not on their order.
-  groupByClass(labels, sorted([...indices])).forEach((rows, classIndex) => {
+  groupByClass(labels, sorted(indices)).forEach((rows, classIndex) => {
     shuffleInPlace(rows, mulberry32(deriveSeed(seed, HOLDOUT_STREAM, classIndex)));
     const [nHoldout] = allocate(rows.length, [fraction]);
     _append(holdout, rows, 0, nHoldout);

@@ -29,12 +29,12 @@ export class Drain {
    * @returns A function releasing the hold (safe to call twice).
    */
   hold(): () => void {
-    this.#active++;
+    this.enter();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      if (--this.#active === 0 && this.#draining) this.#idle.resolve();
+      this.leave();
     };
   }
 
