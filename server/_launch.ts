@@ -28,7 +28,7 @@ export const SERVER_SET = "server";
  *   at two 8 MB halves, and `--heap-growing-percent=30` starts the next full collection once the
  *   old generation has grown by 30 % of what was live. Neither cap alone was enough: with only the
  *   first, more short-lived objects reached the old generation and filled it instead. Interleaved
- *   with the defaults here, the peak at 256 connections fell from 221-279 MB to 164-182 MB
+ *   with the defaults here, the peak at 256 connections fell from 243-324 MB to 168-182 MB
  *   (growth 50 %: 169-197 MB), with throughput and p99 at 30 and 256 connections within the
  *   runs' noise; predict-batch100 averaged 8 % lower over eight pairs (noise about 15 %).
  */

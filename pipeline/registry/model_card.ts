@@ -77,7 +77,7 @@ export function modelCard(m: ModelMetadata): string {
         ? ""
         : m.split.refitted
         ? "; the model learned from the train and validation rows, refitted once validation had chosen its calibration and threshold"
-        : "; the model learned from the train rows: validation chose its rounds, calibration and threshold, and the refit on both was skipped (above 10,000 rows, or a network)"
+        : "; the model learned from the train rows only: validation chose its calibration and threshold (and when to stop, for boosting and a network), and the refit on both was skipped (above 10,000 train and validation rows, or a network)"
     }`,
     `- Features (${m.features.length}): ${m.features.join(", ")}`,
   ];

@@ -107,7 +107,8 @@ export function jsonLogger(
   // One line per request: its time text is made once per millisecond, and the fields are
   // serialised as they are, after a prefix, rather than copied into a new object first (together
   // half of the line's cost, 3.1 against 1.4 µs). Fields that would replace time, level or msg
-  // take the plain path, so every line reads as before.
+  // take the plain path, so every line carries the same fields as before (a field named by an
+  // integer would come before `time` rather than after `msg`: JSON keeps such keys first).
   let lastMs = NaN;
   let lastTime = "";
   return {
