@@ -19,7 +19,8 @@ import {
 } from "../pipeline/mod.ts";
 import { ROOT, startServer } from "./_server.ts";
 import { startBare } from "./bare_server.ts";
-import { findOha } from "./oha.ts";
+import { findOha, runOha } from "./oha.ts";
+import { median } from "./run.ts";
 import { buildBodies } from "./scenarios.ts";
 
 /** The targets, in the order each round runs them. */
@@ -101,7 +102,6 @@ export async function cpuPerRequest(options: {
   const bodies = buildBodies(await Deno.readTextFile(data), spec);
   const probe = { path: "/v1/predict", body: bodies.student, contentType: "application/json" };
   const server = await startServer({ modelsDir: "models", probe, env: { FRONT: "off" } });
-  const bodyFile = await Deno.makeTempFile({ prefix: "bench-cpu-body-" });
   try {
     const bare = await startBare();
     try {
@@ -130,34 +130,18 @@ export async function cpuPerRequest(options: {
       ].map((t) => ({ ...t, body: bodies.batch100, n: few })));
       const targets = all.filter((t) => options.only.length === 0 || options.only.includes(t.name));
       const run = async (t: (typeof targets)[number], n: number) => {
-        await Deno.writeTextFile(bodyFile, t.body);
         const before = await cpuSeconds(t.pid);
-        const out = await new Deno.Command(oha, {
-          args: [
-            "--no-tui",
-            "--output-format",
-            "json",
-            "-n",
-            String(n),
-            "-c",
-            String(options.connections),
-            "-m",
-            "POST",
-            "-T",
-            "application/json",
-            "-D",
-            bodyFile,
-            t.url,
-          ],
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
+        const report = await runOha(oha, {
+          url: t.url,
+          body: t.body,
+          contentType: "application/json",
+          connections: options.connections,
+          requests: n,
+        });
         const after = await cpuSeconds(t.pid);
-        if (!out.success) throw new Error(`oha failed: ${new TextDecoder().decode(out.stderr)}`);
-        const report = JSON.parse(new TextDecoder().decode(out.stdout));
-        const ok = report.statusCodeDistribution?.["200"] ?? 0;
+        const ok = report.status_codes["200"] ?? 0;
         if (ok !== n) throw new Error(`${t.name}: ${ok} of ${n} requests answered 200`);
-        return { us: ((after - before) / n) * 1e6, rps: report.summary.requestsPerSec as number };
+        return { us: ((after - before) / n) * 1e6, rps: report.requests_per_sec };
       };
       options.log("Warming up");
       for (const t of targets) await run(t, Math.max(1, Math.round(t.n / 10)));
@@ -176,13 +160,7 @@ export async function cpuPerRequest(options: {
     }
   } finally {
     await server.stop();
-    await Deno.remove(bodyFile).catch(() => {});
   }
-}
-
-/** The middle value (the upper one of an even count). */
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 if (import.meta.main) {

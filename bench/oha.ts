@@ -22,8 +22,10 @@ export interface OhaRun {
   contentType: string;
   /** Concurrent connections. */
   connections: number;
-  /** How long to send requests, in seconds. */
-  seconds: number;
+  /** How long to send requests, in seconds (unless `requests` is given). */
+  seconds?: number;
+  /** Send this many requests and stop, instead of sending for `seconds`. */
+  requests?: number;
 }
 
 /** What the benchmark keeps of an oha report; times in milliseconds. */
@@ -124,16 +126,20 @@ export function parseOha(report: unknown): OhaResult {
  * @param run The run.
  * @param bodyFile A file holding the body (oha reads it with `-D`).
  * @returns oha's arguments.
+ * @throws Error when the run has neither `seconds` nor `requests`.
  */
 export function ohaArgs(run: OhaRun, bodyFile: string): string[] {
+  if (run.requests === undefined && run.seconds === undefined) {
+    throw new Error("An oha run needs seconds or requests");
+  }
   return [
     "--no-tui",
     "--output-format",
     "json",
     "--no-color",
-    "-z",
-    `${run.seconds}s`,
-    "-w",
+    ...(run.requests !== undefined
+      ? ["-n", String(run.requests)]
+      : ["-z", `${run.seconds}s`, "-w"]),
     "-c",
     String(run.connections),
     "-m",

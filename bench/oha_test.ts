@@ -73,3 +73,11 @@ Deno.test("ohaArgs() asks for JSON without the TUI and waits for requests at the
   assert.equal(after("-T"), "application/json");
   assert.equal(args.at(-1), "http://127.0.0.1:8000/v1/predict");
 });
+
+Deno.test("ohaArgs() sends a count of requests when one is given, and needs a count or a time", () => {
+  const run = { url: "http://127.0.0.1:8000/", body: "{}", contentType: "application/json" };
+  const args = ohaArgs({ ...run, connections: 30, requests: 500 }, "/tmp/body.json");
+  assert.equal(args[args.indexOf("-n") + 1], "500");
+  assert.ok(!args.includes("-z") && !args.includes("-w"));
+  assert.throws(() => ohaArgs({ ...run, connections: 1 }, "/tmp/b"), /needs seconds or requests/);
+});
