@@ -69,15 +69,18 @@ Deno.test("A client that stops reading the answers stops the upload, as multipar
         // as CSV with their count): they fill the sockets' buffers within a few hundred thousand
         // rows, well before the route's row limit, whatever the loopback's buffer sizes.
         const type = format === "csv" ? "text/csv" : `multipart/form-data; boundary=${boundary}`;
-        await conn.write(enc.encode(
+        // The socket's writable stream writes every byte (conn.write() may write only some).
+        const writer = conn.writable.getWriter();
+        await writer.write(enc.encode(
           "POST /v1/predict/batch?reasons=0&imputed=names HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
             `Content-Type: ${type}\r\nAccept: application/x-ndjson\r\n` +
             "Transfer-Encoding: chunked\r\n\r\n",
         ));
-        const chunk = (bytes: Uint8Array) =>
-          conn.write(
-            new Uint8Array([...enc.encode(`${bytes.length.toString(16)}\r\n`), ...bytes, 13, 10]),
-          );
+        const chunk = async (bytes: Uint8Array) => {
+          await writer.write(enc.encode(`${bytes.length.toString(16)}\r\n`));
+          await writer.write(bytes);
+          await writer.write(enc.encode("\r\n"));
+        };
         const upload = (async () => {
           while (rows < maxRows) {
             const lines = rows === 0 ? [header] : [];
@@ -92,7 +95,7 @@ Deno.test("A client that stops reading the answers stops the upload, as multipar
             sent += bytes.length;
           }
           if (format === "multipart") await chunk(enc.encode(`\r\n--${boundary}--\r\n`));
-          await conn.write(enc.encode("0\r\n\r\n"));
+          await writer.write(enc.encode("0\r\n\r\n"));
         })().catch(() => {}); // the connection is closed under a stalled write at the end
         // The answer's head and first lines, then nothing more is read.
         const first = new Uint8Array(4096);
