@@ -196,19 +196,27 @@ export function _growBoostTree(
     let gR = 0;
     let hR = 0;
     let cR = 0;
+    // Without a branch on the side, which a sorted row order makes unpredictable: each row is
+    // written to both places and the side's count moves on.
     for (let k = leaf.start; k < leaf.end; k++) {
       const r = rows[k];
-      if (goLeft[bins[r * d + f]]) {
-        rows[i++] = r;
-        gL += gh[2 * r];
-        hL += gh[2 * r + 1];
-        cL += w[r];
-      } else {
-        spare[e++] = r;
-        gR += gh[2 * r];
-        hR += gh[2 * r + 1];
-        cR += w[r];
-      }
+      const l = goLeft[bins[r * d + f]];
+      rows[i] = r;
+      spare[e] = r;
+      i += l;
+      e += 1 - l;
+    }
+    for (let k = leaf.start; k < i; k++) {
+      const r = rows[k];
+      gL += gh[2 * r];
+      hL += gh[2 * r + 1];
+      cL += w[r];
+    }
+    for (let k = 0; k < e; k++) {
+      const r = spare[k];
+      gR += gh[2 * r];
+      hR += gh[2 * r + 1];
+      cR += w[r];
     }
     rows.set(spare.subarray(0, e), i);
     const left = leafOf(leaf.start, i, leaf.depth + 1, gL, hL, cL);

@@ -146,6 +146,10 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const builder = new _TreeBuilder();
     const scratch = new _BoostScratch(data);
     const margin = new Float64Array(n).fill(baseMargin);
+    // e^−margin of each row, kept by multiplying in each round's leaf factor e^−v (one exp per
+    // leaf, not per row); rows outside a round's sample, whose leaves are found by a walk, take
+    // the exp of their margin afresh.
+    const expNeg = new Float64Array(n).fill(Math.exp(-baseMargin));
     const gh = new Float64Array(2 * n);
     const known = new Uint8Array(n);
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
@@ -170,7 +174,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
       // Only the sampled rows' gradients are read.
       for (let i = 0; i < take; i++) {
         const r = rows[i];
-        const q = 1 / (1 + Math.exp(-margin[r]));
+        const q = 1 / (1 + expNeg[r]);
         gh[2 * r] = sw[r] * (q - y[r]);
         gh[2 * r + 1] = Math.max(sw[r] * q * (1 - q), 1e-16);
       }
@@ -181,15 +185,18 @@ export class GradientBoostingClassifier implements TabularClassifier {
       known.fill(0);
       for (const leaf of leaves) {
         const v = builder.value[leaf.node];
+        const factor = Math.exp(-v);
         for (let i = leaf.start; i < leaf.end; i++) {
           const r = scratch.rows[i];
           margin[r] += v;
+          expNeg[r] *= factor;
           known[r] = 1;
         }
       }
       if (take < n) {
         if (data.unseen) builder.addLast(x, d, margin, known);
         else _addLastBinned(builder, scratch, data.bins, d, margin, known);
+        for (let r = 0; r < n; r++) if (known[r] === 0) expNeg[r] = Math.exp(-margin[r]);
       }
       if (vm && validation) {
         if (vBins) _addLastBinned(builder, scratch, vBins, d, vm);
