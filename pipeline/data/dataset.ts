@@ -389,17 +389,27 @@ export function rowAt(data: Dataset, index: number): Row {
  * @returns A new dataset sharing nothing mutable with the original.
  */
 export function takeRows(data: Dataset, indices: ArrayLike<number>): Dataset {
-  const pick = <T>(values: T[]) => Array.from(indices, (i) => values[i]);
+  const n = indices.length;
+  // A plain loop: `Array.from` with a map callback took a twentieth of a cross-validation fold.
+  const pick = <T>(values: T[]): T[] => {
+    const out = new Array<T>(n);
+    for (let k = 0; k < n; k++) out[k] = values[indices[k]];
+    return out;
+  };
   const cells: Record<string, Cell[]> = {};
   for (const [name, values] of Object.entries(data.cells)) cells[name] = pick(values);
   const extra: Record<string, (string | null)[]> = {};
   for (const [name, values] of Object.entries(data.extra)) extra[name] = pick(values);
-  const labels = data.labels.length > 0
-    ? Uint8Array.from(indices, (i) => data.labels[i])
-    : new Uint8Array(0);
+  const labels = data.labels.length > 0 ? pickLabels(data.labels, indices) : new Uint8Array(0);
   // Row errors are by position: they do not survive a reordering.
   const { rowErrors: _, ...rest } = data;
   return { ...rest, rows: indices.length, cells, labels, extra };
+}
+
+function pickLabels(labels: Uint8Array, indices: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(indices.length);
+  for (let k = 0; k < out.length; k++) out[k] = labels[indices[k]];
+  return out;
 }
 
 /**

@@ -100,9 +100,9 @@ export function stratifiedSplit(labels: ArrayLike<number>, options: SplitOptions
     _append(split.train, rows, nTest + nValidation, rows.length);
   });
   return {
-    train: sorted(split.train),
-    validation: sorted(split.validation),
-    test: sorted(split.test),
+    train: sorted(split.train, labels.length),
+    validation: sorted(split.validation, labels.length),
+    test: sorted(split.test, labels.length),
   };
 }
 
@@ -227,13 +227,13 @@ export function stratifiedHoldout(
   const fit: number[] = [];
   const holdout: number[] = [];
   // Sorting first makes the result depend on which rows are given, not on their order.
-  groupByClass(labels, sorted(indices)).forEach((rows, classIndex) => {
+  groupByClass(labels, sorted(indices, labels.length)).forEach((rows, classIndex) => {
     shuffleInPlace(rows, mulberry32(deriveSeed(seed, HOLDOUT_STREAM, classIndex)));
     const [nHoldout] = allocate(rows.length, [fraction]);
     _append(holdout, rows, 0, nHoldout);
     _append(fit, rows, nHoldout, rows.length);
   });
-  return { fit: sorted(fit), holdout: sorted(holdout) };
+  return { fit: sorted(fit, labels.length), holdout: sorted(holdout, labels.length) };
 }
 
 /**
@@ -283,8 +283,13 @@ function _append(to: number[], from: number[], start: number, end: number): void
 }
 
 /** Row indices in ascending order (a typed-array sort: numeric, and far quicker than a comparator). */
-function sorted(rows: number[]): number[] {
-  return Array.from(Float64Array.from(rows).sort());
+/** Distinct row indices below `size`, ascending: marked and read back, in linear time. */
+function sorted(rows: number[], size: number): number[] {
+  const marks = new Uint8Array(size);
+  for (const row of rows) marks[row] = 1;
+  const out = new Array<number>(rows.length);
+  for (let row = 0, k = 0; row < size; row++) if (marks[row] === 1) out[k++] = row;
+  return out;
 }
 
 function checkFraction(what: string, value: number): void {
