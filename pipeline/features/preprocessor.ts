@@ -280,7 +280,7 @@ export class Preprocessor {
     data: Dataset,
   ): { x: Float32Array; rows: number; width: number; imputed: Record<string, number> } {
     const state = this.state;
-    const { width, codes } = this.#layoutOf();
+    const { width, groups, codes } = this.#layoutOf();
     const x = new Float32Array(data.rows * width);
     const imputed: Record<string, number> = {};
     const columns = state.features.map((f) => {
@@ -293,10 +293,57 @@ export class Preprocessor {
       }
       return cells;
     });
-    let r = 0;
-    const cell = (j: number) => columns[j][r];
-    const count = (name: string) => void (imputed[name] = (imputed[name] ?? 0) + 1);
-    for (; r < data.rows; r++) encodeInto(state, codes, cell, x, r * width, count);
+    // Column by column, each feature's kind and lookups read once (row by row through
+    // `encodeInto`, a tenth of an OULAD fold went here). The same cells as `transformRowInto`
+    // writes, which a test checks; the matrix starts at zero, so a one-hot group writes its one.
+    const missing = new Array<number>(state.features.length).fill(0);
+    const firstMissing = new Array<number>(state.features.length).fill(-1);
+    state.features.forEach((f, j) => {
+      const cells = columns[j];
+      let at = groups[j].start;
+      let count = 0;
+      if (f.kind === "numeric") {
+        const cuts = f.cuts ?? [];
+        const asCodes = state.encoding === "codes";
+        for (let r = 0; r < cells.length; r++, at += width) {
+          const cell = cells[r];
+          if (cell === null && count++ === 0) firstMissing[j] = r;
+          if (asCodes) {
+            const v = cell === null ? NaN : cell as number;
+            x[at] = v;
+            for (let c = 0; c < cuts.length; c++) {
+              x[at + 1 + c] = v !== v ? NaN : v >= cuts[c] ? 1 : 0;
+            }
+            continue;
+          }
+          const v = cell === null ? f.impute : cell as number;
+          x[at] = (v - f.mean) / f.std;
+          for (let c = 0; c < cuts.length; c++) x[at + 1 + c] = v >= cuts[c] ? 1 : 0;
+          if (f.indicator) x[at + 1 + cuts.length] = cell === null ? 1 : 0;
+        }
+      } else {
+        const code = codes[j]!;
+        const n = f.categories.length;
+        for (let r = 0; r < cells.length; r++, at += width) {
+          const cell = cells[r];
+          if (cell === null && count++ === 0) firstMissing[j] = r;
+          if (state.encoding === "codes") {
+            x[at] = cell === null ? NaN : code.get(cell as string) ?? n;
+            continue;
+          }
+          const hit = cell === null && f.indicator
+            ? -1
+            : code.get((cell ?? f.impute) as string) ?? -1;
+          if (hit >= 0) x[at + hit] = 1;
+          if (f.indicator) x[at + n] = cell === null ? 1 : 0;
+        }
+      }
+      missing[j] = count;
+    });
+    // Named in the order a row-by-row pass meets them, as before.
+    const order = state.features.map((_, j) => j).filter((j) => missing[j] > 0)
+      .sort((a, b) => firstMissing[a] - firstMissing[b] || a - b);
+    for (const j of order) imputed[state.features[j].name] = missing[j];
     return { x, rows: data.rows, width, imputed };
   }
 

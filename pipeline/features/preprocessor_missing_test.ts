@@ -6,6 +6,7 @@ import {
   type DatasetSpec,
   InputError,
   modelParams,
+  mulberry32,
   parseDataset,
   takeRows,
 } from "../mod.ts";
@@ -134,4 +135,44 @@ Deno.test("Preprocessor and model parameters refuse unknown encodings and codes 
   );
   assert.equal(modelParams({ family: "gbm", encoding: "codes" }).encoding, "codes");
   assert.equal(modelParams({ family: "logistic", missing: "indicator" }).missing, "indicator");
+});
+
+Deno.test("Preprocessor.transform() writes what transformRowInto() writes, row by row, in every setting", async (t) => {
+  // A seeded table of 300 rows: every feature misses some cells, and School holds a category
+  // (XX) that the training rows never show.
+  const rng = mulberry32(7);
+  const pick = <T>(values: T[]) => values[Math.floor(rng() * values.length)];
+  const lines = ["School,Age,Paid,left"];
+  for (let i = 0; i < 300; i++) {
+    const school = rng() < 0.1 ? "" : pick(["GP", "MS", i >= 200 ? "XX" : "GP"]);
+    const age = rng() < 0.15 ? "" : String(15 + Math.floor(rng() * 8));
+    const paid = rng() < 0.05 ? "" : pick(["yes", "no"]);
+    lines.push(`${school},${age},${paid},${i % 3 === 0 ? "yes" : "no"}`);
+  }
+  const data = await parseDataset(new TextEncoder().encode(lines.join("\n") + "\n"), SPEC, {
+    source: "random.csv",
+  });
+  const train = takeRows(data, Array.from({ length: 200 }, (_, i) => i));
+  for (const encoding of ["onehot", "codes"] as const) {
+    for (const missing of ["impute", "indicator"] as const) {
+      for (const cuts of [0, 2]) {
+        await t.step(`${encoding}, ${missing}, ${cuts} cuts`, () => {
+          const pre = new Preprocessor({ features: FEATURES, encoding, missing, cuts }).fit(train);
+          const whole = pre.transform(data);
+          const rows = new Float32Array(data.rows * pre.width);
+          const imputed: Record<string, number> = {};
+          for (let r = 0; r < data.rows; r++) {
+            const row = Object.fromEntries(FEATURES.map((f) => [f.name, data.cells[f.name][r]]));
+            for (const name of pre.transformRowInto(row, rows, r * pre.width).imputed) {
+              imputed[name] = (imputed[name] ?? 0) + 1;
+            }
+          }
+          // Object.is tells NaN apart from numbers and keeps -0 apart from 0.
+          const differs = Array.from(whole.x).findIndex((v, i) => !Object.is(v, rows[i]));
+          assert.equal(differs, -1, `cell ${differs} differs`);
+          assert.deepEqual(Object.entries(whole.imputed), Object.entries(imputed));
+        });
+      }
+    }
+  }
 });
