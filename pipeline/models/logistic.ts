@@ -1,11 +1,13 @@
 /**
  * Penalised logistic regression in plain TypeScript, fitted to convergence on the whole training
  * set: the mean log loss plus `l1 · Σ|w|` and `l2 · Σw²`, the intercept unpenalised (the objective
- * tfjs's kernel regularisers give a one-layer network), by Newton's method with step halving, the
- * L1 term smoothed as `√(w² + 10⁻⁶)` so that it has a Hessian. A few hundred students and a few
- * dozen columns take milliseconds, and the same rows always give the same weights. Where the network's Adam loop stopped at its epoch cap with the
- * probabilities not fully converged and took about a second per fit, this reaches the optimum in
- * milliseconds, and the same data always gives the same weights.
+ * tfjs's kernel regularisers give a one-layer network), by proximal Newton's method as in
+ * newGLMNET: each step minimises the log loss's second-order model plus the exact L1 term, then
+ * searches along that step on the true objective. Weights the L1 term does not pay for are exactly
+ * zero, so they give no reason in an explanation. Ten thousand students and 45 encoded columns take
+ * about 12 ms of CPU, and the same rows always give the same weights. Where the network's Adam loop
+ * stopped at its epoch cap with the probabilities not fully converged and took about a second per
+ * fit, this reaches the optimum in milliseconds.
  *
  * Its explanations are exact: the margin is linear, so each column's share is `w · (x − baseline)`.
  *
@@ -16,11 +18,11 @@ import type { Explanation, TabularClassifier, TreeModelJSON } from "./trees/mod.
 
 /** Settings of {@linkcode LogisticRegression}. */
 export interface LogisticParams extends Record<string, unknown> {
-  /** L1 penalty on the weights (drives unhelpful columns to near zero; smoothed, so not exactly). */
+  /** L1 penalty on the weights (exact: drives unhelpful columns' weights to exactly zero). */
   l1: number;
   /** L2 penalty on the weights. */
   l2: number;
-  /** The most Newton steps. */
+  /** The most (proximal) Newton steps. */
   maxIter: number;
   /** Stop when no weight moves by more than this in a step. */
   tol: number;
@@ -107,13 +109,17 @@ export class LogisticRegression implements TabularClassifier {
     }
     const { l1, l2, maxIter, tol } = this.params;
     const baseline = new Array<number>(d).fill(0);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) baseline[j] += x[i * d + j] / n;
+    const rows = _sparse(x, n, d);
+    // Row by row as over the dense matrix; a zero cell would add nothing.
+    for (let c = 0; c < rows.value.length; c++) {
+      if (rows.index[c] < d) baseline[rows.index[c]] += rows.value[c] / n;
+    }
     const from = options.start ? options.start.#fitted() : undefined;
     if (from && from.d !== d) {
       throw new InputError(`Cannot start a fit of ${d} columns from a model of ${from.d}`);
     }
     const init = from ? Float64Array.from([...from.weights, from.intercept]) : undefined;
-    const { w, iterations } = _newton(x, y, d, { l1, l2, maxIter, tol }, init);
+    const { w, iterations } = _newton(rows, y, d, { l1, l2, maxIter, tol }, init);
     this.#base = undefined;
     this.#state = {
       d,
@@ -207,9 +213,6 @@ export class LogisticRegression implements TabularClassifier {
   }
 }
 
-/** How smooth the L1 penalty is made: `|w|` becomes `√(w² + ε)`, within √ε = 0.001 of it. */
-const _EPSILON = 1e-6;
-
 /**
  * The matrix's non-zero cells by row (compressed sparse rows): one-hot and cut columns leave most
  * cells zero, and a zero adds nothing to a margin, a gradient or a Hessian, so skipping them gives
@@ -222,8 +225,9 @@ interface _Sparse {
   value: Float64Array;
 }
 
+/** The rows' non-zero cells, each row ending with a cell of 1 in column `d` (the intercept). */
 function _sparse(x: Float32Array, n: number, d: number): _Sparse {
-  let nz = 0;
+  let nz = n;
   for (let c = 0; c < x.length; c++) if (x[c] !== 0) nz++;
   const start = new Int32Array(n + 1);
   const index = new Int32Array(nz);
@@ -235,73 +239,67 @@ function _sparse(x: Float32Array, n: number, d: number): _Sparse {
       const v = x[i * d + j];
       if (v !== 0) (index[at] = j), (value[at++] = v);
     }
+    (index[at] = d), (value[at++] = 1);
   }
   start[n] = at;
   return { start, index, value };
 }
 
-/** The rows' non-zero cells with a last cell of 1 in column `d` (the intercept) on each row. */
-function _withIntercept(sx: _Sparse, n: number, d: number): _Sparse {
-  const start = new Int32Array(n + 1);
-  const index = new Int32Array(sx.index.length + n);
-  const value = new Float64Array(sx.index.length + n);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    start[i] = at;
-    for (let c = sx.start[i]; c < sx.start[i + 1]; c++) {
-      (index[at] = sx.index[c]), (value[at++] = sx.value[c]);
-    }
-    index[at] = d;
-    value[at++] = 1;
+/** Sets `out[i]` to row i's cells times `v` (the intercept's cell included): Xv. */
+function _product(sx: _Sparse, v: Float64Array, out: Float64Array): void {
+  const { start, index, value } = sx;
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let c = start[i]; c < start[i + 1]; c++) s += v[index[c]] * value[c];
+    out[i] = s;
   }
-  start[n] = at;
-  return { start, index, value };
-}
-
-/** Row i's margin: the intercept (last) plus its non-zero cells times their weights. */
-function _margin(sx: _Sparse, i: number, w: Float64Array, d: number): number {
-  let m = w[d];
-  for (let c = sx.start[i]; c < sx.start[i + 1]; c++) m += w[sx.index[c]] * sx.value[c];
-  return m;
 }
 
 /**
- * The penalised mean log loss of weights `w` (intercept last), the L1 part smoothed. Each row's
- * margin is left in `margins`, for the next Newton step to read when `w` is accepted.
+ * The mean log loss at the margins `m + t · q`, which it leaves in `outM` with each row's
+ * probability in `outP`: the margins are linear in the step, so a trial step costs no product.
  */
-function _objective(
-  sx: _Sparse,
+function _loss(
   y: Uint8Array,
-  d: number,
-  w: Float64Array,
-  penalty: { l1: number; l2: number },
-  margins: Float64Array,
+  m: Float64Array,
+  q: Float64Array,
+  t: number,
+  outM: Float64Array,
+  outP: Float64Array,
 ): number {
   const n = y.length;
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    const m = _margin(sx, i, w, d);
-    margins[i] = m;
-    // log(1 + e^m) − y·m, written to stay finite for large |m|.
-    loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y[i] * m;
+    const mi = m[i] + t * q[i];
+    outM[i] = mi;
+    // log(1 + e^m) − y·m and the sigmoid from one e^−|m|, finite for any m.
+    const e = Math.exp(-Math.abs(mi));
+    loss += (mi > 0 ? mi : 0) + Math.log1p(e) - y[i] * mi;
+    outP[i] = mi >= 0 ? 1 / (1 + e) : e / (1 + e);
   }
+  return loss / n;
+}
+
+/** The penalty `l1 · Σ|w| + l2 · Σw²` of the weights (the intercept, last, is free). */
+function _penalty(w: Float64Array, d: number, penalty: { l1: number; l2: number }): number {
   let l1 = 0;
   let l2 = 0;
-  for (let j = 0; j < d; j++) {
-    l1 += Math.sqrt(w[j] * w[j] + _EPSILON);
-    l2 += w[j] * w[j];
-  }
-  return loss / n + penalty.l1 * l1 + penalty.l2 * l2;
+  for (let j = 0; j < d; j++) (l1 += Math.abs(w[j])), (l2 += w[j] * w[j]);
+  return penalty.l1 * l1 + penalty.l2 * l2;
 }
 
 /**
- * Newton's method with step halving. The L1 penalty is smoothed (`√(w² + ε)`) so that the
- * objective has a Hessian and the method converges in a few dozen steps whatever the columns'
- * collinearity (one-hot groups and the intercept are collinear); coordinate descent and proximal
- * gradient needed thousands of sweeps on the same rows.
+ * Proximal Newton's method (newGLMNET's outer loop): at each step the smooth part (mean log loss
+ * plus `l2 · Σw²`) is replaced by its second-order model at `w`, the model plus the exact L1 term
+ * is minimised over the new weights ({@linkcode _quadraticL1}), and a backtracking line search on
+ * the true objective takes the largest of 1, ½, ¼, … that gives a sufficient decrease. The
+ * Hessian carries the columns' collinearity (one-hot groups and the intercept are collinear), so
+ * it converges in a handful of steps where coordinate descent and proximal gradient on the
+ * objective itself needed thousands of sweeps on the same rows. Weights the L1 term does not pay
+ * for end exactly at zero.
  */
 function _newton(
-  x: Float32Array,
+  sx: _Sparse,
   y: Uint8Array,
   d: number,
   options: { l1: number; l2: number; maxIter: number; tol: number },
@@ -309,61 +307,191 @@ function _newton(
 ): { w: Float64Array; iterations: number } {
   const n = y.length;
   const k = d + 1;
-  const sx = _sparse(x, n, d);
-  let w = init ? init.slice() : new Float64Array(k);
-  // The margins of the last weights the objective was worked out for; the step halving ends on
-  // the weights it accepts, so they are always `w`'s when a step begins.
+  const { start: rowStart, index: cols, value: vals } = sx;
+  let w: Float64Array = init ? init.slice() : new Float64Array(k);
   let margins = new Float64Array(n);
-  let trial = new Float64Array(n);
-  let current = _objective(sx, y, d, w, options, margins);
-  // Each row's non-zero columns and values with the intercept's 1 last (the highest column, as
-  // in `h`), laid out once for every step.
-  const { start: rowStart, index: cols, value: vals } = _withIntercept(sx, n, d);
+  _product(sx, w, margins);
+  let p = new Float64Array(n);
+  let trialM = new Float64Array(n);
+  let trialP = new Float64Array(n);
+  const q = new Float64Array(n);
+  let current = _loss(y, margins, margins, 0, margins, p) + _penalty(w, d, options);
+  const h = new Float64Array(k * k);
+  // Once a step moves no weight by √tol, the next one moves them by about tol (Newton's method
+  // converges quadratically), and the Hessian has changed too little to be worth working out again.
+  let fresh = true;
   for (let it = 1; it <= options.maxIter; it++) {
     const g = new Float64Array(k);
-    const h = new Float64Array(k * k);
+    if (fresh) h.fill(0);
     for (let i = 0; i < n; i++) {
-      const m = margins[i];
-      const p = 1 / (1 + Math.exp(-m));
-      const r = (p - y[i]) / n;
-      const v = (p * (1 - p)) / n;
+      const r = (p[i] - y[i]) / n;
       const first = rowStart[i];
       const end = rowStart[i + 1];
-      // The lower triangle (b <= a), as the dense loop filled it, zero cells skipped.
+      for (let c = first; c < end; c++) g[cols[c]] += r * vals[c];
+      if (!fresh) continue;
+      const v = (p[i] * (1 - p[i])) / n;
+      // The lower triangle (b <= a), zero cells skipped.
       for (let ca = first; ca < end; ca++) {
-        const a = cols[ca];
-        const xa = vals[ca];
-        g[a] += r * xa;
-        const va = v * xa;
-        const ha = a * k;
+        const va = v * vals[ca];
+        const ha = cols[ca] * k;
         for (let cb = first; cb <= ca; cb++) h[ha + cols[cb]] += va * vals[cb];
       }
     }
-    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) h[b * k + a] = h[a * k + b];
-    for (let j = 0; j < d; j++) {
-      const s = Math.sqrt(w[j] * w[j] + _EPSILON);
-      g[j] += options.l1 * (w[j] / s) + 2 * options.l2 * w[j];
-      h[j * k + j] += options.l1 * (_EPSILON / (s * s * s)) + 2 * options.l2;
+    for (let j = 0; j < d; j++) g[j] += 2 * options.l2 * w[j];
+    if (fresh) {
+      for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) h[b * k + a] = h[a * k + b];
+      for (let j = 0; j < d; j++) h[j * k + j] += 2 * options.l2;
+      // A tiny ridge keeps the system solvable when a column is constant in the training rows.
+      for (let a = 0; a < k; a++) h[a * k + a] += 1e-10;
     }
-    // A tiny ridge keeps the system solvable when a column is constant in the training rows.
-    for (let a = 0; a < k; a++) h[a * k + a] += 1e-10;
-    const delta = _solve(h, g, k);
-    let step = 1;
-    let next = w.map((c, j) => c - delta[j]);
-    let value = _objective(sx, y, d, next, options, trial);
-    while (value > current && step > 1e-8) {
-      step /= 2;
-      next = w.map((c, j) => c - step * delta[j]);
-      value = _objective(sx, y, d, next, options, trial);
-    }
-    [margins, trial] = [trial, margins];
+    const z = _quadraticL1(h, g, w, d, options.l1);
+    const delta = z.map((v, j) => v - w[j]);
     let moved = 0;
-    for (let j = 0; j < k; j++) moved = Math.max(moved, Math.abs(next[j] - w[j]));
+    for (let j = 0; j < k; j++) moved = Math.max(moved, Math.abs(delta[j]));
+    // The model's minimiser is within `tol` of `w`: take it as it is and stop.
+    if (moved < options.tol) return { w: z, iterations: it };
+    // The decrease the model's linear part promises (negative unless `w` is optimal already).
+    let promise = 0;
+    for (let j = 0; j < k; j++) promise += g[j] * delta[j];
+    for (let j = 0; j < d; j++) promise += options.l1 * (Math.abs(z[j]) - Math.abs(w[j]));
+    if (!(promise < 0)) return { w, iterations: it };
+    _product(sx, delta, q);
+    let step = 1;
+    let next = z;
+    let value = _loss(y, margins, q, step, trialM, trialP) + _penalty(next, d, options);
+    while (value > current + 0.01 * step * promise) {
+      step /= 2;
+      // Rounding alone can fail the test this close to the optimum: keep `w`.
+      if (step * moved < options.tol) return { w, iterations: it };
+      next = w.map((c, j) => c + step * delta[j]);
+      value = _loss(y, margins, q, step, trialM, trialP) + _penalty(next, d, options);
+    }
+    [margins, trialM] = [trialM, margins];
+    [p, trialP] = [trialP, p];
     w = next;
     current = value;
-    if (moved < options.tol) return { w, iterations: it };
+    fresh = step < 1 || moved >= Math.sqrt(options.tol);
   }
   return { w, iterations: options.maxIter };
+}
+
+/**
+ * Minimises the second-order model `gᵀ(z − w) + ½ (z − w)ᵀ H (z − w)` plus `l1 · Σ|z|` (all but
+ * the last, free, coordinate) over `z`. When `l1` is 0 that is one Cholesky solve (a Newton step).
+ * Otherwise cyclic coordinate descent on the k × k system (soft thresholding) finds which weights
+ * are zero and the others' signs, and each time a sweep leaves that pattern unchanged the model is
+ * solved on it exactly ({@linkcode _onPattern}); that solution, or the point on the way to it where
+ * a first weight reaches zero, is where the sweeps go on from, until it meets the optimality
+ * conditions. The first pattern tried is `w`'s own, which near the optimum is already right, so
+ * late steps take no sweep.
+ */
+function _quadraticL1(
+  h: Float64Array,
+  g: Float64Array,
+  w: Float64Array,
+  d: number,
+  l1: number,
+): Float64Array {
+  const k = d + 1;
+  const sign = new Int8Array(k).fill(2);
+  if (l1 === 0) return _onPattern(h, g, w, d, l1, sign, w).z;
+  for (let j = 0; j < d; j++) sign[j] = Math.sign(w[j]);
+  let { z, optimal } = _onPattern(h, g, w, d, l1, sign, w);
+  // Hδ for δ = z − w, kept up to date by the sweeps.
+  const hd = new Float64Array(k);
+  let sweeps = 0;
+  while (!optimal && sweeps < 1000) {
+    hd.fill(0);
+    for (let l = 0; l < k; l++) {
+      const step = z[l] - w[l];
+      if (step === 0) continue;
+      for (let j = 0; j < k; j++) hd[j] += h[l * k + j] * step;
+    }
+    let changed = true;
+    while (changed && sweeps++ < 1000) {
+      changed = false;
+      let largest = 0;
+      for (let j = 0; j < k; j++) {
+        const hjj = h[j * k + j];
+        const a = g[j] + hd[j];
+        let next: number;
+        if (j === d) next = z[j] - a / hjj;
+        else {
+          const u = z[j] - a / hjj;
+          const cut = l1 / hjj;
+          next = u > cut ? u - cut : u < -cut ? u + cut : 0;
+        }
+        const change = next - z[j];
+        if (change === 0) continue;
+        if (j < d && Math.sign(next) !== Math.sign(z[j])) changed = true;
+        z[j] = next;
+        largest = Math.max(largest, Math.abs(change));
+        const row = j * k;
+        for (let l = 0; l < k; l++) hd[l] += change * h[row + l];
+      }
+      if (largest <= 1e-15 * (1 + Math.abs(z[d]))) return z;
+    }
+    for (let j = 0; j < d; j++) sign[j] = Math.sign(z[j]);
+    ({ z, optimal } = _onPattern(h, g, w, d, l1, sign, z));
+  }
+  return z;
+}
+
+/**
+ * The model's minimiser when the weights' signs are `sign` (−1, 0 for fixed at zero, 1; 2 for
+ * free, as every weight is when `l1` is 0, and the intercept always). It is optimal when the
+ * signs hold and every zero weight's model gradient is within `l1`. When a sign breaks, it returns
+ * instead the point where the first weight reaches zero on the way from `from` (a point with the
+ * pattern's signs), which the model is lower at, being a convex quadratic on the pattern.
+ */
+function _onPattern(
+  h: Float64Array,
+  g: Float64Array,
+  w: Float64Array,
+  d: number,
+  l1: number,
+  sign: Int8Array,
+  from: Float64Array,
+): { z: Float64Array; optimal: boolean } {
+  const k = d + 1;
+  const free: number[] = [];
+  for (let j = 0; j < k; j++) if (sign[j] !== 0) free.push(j);
+  const s = free.length;
+  // δ is −w on the zero weights; on the free ones H_FF δ_F = −(g_F + l1·sign_F + H_FZ δ_Z).
+  const delta = new Float64Array(k);
+  for (let j = 0; j < d; j++) if (sign[j] === 0) delta[j] = -w[j];
+  const a = new Float64Array(s * s);
+  const b = new Float64Array(s);
+  for (let r = 0; r < s; r++) {
+    const j = free[r];
+    const row = j * k;
+    let rhs = g[j] + (sign[j] === 1 ? l1 : sign[j] === -1 ? -l1 : 0);
+    for (let l = 0; l < d; l++) if (delta[l] !== 0 && sign[l] === 0) rhs += h[row + l] * delta[l];
+    b[r] = -rhs;
+    for (let c = 0; c < s; c++) a[r * s + c] = h[row + free[c]];
+  }
+  const solved = _solve(a, b, s);
+  for (let r = 0; r < s; r++) delta[free[r]] = solved[r];
+  const z = w.map((v, j) => (sign[j] === 0 ? 0 : v + delta[j]));
+  let reach = 1;
+  let first = -1;
+  for (let j = 0; j < d; j++) {
+    if (sign[j] === 0 || sign[j] === 2 || Math.sign(z[j]) === sign[j]) continue;
+    const t = from[j] / (from[j] - z[j]);
+    if (first < 0 || t < reach) (reach = t), (first = j);
+  }
+  if (first >= 0) {
+    const on = from.map((v, j) => v + reach * (z[j] - v));
+    on[first] = 0;
+    return { z: on, optimal: false };
+  }
+  for (let j = 0; j < d; j++) {
+    if (sign[j] !== 0) continue;
+    let grad = g[j];
+    for (let l = 0; l < k; l++) grad += h[j * k + l] * delta[l];
+    if (Math.abs(grad) > l1 * (1 + 1e-9) + 1e-15) return { z, optimal: false };
+  }
+  return { z, optimal: true };
 }
 
 /** Solves the symmetric positive definite system `a · x = b` by Cholesky factorisation. */

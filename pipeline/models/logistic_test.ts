@@ -38,13 +38,68 @@ Deno.test("LogisticRegression.fit() reaches the optimum of the penalised log los
   assert.ok(weights[0] > 1 && weights[1] < -0.8, `weights ${weights}`);
 });
 
-Deno.test("LogisticRegression with a large L1 penalty drives an unhelpful weight to about zero", () => {
+Deno.test("LogisticRegression with a large L1 penalty drives an unhelpful weight to exactly zero", () => {
   const { x, y, d } = fixture();
   const { weights } = new LogisticRegression({ l1: 0.05 }).fit(x, y, { d }).toJSON().state as {
     weights: number[];
   };
-  assert.ok(Math.abs(weights[2]) < 1e-3, `weight ${weights[2]}`);
+  assert.equal(weights[2], 0);
   assert.ok(Math.abs(weights[0]) > 0.5);
+});
+
+/**
+ * 400 rows: a number that matters, a one-hot group of three (collinear with the intercept) whose
+ * levels matter, a column of noise and a column that is always zero.
+ */
+function oneHotFixture() {
+  const rng = mulberry32(5);
+  const n = 400;
+  const d = 6;
+  const x = new Float32Array(n * d);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const level = Math.floor(rng() * 3);
+    x[i * d] = rng() * 2 - 1;
+    x[i * d + 1 + level] = 1;
+    x[i * d + 4] = rng() * 2 - 1;
+    const m = 1.5 * x[i * d] + [-1, 0, 1][level];
+    y[i] = rng() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+  }
+  return { x, y, n, d };
+}
+
+Deno.test("LogisticRegression.fit() with L1 meets the optimality conditions with exact zeros", () => {
+  const { x, y, n, d } = oneHotFixture();
+  const l1 = 0.01;
+  const l2 = 0.001;
+  const model = new LogisticRegression({ l1, l2 }).fit(x, y, { d });
+  const { weights, intercept } = model.toJSON().state as { weights: number[]; intercept: number };
+  const again = new LogisticRegression({ l1, l2 }).fit(x, y, { d }).toJSON().state as {
+    weights: number[];
+  };
+  assert.deepEqual(again.weights, weights);
+  // The smooth part's gradient: the mean log loss's plus 2·l2·w.
+  const grad = new Array(d + 1).fill(0);
+  for (let i = 0; i < n; i++) {
+    let m = intercept;
+    for (let j = 0; j < d; j++) m += weights[j] * x[i * d + j];
+    const r = (1 / (1 + Math.exp(-m)) - y[i]) / n;
+    for (let j = 0; j < d; j++) grad[j] += r * x[i * d + j];
+    grad[d] += r;
+  }
+  for (let j = 0; j < d; j++) grad[j] += 2 * l2 * weights[j];
+  // Subgradient optimality: the free intercept's gradient is zero, a zero weight's is within l1,
+  // and a non-zero weight's is −l1 times its sign.
+  assert.ok(Math.abs(grad[d]) < 1e-9, `intercept gradient ${grad[d]}`);
+  for (let j = 0; j < d; j++) {
+    const off = weights[j] === 0
+      ? Math.max(0, Math.abs(grad[j]) - l1)
+      : Math.abs(grad[j] + l1 * Math.sign(weights[j]));
+    assert.ok(off < 1e-9, `column ${j}: weight ${weights[j]}, gradient ${grad[j]}`);
+  }
+  assert.equal(weights[4], 0, "the noise column");
+  assert.equal(weights[5], 0, "the column of zeros");
+  assert.ok(weights[0] > 1 && weights[3] - weights[1] > 1, `weights ${weights}`);
 });
 
 Deno.test("LogisticRegression explains the margin exactly and survives a JSON round trip", () => {
