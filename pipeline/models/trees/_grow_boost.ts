@@ -484,6 +484,7 @@ function _bestCategories(
  * @param d Columns.
  * @param out One margin per row, added to.
  * @param skip Rows to leave (1), whose leaves are known.
+ * @param scale Also multiplies `e[r]` by the factor of the row's leaf, `factors[leaf − root]`.
  */
 export function _addLastBinned(
   builder: _TreeBuilder,
@@ -492,6 +493,7 @@ export function _addLastBinned(
   d: number,
   out: Float64Array,
   skip?: Uint8Array,
+  scale?: { e: Float64Array; factors: Float64Array },
 ): void {
   const { feature, left, right, value } = builder;
   const walk = s.walk;
@@ -506,5 +508,6 @@ export function _addLastBinned(
       f = feature[node];
     }
     out[r] += value[node];
+    if (scale !== undefined) scale.e[r] *= scale.factors[node - root];
   }
 }

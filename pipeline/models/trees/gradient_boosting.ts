@@ -147,9 +147,11 @@ export class GradientBoostingClassifier implements TabularClassifier {
     const scratch = new _BoostScratch(data);
     const margin = new Float64Array(n).fill(baseMargin);
     // e^−margin of each row, kept by multiplying in each round's leaf factor e^−v (one exp per
-    // leaf, not per row); rows outside a round's sample, whose leaves are found by a walk, take
-    // the exp of their margin afresh.
+    // leaf, not per row); a row whose factor product leaves the doubles' safe range (a margin
+    // past ±690) takes the exp of its margin afresh.
     const expNeg = new Float64Array(n).fill(Math.exp(-baseMargin));
+    // Each leaf's e^−v of the last tree, by node from its root (a tree has under 2 × leaves nodes).
+    const factors = new Float64Array(2 * Math.min(growth.maxLeafNodes, n));
     const gh = new Float64Array(2 * n);
     const known = new Uint8Array(n);
     const usable = Int32Array.from({ length: n }, (_, i) => i).filter((r) => sw[r] > 0);
@@ -159,6 +161,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
     );
     const nCols = Math.max(1, Math.round(p.colsample * perm.length));
     const vm = validation ? new Float64Array(validation.y.length).fill(baseMargin) : undefined;
+    const vExp = vm ? new Float64Array(vm.length).fill(Math.exp(-baseMargin)) : undefined;
     // Rows outside a round's sample, and validation rows, are walked down its tree on their bins
     // (cheaper than on raw values, to the same leaves); rows that hold a code the walk cannot
     // tell from NaN, or codes no bin has, are walked on raw values.
@@ -174,7 +177,9 @@ export class GradientBoostingClassifier implements TabularClassifier {
       // Only the sampled rows' gradients are read.
       for (let i = 0; i < take; i++) {
         const r = rows[i];
-        const q = 1 / (1 + expNeg[r]);
+        let e = expNeg[r];
+        if (!(e > 1e-300 && e < 1e300)) e = expNeg[r] = Math.exp(-margin[r]);
+        const q = 1 / (1 + e);
         gh[2 * r] = sw[r] * (q - y[r]);
         gh[2 * r + 1] = Math.max(sw[r] * q * (1 - q), 1e-16);
       }
@@ -186,6 +191,7 @@ export class GradientBoostingClassifier implements TabularClassifier {
       for (const leaf of leaves) {
         const v = builder.value[leaf.node];
         const factor = Math.exp(-v);
+        factors[leaf.node - scratch.walkRoot] = factor;
         for (let i = leaf.start; i < leaf.end; i++) {
           const r = scratch.rows[i];
           margin[r] += v;
@@ -194,14 +200,20 @@ export class GradientBoostingClassifier implements TabularClassifier {
         }
       }
       if (take < n) {
-        if (data.unseen) builder.addLast(x, d, margin, known);
-        else _addLastBinned(builder, scratch, data.bins, d, margin, known);
-        for (let r = 0; r < n; r++) if (known[r] === 0) expNeg[r] = Math.exp(-margin[r]);
+        if (data.unseen) {
+          builder.addLast(x, d, margin, known);
+          for (let r = 0; r < n; r++) if (known[r] === 0) expNeg[r] = Math.exp(-margin[r]);
+        } else {
+          _addLastBinned(builder, scratch, data.bins, d, margin, known, { e: expNeg, factors });
+        }
       }
-      if (vm && validation) {
-        if (vBins) _addLastBinned(builder, scratch, vBins, d, vm);
-        else builder.addLast(validation.x, d, vm);
-        const loss = _logLoss(validation.y, vm);
+      if (vm && validation && vExp) {
+        if (vBins) _addLastBinned(builder, scratch, vBins, d, vm, undefined, { e: vExp, factors });
+        else {
+          builder.addLast(validation.x, d, vm);
+          for (let r = 0; r < vm.length; r++) vExp[r] = Math.exp(-vm[r]);
+        }
+        const loss = _logLoss(validation.y, vm, vExp);
         this.validationLoss.push(loss);
         if (loss < best - 1e-9) (best = loss), (bestRound = round + 1);
         else if (round + 1 - bestRound >= p.patience) break;
@@ -424,10 +436,16 @@ function _varies(bins: Uint8Array, f: number, n: number, d: number): boolean {
   return false;
 }
 
-function _logLoss(y: Uint8Array, margin: Float64Array): number {
+function _logLoss(y: Uint8Array, margin: Float64Array, expNeg: Float64Array): number {
   let total = 0;
-  // log(1 + e^−m) for a positive, log(1 + e^m) for a negative, computed without overflow.
+  // log(1 + e^−m) for a positive, m + log(1 + e^−m) for a negative, from e^−m as kept (one log a
+  // row, no exp); where it has left the doubles' safe range, from the margin, without overflow.
   for (let i = 0; i < y.length; i++) {
+    const e = expNeg[i];
+    if (e > 1e-300 && e < 1e300) {
+      total += Math.log1p(e) + (y[i] === 1 ? 0 : margin[i]);
+      continue;
+    }
     const m = y[i] === 1 ? -margin[i] : margin[i];
     total += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
   }

@@ -160,3 +160,27 @@ Deno.test("GradientBoostingClassifier.explain(row, into) fills the buffer given 
   });
   assertExplainsInto(gbm, synthetic(12, 7, 12).x, 7);
 });
+
+Deno.test("GradientBoostingClassifier stays finite when a leaf's hessian is nearly zero and its margins leap past ±700", () => {
+  // One column that separates the classes but for one mislabelled row, no L2, no least hessian
+  // and full steps: once the other rows' hessians reach their floor, that row's gradient over
+  // them makes leaf values near 10^14, and e^−margin leaves the doubles. Kept by multiplying
+  // alone, it would turn to Infinity, then NaN (Infinity × 0).
+  const n = 200;
+  const x = Float32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0 : 1));
+  const y = Uint8Array.from({ length: n }, (_, i) => (i === 1 ? 0 : i % 2));
+  const gbm = new GradientBoostingClassifier({
+    nRounds: 60,
+    learningRate: 1,
+    l2: 0,
+    minHessianLeaf: 0,
+    subsample: 0.5,
+    minSamplesLeaf: 1,
+    patience: 60,
+  }).fit(x, y, { d: 1, seed: 5, validation: { x, y } });
+  const losses = gbm.validationLoss;
+  assert.equal(losses.length, 60);
+  assert.ok(Math.max(...losses) > 1e10, "the margins should leap far past ±700");
+  assert.ok(losses.every((v) => Number.isFinite(v) && v >= 0), losses.join(", "));
+  assert.ok(gbm.predictProba(x).every((p) => p >= 0 && p <= 1));
+});
