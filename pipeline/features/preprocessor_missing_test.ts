@@ -176,3 +176,31 @@ Deno.test("Preprocessor.transform() writes what transformRowInto() writes, row b
     }
   }
 });
+
+Deno.test("Preprocessor imputes a numeric column's median, odd or even count, repeats or not", async () => {
+  const rng = mulberry32(11);
+  for (const rows of [1, 2, 7, 8, 51, 200]) {
+    for (const spread of [2, 8]) {
+      const lines = ["School,Age,Paid,left"];
+      const ages: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        const age = 15 + Math.floor(rng() * spread);
+        ages.push(age);
+        lines.push(`GP,${age},yes,${i % 2 === 0 ? "yes" : "no"}`);
+      }
+      const data = await parseDataset(new TextEncoder().encode(lines.join("\n") + "\n"), SPEC, {
+        source: "ages.csv",
+      });
+      const pre = new Preprocessor({ features: FEATURES }).fit(data);
+      const sorted = ages.slice().sort((a, b) => a - b);
+      const mid = rows >> 1;
+      const median = rows % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+      const age = pre.state.features.find((f) => f.name === "Age")!;
+      assert.equal(
+        age.kind === "numeric" ? age.impute : NaN,
+        median,
+        `${rows} rows, ${spread} values`,
+      );
+    }
+  }
+});
