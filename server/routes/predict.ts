@@ -55,7 +55,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
       hold();
     };
     try {
-      const { format, text } = await recordBody(c, limits.batchBytes);
+      const { format, text } = await recordBody(c, limits.batchBytes, deps.credit);
       const accept = (c.req.header("accept") ?? "").toLowerCase();
       const output: BatchFormat = accept.includes("text/csv")
         ? "csv"
