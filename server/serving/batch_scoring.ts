@@ -3,6 +3,9 @@
  * are validated and scored a chunk at a time with one tfjs call per chunk, and
  * go out as CSV or NDJSON lines while the rest is still being read. A bad row
  * becomes an error entry naming the row and the columns; the others are scored.
+ * The loop gives other requests a turn every few milliseconds (`http/pace.ts`),
+ * and is read only as fast as its answer is: the answer is a pull stream, and
+ * behind the front the body is passed on no faster than it is read.
  *
  * @module
  */
@@ -21,7 +24,7 @@ import {
   scoredCsvHeader,
   shownNames,
 } from "../../pipeline/mod.ts";
-import { csvRecords, lines } from "../http/mod.ts";
+import { csvRecords, lines, paced } from "../http/mod.ts";
 import { HttpError } from "../http/mod.ts";
 
 /** One input record, or why it could not be read. */
@@ -79,7 +82,12 @@ export async function scoreBatch(
     : await primed(ndjsonItems(body));
   const { extras } = items;
   const encoder = new TextEncoder();
-  const gen = chunks(items.iterator, predictor, extras, options);
+  // Paced: a client reading its answers as fast as they come keeps every pull's promise resolving
+  // at once, and without a turn for the event loop now and then no other request is served until
+  // the whole body is (`/health`, probed every 10 ms, waited up to 0.8–1.6 s during 900,000 rows).
+  // The turns let `Deno.serve` read the body ahead of this loop; the front's body credit
+  // (`http/body_credit.ts`) keeps the upload to the pace of the answer's reader.
+  const gen = paced(chunks(items.iterator, predictor, extras, options));
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
