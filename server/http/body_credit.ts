@@ -11,8 +11,9 @@
  * unpaced route, which seldom lets the loop turn, stopped at 20–43 MB.
  *
  * The front and the route meet at the front's connection to the server: its local port is the
- * request's remote port on the server. Without the front (behind a reverse proxy), nothing is
- * credited: the proxy buffers the bodies and answers.
+ * request's remote port on the server. Without the front nothing is credited (nginx, as
+ * `deploy/nginx.conf` sets it, streams bodies and answers both ways), so a route whose answer
+ * streams must not turn the loop there: the batch route is paced only behind the front.
  *
  * @module
  */
