@@ -15,7 +15,7 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config/mod.ts";
 import { DatasetStore } from "./training/mod.ts";
 import type { AppDeps } from "./config/mod.ts";
-import { Drain } from "./http/mod.ts";
+import { BodyCredit, Drain } from "./http/mod.ts";
 import { connectionCap, readFdLimits, startGuard } from "./http/mod.ts";
 import { JobRunner } from "./training/mod.ts";
 import { jsonLogger, type Logger } from "./ops/mod.ts";
@@ -118,6 +118,7 @@ export async function serveApp(
   const deps = {
     ...await buildDeps(config, { logger: options.logger, metrics: options.metrics }),
     drain: new Drain(),
+    credit: config.front ? new BodyCredit() : undefined,
   };
   if (options.sweep ?? true) await sweepLeftovers(deps.models.registry, deps.jobs, deps.datasets);
   const stopWatch = deps.models.watch(config.watchMs);
@@ -136,7 +137,7 @@ export async function serveApp(
     ? startGuard(
       { hostname: config.hostname, port: config.port, reusePort: options.reusePort },
       upstream,
-      { timeouts: config.timeouts, maxConnections },
+      { timeouts: config.timeouts, maxConnections, credit: deps.credit },
     )
     : undefined;
   const port = guard?.addr.port ?? upstream.port;

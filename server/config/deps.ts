@@ -8,7 +8,7 @@ import type { Dataset, DatasetSpec } from "../../pipeline/mod.ts";
 import type { MicroBatcher } from "../serving/mod.ts";
 import type { Config } from "./config.ts";
 import type { DatasetStore } from "../training/mod.ts";
-import type { Drain } from "../http/mod.ts";
+import type { BodyCredit, Drain } from "../http/mod.ts";
 import type { JobRunner } from "../training/mod.ts";
 import type { Logger } from "../ops/mod.ts";
 import type { Metrics } from "../ops/mod.ts";
@@ -37,6 +37,11 @@ export interface AppDeps {
   batcher?: MicroBatcher;
   /** In-flight bookkeeping for graceful shutdown; absent in tests that never stop. */
   drain?: Drain;
+  /**
+   * The TCP front's body credit, shared with the front: streamed bodies are passed on no faster
+   * than their routes read them. Absent without the front.
+   */
+  credit?: BodyCredit;
   /** The caseload's database; the caseload routes are absent without it. */
   caseload?: Store;
   /** The data the figures describe; the server's training CSV when absent. */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Context } from "hono";
+import type { BodyCredit } from "./body_credit.ts";
 import { HttpError } from "./http_errors.ts";
 import { multipartField } from "./multipart.ts";
 import { limitedBody } from "./request.ts";
@@ -35,6 +36,8 @@ export function recordFormatOf(type: string | undefined): RecordFormat | undefin
  *
  * @param c The request context.
  * @param maxSize The most bytes of the whole body.
+ * @param credit The front's body credit, when the server runs behind the front: the body is then
+ *   passed on no faster than it is read.
  * @returns The format and the text, read lazily.
  * @throws HttpError 415 for another content type, 400 for a multipart body without `file`, 413
  *   at once when Content-Length is over the limit (the stream errors with 413 past it).
@@ -42,10 +45,11 @@ export function recordFormatOf(type: string | undefined): RecordFormat | undefin
 export async function recordBody(
   c: Context,
   maxSize: number,
+  credit?: BodyCredit,
 ): Promise<{ format: RecordFormat; text: AsyncIterable<string> }> {
   const type = c.req.header("content-type") ?? "";
   if (type.toLowerCase().startsWith("multipart/form-data")) {
-    const part = await multipartField(limitedBody(c, maxSize), type, "file");
+    const part = await multipartField(limitedBody(c, maxSize, credit), type, "file");
     if (!part) throw new HttpError(400, 'Invalid multipart body: expected a file in field "file"');
     const format = recordFormatOf(part.contentType) ??
       (/\.(nd)?jsonl?$/i.test(part.filename ?? "") ? "ndjson" : "csv");
@@ -58,7 +62,7 @@ export async function recordBody(
       `Unsupported content type "${type}": expected text/csv, application/x-ndjson or multipart/form-data`,
     );
   }
-  return { format, text: decoded(limitedBody(c, maxSize)) };
+  return { format, text: decoded(limitedBody(c, maxSize, credit)) };
 }
 
 /** UTF-8 text of a byte stream, read as it is pulled. */

@@ -30,8 +30,14 @@
  * limit on open files (`fd_limit.ts`), and a failed accept (such as "Too many
  * open files") is retried rather than ending the front.
  *
+ * Given the routes' body credit, it also holds a body that a route reads as a
+ * stream to the route's pace: it passes it on only as far as the route has
+ * read it plus a window (`body_credit.ts`), since `Deno.serve` may read the
+ * socket ahead of the route.
+ *
  * @module
  */
+import type { BodyCredit } from "./body_credit.ts";
 
 /** The time limits of the front. */
 export interface Timeouts {
@@ -74,6 +80,11 @@ export interface GuardOptions {
   timeouts?: Timeouts;
   /** The most connections open at once; past it a new one gets 503 and is closed. */
   maxConnections?: number;
+  /**
+   * The routes' body credit: a body a route reads as a stream is passed on only as far as the
+   * route has read it, plus a window (`body_credit.ts`).
+   */
+  credit?: BodyCredit;
 }
 
 /** A running front. */
@@ -144,6 +155,8 @@ class Framing {
   #line = "";
   /** The phase changed to Head with a new request's first byte. */
   started = false;
+  /** Bytes of the current request's body so far (chunk data, without the chunks' framing). */
+  bodyBytes = 0;
   /** The head grew past MAX_HEAD_BYTES. */
   overflow = false;
   /** Why the front cannot frame what came (phase Refused): status, reason and message. */
@@ -162,6 +175,7 @@ class Framing {
       if (this.phase === Phase.Idle) {
         this.phase = Phase.Head;
         this.started = true;
+        this.bodyBytes = 0;
       }
       if (this.phase === Phase.Head) i = this.#readHead(bytes, i);
       else i = this.#readBody(bytes, i);
@@ -248,6 +262,7 @@ class Framing {
         case Body.ChunkData: {
           const n = Math.min(this.#remaining, bytes.length - i);
           this.#remaining -= n;
+          this.bodyBytes += n;
           i += n;
           if (this.#remaining === 0) {
             if (this.#body === Body.Length) this.phase = Phase.Idle;
@@ -336,6 +351,7 @@ export function startGuard(
 ): Guard {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const maxConnections = options.maxConnections ?? Infinity;
+  const { credit } = options;
   // `reusePort` (workers sharing the port) is typed only under --unstable-net, which serving uses.
   const listenOptions: Deno.TcpListenOptions & { reusePort?: boolean } = {
     hostname: listen.hostname,
@@ -407,6 +423,8 @@ export function startGuard(
       return;
     }
     const now = performance.now();
+    // The server sees the front's side of this connection as the request's remote address.
+    const creditPort = (server.localAddr as Deno.NetAddr).port;
     let closed = false;
     let clientDone = false;
     let lingering: ReturnType<typeof setTimeout> | undefined;
@@ -428,6 +446,7 @@ export function startGuard(
         if (closed) return;
         closed = true;
         links.delete(link);
+        credit?.release(creditPort);
         try {
           server.close();
         } catch { /* closed */ }
@@ -477,6 +496,8 @@ export function startGuard(
         if (framing.started || (before === Phase.Idle && framing.phase !== Phase.Idle)) {
           link.headSince = at;
           link.waited = 0;
+          // A new request: what the previous one's route left open no longer holds the body.
+          credit?.release(creditPort);
         }
         if (framing.overflow) {
           link.end(
@@ -500,6 +521,11 @@ export function startGuard(
         } catch {
           link.end();
         }
+        // The client is not read while its route is behind (nor is the wait timed: it is the
+        // server's), so a client whose answers are not read stops sending once the sockets'
+        // buffers are full.
+        const behind = credit?.wait(creditPort, framing.bodyBytes);
+        if (behind) await behind;
       }
     } catch { /* reset, or closed after lingering */ }
     clientDone = true;

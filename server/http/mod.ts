@@ -1,12 +1,14 @@
 /**
- * The HTTP transport: the TCP front that holds clients to time limits (guard), typed HTTP errors
- * and the one error handler, bounded request bodies (request, multipart, csv_stream), the admin
+ * The HTTP transport: the TCP front that holds clients to time limits (guard) and streamed bodies
+ * to their routes' pace (body_credit), typed HTTP errors and the one error handler, bounded
+ * request bodies (request, multipart, csv_stream) and paced loops over them (pace), the admin
  * token check, headers every answer carries, and the in-flight bookkeeping of a graceful stop. It
  * knows nothing of models.
  *
  * @module
  */
 export * from "./auth.ts";
+export * from "./body_credit.ts";
 export * from "./body_stream.ts";
 export * from "./csv_stream.ts";
 export * from "./drain.ts";

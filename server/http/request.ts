@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { shownValue } from "../../pipeline/mod.ts";
+import type { BodyCredit } from "./body_credit.ts";
 import { HttpError } from "./http_errors.ts";
 
 /**
@@ -205,24 +206,37 @@ export async function readForm<T>(parse: () => Promise<T>): Promise<T> {
 /**
  * The request body with a byte limit that streams (hono's `bodyLimit` buffers
  * bodies sent without a length, which would hold up to the whole limit in memory).
+ * Given the front's body credit, what it reads is counted there, so that the
+ * front passes the body on no faster than it is read (`body_credit.ts`).
  *
- * @param c The request context.
+ * @param c The request context (its `env` is `Deno.serve`'s connection info).
  * @param maxSize The most bytes.
+ * @param credit The front's body credit, when the server runs behind the front.
  * @returns The body stream; it errors with HttpError 413 past the limit.
  * @throws HttpError 413 at once when Content-Length is over the limit.
  */
-export function limitedBody(c: Context, maxSize: number): ReadableStream<Uint8Array> {
+export function limitedBody(
+  c: Context,
+  maxSize: number,
+  credit?: BodyCredit,
+): ReadableStream<Uint8Array> {
   const tooLarge = () =>
     new HttpError(413, `Payload too large: this route takes at most ${maxSize} bytes`);
   if (Number(c.req.header("content-length") ?? 0) > maxSize) throw tooLarge();
+  const remote = (c.env as { remoteAddr?: Deno.Addr } | undefined)?.remoteAddr;
+  const account = credit && remote?.transport === "tcp" ? credit.open(remote.port) : undefined;
   let size = 0;
-  return (c.req.raw.body ?? new Response("").body!).pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength;
-        if (size > maxSize) controller.error(tooLarge());
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
+  const transformer: Transformer<Uint8Array, Uint8Array> = {
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      account?.read(chunk.byteLength);
+      if (size > maxSize) {
+        account?.close();
+        controller.error(tooLarge());
+      } else controller.enqueue(chunk);
+    },
+    flush: () => account?.close(),
+    cancel: () => account?.close(),
+  };
+  return (c.req.raw.body ?? new Response("").body!).pipeThrough(new TransformStream(transformer));
 }

@@ -30,7 +30,7 @@ import { adminOnly } from "../http/mod.ts";
 import { csvRecords, lines } from "../http/mod.ts";
 import type { AppDeps, AppEnv } from "../config/mod.ts";
 import { HttpError, parseWith } from "../http/mod.ts";
-import { paced, recordBody } from "../http/mod.ts";
+import { type BodyCredit, paced, recordBody } from "../http/mod.ts";
 import { DriftQuery } from "./schemas.ts";
 import { modelMetadata } from "./admin.ts";
 
@@ -69,8 +69,12 @@ function counterOf(metadata: ModelMetadata): DriftCounter {
 }
 
 /** The body's records as objects, read as they arrive, pacing the loop that reads them. */
-async function bodyRecords(c: Context, maxBytes: number): Promise<AsyncIterable<unknown>> {
-  const { format, text } = await recordBody(c, maxBytes);
+async function bodyRecords(
+  c: Context,
+  maxBytes: number,
+  credit?: BodyCredit,
+): Promise<AsyncIterable<unknown>> {
+  const { format, text } = await recordBody(c, maxBytes, credit);
   return paced(format === "csv" ? csvObjects(text) : ndjsonObjects(text));
 }
 
@@ -133,7 +137,9 @@ export function driftRoutes(deps: AppDeps): Hono<AppEnv> {
     const features = metadata.features.map((f) => column(metadata.spec, f));
     let skipped = 0;
     let read = 0;
-    for await (const record of await bodyRecords(c, deps.config.limits.batchBytes)) {
+    for await (
+      const record of await bodyRecords(c, deps.config.limits.batchBytes, deps.credit)
+    ) {
       if (++read > deps.config.limits.batchRows) {
         throw new HttpError(
           413,

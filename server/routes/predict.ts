@@ -55,7 +55,7 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
       hold();
     };
     try {
-      const { format, text } = await recordBody(c, limits.batchBytes);
+      const { format, text } = await recordBody(c, limits.batchBytes, deps.credit);
       const accept = (c.req.header("accept") ?? "").toLowerCase();
       const output: BatchFormat = accept.includes("text/csv")
         ? "csv"
@@ -70,6 +70,10 @@ export function predictRoutes(deps: AppDeps, batcher: MicroBatcher): Hono<AppEnv
         reasons,
         maxRows: limits.batchRows,
         imputed,
+        // Turns only where the front's body credit holds the upload: behind nginx, which streams
+        // bodies both ways (deploy/nginx.conf), Deno.serve would read a non-reading client's
+        // whole upload ahead of the loop.
+        pace: deps.credit !== undefined,
         onWarning: (w) => warnings.push(w),
         onChunk: (predictions) => {
           deps.metrics.batch(predictions.length);

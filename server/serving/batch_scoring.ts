@@ -3,6 +3,10 @@
  * are validated and scored a chunk at a time with one tfjs call per chunk, and
  * go out as CSV or NDJSON lines while the rest is still being read. A bad row
  * becomes an error entry naming the row and the columns; the others are scored.
+ * The answer is a pull stream, so the body is read only as fast as the answer
+ * is. Behind the front, the loop also gives other requests a turn every few
+ * milliseconds (`http/pace.ts`): a turn lets `Deno.serve` read the body ahead of
+ * the loop, and only the front's body credit keeps that to the answer's pace.
  *
  * @module
  */
@@ -21,7 +25,7 @@ import {
   scoredCsvHeader,
   shownNames,
 } from "../../pipeline/mod.ts";
-import { csvRecords, lines } from "../http/mod.ts";
+import { csvRecords, lines, paced } from "../http/mod.ts";
 import { HttpError } from "../http/mod.ts";
 
 /** One input record, or why it could not be read. */
@@ -57,6 +61,12 @@ export interface BatchOptions {
   onClose?: () => void;
   /** Called before anything is sent with warnings about the header (a column close to an input's name). */
   onWarning?: (warning: string) => void;
+  /**
+   * Give other requests a turn every few milliseconds (`http/pace.ts`). Only where something
+   * else holds the upload to the answer's pace (the front's body credit): each turn lets
+   * `Deno.serve` read the body ahead, and a client that read no answer had its whole upload taken.
+   */
+  pace?: boolean;
 }
 
 /**
@@ -79,7 +89,11 @@ export async function scoreBatch(
     : await primed(ndjsonItems(body));
   const { extras } = items;
   const encoder = new TextEncoder();
-  const gen = chunks(items.iterator, predictor, extras, options);
+  // Paced: a client reading its answers as fast as they come keeps every pull's promise resolving
+  // at once, and without a turn for the event loop now and then no other request is served until
+  // the whole body is (`/health`, probed every 10 ms, waited up to 0.8–1.3 s during 900,000 rows).
+  const scored = chunks(items.iterator, predictor, extras, options);
+  const gen = options.pace ? paced(scored) : scored;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {

@@ -293,9 +293,9 @@ Deno.test("a text/csv batch answer stays within 3 times its input, and bounded p
         } else {
           assert.ok(perRow <= 400, `the answer takes ${perRow.toFixed(0)} bytes a row`);
         }
-        // /health's worst time is reported, not bounded: the batch route is paced by its answer's
-        // writes only (a turn inside its loop let Deno take a non-reading client's whole upload
-        // into memory), and a reader as fast as this one holds it 100-500 ms at a time.
+        // The batch gives other requests a turn while it scores (unpaced, a reader as fast as this
+        // one held /health 0.5-1.6 s at a time); its back-pressure is the front's body credit's.
+        assert.ok(probed.healthMaxMs < bound, `/health took ${probed.healthMaxMs.toFixed(1)} ms`);
       }
     });
   } finally {
