@@ -8,7 +8,8 @@
  * 4 ms lost a third of its time to it), a byte through the socket pair about 0.14 ms, with
  * `/health` answered within 11 and 17 ms respectively; `setImmediate` and a `MessageChannel`
  * message cost microseconds but run without the loop polling sockets (`/health` waited 319–682
- * ms). The pair is opened when a loop starts and closed when it ends.
+ * ms). One pair serves every loop running at once; it is opened with the first and closed with
+ * the last.
  *
  * A turn also lets `Deno.serve` read the request's socket ahead of the route: a turn taken while
  * an answer is being written let it take a non-reading client's whole upload into memory (106 MB,
@@ -26,46 +27,77 @@
  */
 export const TURN_MS = 2;
 
-/** A connected pair of loopback sockets, one byte through it per turn. */
-class Turns {
-  #pair?: Promise<[Deno.TcpConn, Deno.TcpConn]>;
+/**
+ * One connected pair of loopback sockets for every paced loop in the process, open while any loop
+ * runs: two sockets in all however many loops run at once (each request's own pair would cost a
+ * client's upload two more descriptors against the connection cap). A turn writes one byte and
+ * waits to read it back; loops that ask for a turn while a byte is on its way wait for the same
+ * byte, so one byte at most is in flight. Where the sockets cannot be opened (no descriptors
+ * left), a turn is a `setTimeout(0)`.
+ */
+class _Turns {
+  #users = 0;
+  #pair?: Promise<[Deno.TcpConn, Deno.TcpConn] | undefined>;
+  #waiting: (() => void)[] = [];
   #byte = new Uint8Array(1);
   #sink = new Uint8Array(16);
 
-  #open(): Promise<[Deno.TcpConn, Deno.TcpConn]> {
-    return this.#pair ??= (async () => {
-      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      try {
-        const { port } = listener.addr as Deno.NetAddr;
-        const pair = await Promise.all([
-          Deno.connect({ hostname: "127.0.0.1", port }),
-          listener.accept(),
-        ]);
-        pair[0].setNoDelay(true);
-        return pair;
-      } finally {
-        listener.close();
-      }
-    })();
+  /** A loop starts. */
+  enter(): void {
+    this.#users++;
   }
 
-  /** Waits for one poll of the event loop's sockets. */
-  async turn(): Promise<void> {
-    const [a, b] = await this.#open();
-    await a.write(this.#byte);
-    await b.read(this.#sink);
-  }
-
-  /** Closes the pair, if it was opened. */
-  async close(): Promise<void> {
-    const pair = await this.#pair?.catch(() => undefined);
+  /** A loop ends; the last one out closes the pair. */
+  async leave(): Promise<void> {
+    if (--this.#users > 0) return;
+    const pair = await this.#pair;
+    this.#pair = undefined;
     for (const conn of pair ?? []) {
       try {
         conn.close();
       } catch { /* closed */ }
     }
   }
+
+  /** Waits for one poll of the event loop's sockets. */
+  async turn(): Promise<void> {
+    const pair = await (this.#pair ??= _openPair());
+    if (!pair) {
+      this.#pair = undefined;
+      return await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiting.push(resolve);
+    if (this.#waiting.length > 1) return await promise;
+    try {
+      await pair[0].write(this.#byte);
+      await pair[1].read(this.#sink);
+    } catch { /* closed under us: the turn is over either way */ }
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const done of waiting) done();
+  }
 }
+
+async function _openPair(): Promise<[Deno.TcpConn, Deno.TcpConn] | undefined> {
+  let listener: Deno.TcpListener | undefined;
+  try {
+    listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    const pair = await Promise.all([
+      Deno.connect({ hostname: "127.0.0.1", port }),
+      listener.accept(),
+    ]);
+    pair[0].setNoDelay(true);
+    return pair;
+  } catch {
+    return undefined;
+  } finally {
+    listener?.close();
+  }
+}
+
+const _turns = new _Turns();
 
 /**
  * Passes items through, giving the event loop a turn (timers, sockets, other requests) whenever
@@ -78,17 +110,17 @@ class Turns {
  * @yields The same items.
  */
 export async function* paced<T>(items: AsyncIterable<T>, turnMs = TURN_MS): AsyncGenerator<T> {
-  const turns = new Turns();
+  _turns.enter();
   try {
     let since = performance.now();
     for await (const item of items) {
       yield item;
       if (performance.now() - since >= turnMs) {
-        await turns.turn();
+        await _turns.turn();
         since = performance.now();
       }
     }
   } finally {
-    await turns.close();
+    await _turns.leave();
   }
 }

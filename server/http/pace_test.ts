@@ -18,6 +18,18 @@ Deno.test("paced() passes every item through in order and closes what it opened"
   for await (const item of paced(busy(20), 2)) if (item === 5) break;
 });
 
+Deno.test("paced() loops running at once all finish, sharing their turns, and close what they opened", async () => {
+  const collect = async (items: AsyncIterable<number>) => {
+    const seen: number[] = [];
+    for await (const item of items) seen.push(item);
+    return seen;
+  };
+  const runs = await Promise.all([1, 2, 3].map(() => collect(paced(busy(30), 1))));
+  for (const seen of runs) assert.deepEqual(seen, Array.from({ length: 30 }, (_, i) => i));
+  // A loop after them opens the pair afresh and closes it again (the resource sanitizer checks).
+  assert.equal((await collect(paced(busy(5), 1))).length, 5);
+});
+
 Deno.test("paced() lets another request in the same process be answered while a loop runs; an unpaced loop does not", async () => {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
