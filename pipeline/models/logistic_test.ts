@@ -19,13 +19,15 @@ function fixture() {
   return { x, y, n, d };
 }
 
-Deno.test("LogisticRegression.fit() reaches the optimum of the penalised log loss", () => {
-  const { x, y, n, d } = fixture();
-  const l2 = 0.01;
-  const model = new LogisticRegression({ l2 }).fit(x, y, { d });
-  const { weights, intercept } = model.toJSON().state as { weights: number[]; intercept: number };
-  // The gradient of the mean log loss plus l2·Σw² vanishes at the optimum.
-  const grad = new Array(d + 1).fill(0);
+/** The gradient of the mean log loss plus l2·Σw² (the intercept, last, unpenalised). */
+function smoothGradient(
+  rows: { x: Float32Array; y: Uint8Array; n: number; d: number },
+  weights: number[],
+  intercept: number,
+  l2: number,
+): number[] {
+  const { x, y, n, d } = rows;
+  const grad = new Array<number>(d + 1).fill(0);
   for (let i = 0; i < n; i++) {
     let m = intercept;
     for (let j = 0; j < d; j++) m += weights[j] * x[i * d + j];
@@ -34,6 +36,16 @@ Deno.test("LogisticRegression.fit() reaches the optimum of the penalised log los
     grad[d] += r;
   }
   for (let j = 0; j < d; j++) grad[j] += 2 * l2 * weights[j];
+  return grad;
+}
+
+Deno.test("LogisticRegression.fit() reaches the optimum of the penalised log loss", () => {
+  const { x, y, n, d } = fixture();
+  const l2 = 0.01;
+  const model = new LogisticRegression({ l2 }).fit(x, y, { d });
+  const { weights, intercept } = model.toJSON().state as { weights: number[]; intercept: number };
+  // The gradient of the mean log loss plus l2·Σw² vanishes at the optimum.
+  const grad = smoothGradient({ x, y, n, d }, weights, intercept, l2);
   for (const g of grad) assert.ok(Math.abs(g) < 1e-5, `gradient ${g}`);
   assert.ok(weights[0] > 1 && weights[1] < -0.8, `weights ${weights}`);
 });
@@ -78,16 +90,7 @@ Deno.test("LogisticRegression.fit() with L1 meets the optimality conditions with
     weights: number[];
   };
   assert.deepEqual(again.weights, weights);
-  // The smooth part's gradient: the mean log loss's plus 2·l2·w.
-  const grad = new Array(d + 1).fill(0);
-  for (let i = 0; i < n; i++) {
-    let m = intercept;
-    for (let j = 0; j < d; j++) m += weights[j] * x[i * d + j];
-    const r = (1 / (1 + Math.exp(-m)) - y[i]) / n;
-    for (let j = 0; j < d; j++) grad[j] += r * x[i * d + j];
-    grad[d] += r;
-  }
-  for (let j = 0; j < d; j++) grad[j] += 2 * l2 * weights[j];
+  const grad = smoothGradient({ x, y, n, d }, weights, intercept, l2);
   // Subgradient optimality: the free intercept's gradient is zero, a zero weight's is within l1,
   // and a non-zero weight's is −l1 times its sign.
   assert.ok(Math.abs(grad[d]) < 1e-9, `intercept gradient ${grad[d]}`);
