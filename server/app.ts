@@ -20,7 +20,7 @@ import type { AppDeps, AppEnv } from "./config/mod.ts";
 import { errorHandler } from "./http/mod.ts";
 import { frame } from "./http/mod.ts";
 import { adminRoutes } from "./routes/mod.ts";
-import { benchRoutes } from "./routes/mod.ts";
+import { benchRoutes, unframedBenchRoutes } from "./routes/mod.ts";
 import { caseloadRoutes } from "./routes/mod.ts";
 import { compatRoutes } from "./routes/mod.ts";
 import { driftRoutes } from "./routes/mod.ts";
@@ -41,6 +41,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const batcher = deps.batcher ??
     new MicroBatcher(deps.config.microbatch, (rows) => deps.metrics.batch(rows));
 
+  // Before the frame, so that the frame does not run for it: the bench shows the frame's cost.
+  if (deps.config.benchEcho) app.route("/", unframedBenchRoutes(deps));
   app.use(frame(deps, { behindTls: deps.config.behindTls }));
   if (deps.config.corsOrigins.length > 0) {
     app.use(cors({

@@ -62,7 +62,10 @@ export interface Config {
   workers: number;
   /** How often each worker checks `active.json` for a new model, in milliseconds. */
   watchMs: number;
-  /** Serve `POST /bench/constant`, the ceiling of `deno task bench` (`BENCH_ECHO=1`; off otherwise). */
+  /**
+   * Serve `POST /bench/constant`, the ceiling of `deno task bench`, and its two bounds
+   * `/bench/roundtrip` and `/bench/unframed` (`BENCH_ECHO=1`; off otherwise).
+   */
   benchEcho: boolean;
   /**
    * Clients reach the server over HTTPS through a TLS-terminating proxy (`BEHIND_TLS=1`): answers

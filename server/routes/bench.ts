@@ -7,6 +7,15 @@
  * replaces parsed and re-serialised its body, and measured slower than `/v1/predict`.) Mounted
  * only when the server starts with `BENCH_ECHO=1`.
  *
+ * Two more routes, with the same switch, show what bounds the bench's ratios:
+ * - `POST /bench/roundtrip?bytes=N` is the ceiling that also parses its body as JSON and
+ *   serialises the parsed value again (`JSON.parse` and `JSON.stringify` alone, no depth guard),
+ *   then answers the constant: the least a route must do that reads the students it is sent and
+ *   answers about as many bytes of JSON (100 students' predictions are about their size);
+ * - `POST /bench/unframed?bytes=N` answers the constant outside the request frame
+ *   (`http/headers.ts`: no request id, security headers, metrics or log line), so the frame's
+ *   cost shows beside the ceiling and the bare `Deno.serve`. The app mounts it before the frame.
+ *
  * @module
  */
 import { Hono } from "hono";
@@ -35,16 +44,60 @@ export function constantJson(bytes: number): string {
  */
 export function benchRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const answers = new Map<number, string>();
+  const answer = constantAnswers();
   app.post("/bench/constant", limit(deps.config.limits.predictBytes), async (c) => {
-    const bytes = Number(c.req.query("bytes") ?? 663);
-    if (!Number.isInteger(bytes) || bytes < 12 || bytes > MAX_CONSTANT_BYTES) {
-      throw new HttpError(400, `Invalid bytes: expected an integer 12–${MAX_CONSTANT_BYTES}`);
-    }
+    const bytes = askedBytes(c.req.query("bytes"));
     await c.req.arrayBuffer();
-    let answer = answers.get(bytes);
-    if (answer === undefined) answers.set(bytes, answer = constantJson(bytes));
-    return c.body(answer, 200, { "Content-Type": "application/json" });
+    return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
+  });
+  app.post("/bench/roundtrip", limit(deps.config.limits.predictBytes), async (c) => {
+    const bytes = askedBytes(c.req.query("bytes"));
+    let value: unknown;
+    try {
+      value = JSON.parse(await c.req.text());
+    } catch {
+      throw new HttpError(400, "Invalid JSON body");
+    }
+    // Serialised and dropped: the constant stays the answer, so its size matches the ceiling's.
+    if (JSON.stringify(value).length === 0) throw new HttpError(500, "Empty serialisation");
+    return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
   });
   return app;
+}
+
+/**
+ * Builds the route that answers the constant outside the request frame: mount it before the
+ * frame, so that none of the frame's work runs for it.
+ *
+ * @param deps The app's dependencies (for the body limit).
+ * @returns The route.
+ */
+export function unframedBenchRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const answer = constantAnswers();
+  app.post("/bench/unframed", limit(deps.config.limits.predictBytes), async (c) => {
+    const bytes = askedBytes(c.req.query("bytes"));
+    await c.req.arrayBuffer();
+    return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
+  });
+  return app;
+}
+
+/** The `bytes` query of a bench route, checked. */
+function askedBytes(query: string | undefined): number {
+  const bytes = Number(query ?? 663);
+  if (!Number.isInteger(bytes) || bytes < 12 || bytes > MAX_CONSTANT_BYTES) {
+    throw new HttpError(400, `Invalid bytes: expected an integer 12–${MAX_CONSTANT_BYTES}`);
+  }
+  return bytes;
+}
+
+/** The constant answer of each size, made once. */
+function constantAnswers(): (bytes: number) => string {
+  const answers = new Map<number, string>();
+  return (bytes) => {
+    let answer = answers.get(bytes);
+    if (answer === undefined) answers.set(bytes, answer = constantJson(bytes));
+    return answer;
+  };
 }

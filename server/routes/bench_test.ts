@@ -10,7 +10,7 @@ const post = (body: string) => ({
   body,
 });
 
-Deno.test("POST /bench/constant exists only when the server starts with BENCH_ECHO=1", async (t) => {
+Deno.test("The bench routes exist only when the server starts with BENCH_ECHO=1", async (t) => {
   await t.step(
     "BENCH_ECHO=1 turns it on; unset or 0 leaves it off; anything else is refused",
     () => {
@@ -22,11 +22,13 @@ Deno.test("POST /bench/constant exists only when the server starts with BENCH_EC
     },
   );
 
-  await t.step("off by default: the route answers 404", async () => {
+  await t.step("off by default: the bench routes answer 404", async () => {
     const { app } = await testApp(dir);
-    const res = await app.request("/bench/constant", post(JSON.stringify(STUDENT)));
-    assert.equal(res.status, 404);
-    await res.body?.cancel();
+    for (const path of ["/bench/constant", "/bench/roundtrip", "/bench/unframed"]) {
+      const res = await app.request(path, post(JSON.stringify(STUDENT)));
+      assert.equal(res.status, 404, path);
+      await res.body?.cancel();
+    }
   });
 
   await t.step(
@@ -48,6 +50,37 @@ Deno.test("POST /bench/constant exists only when the server starts with BENCH_EC
         await deps.metrics.render({}),
         /^dropout_http_requests_total\{route="\/bench\/constant",method="POST",status="200"\} 3$/m,
       );
+    },
+  );
+
+  await t.step(
+    "on: /bench/roundtrip parses the body, serialises it again and answers the same constant",
+    async () => {
+      const { app } = await testApp(dir, { benchEcho: true });
+      const res = await app.request("/bench/roundtrip?bytes=700", post(JSON.stringify(STUDENT)));
+      assert.equal(res.status, 200);
+      assert.equal(new TextEncoder().encode(await res.text()).length, 700);
+      assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      const bad = await app.request("/bench/roundtrip?bytes=700", post("{"));
+      assert.equal(bad.status, 400);
+      assert.equal((await bad.json()).error, "Invalid JSON body");
+    },
+  );
+
+  await t.step(
+    "on: /bench/unframed answers the constant outside the frame (no request id, headers, metrics)",
+    async () => {
+      const { app, deps } = await testApp(dir, { benchEcho: true });
+      const res = await app.request("/bench/unframed?bytes=700", post(JSON.stringify(STUDENT)));
+      assert.equal(res.status, 200);
+      assert.equal(new TextEncoder().encode(await res.text()).length, 700);
+      assert.equal(res.headers.get("x-request-id"), null);
+      assert.equal(res.headers.get("x-content-type-options"), null);
+      assert.doesNotMatch(await deps.metrics.render({}), /route="\/bench\/unframed"/);
+      // The frame still runs for every other route.
+      const framed = await app.request("/bench/constant?bytes=700", post("{}"));
+      assert.equal(framed.headers.get("x-content-type-options"), "nosniff");
+      await framed.body?.cancel();
     },
   );
 
