@@ -4,7 +4,9 @@
  * the bare `Deno.serve` (`bench/bare_server.ts`), sends each target a fixed number of requests
  * with oha, and divides the process's user + system time (`/proc/<pid>/stat`, every thread) by the
  * requests. The targets run interleaved, round after round: `/v1/predict` with one student and
- * with 100, each beside its ceiling (`/bench/constant`, the same answer size) and the bare server.
+ * with 100, each beside its ceiling (`/bench/constant`, the same answer size) and the bare server,
+ * the one student also beside the constant outside the request frame (`/bench/unframed`) and the
+ * 100 beside the ceiling that parses them and serialises them again (`/bench/roundtrip`).
  * Linux only (it reads /proc).
  *
  * @module
@@ -27,9 +29,11 @@ import { buildBodies } from "./scenarios.ts";
 export const CPU_TARGETS = [
   "predict",
   "ceiling",
+  "unframed",
   "bare",
   "batch100",
   "ceiling-batch100",
+  "roundtrip-batch100",
   "bare-batch100",
 ] as const;
 
@@ -118,6 +122,7 @@ export async function cpuPerRequest(options: {
       const all = [
         { name: "predict", pid: server.pid, url: `${server.url}/v1/predict` },
         { name: "ceiling", pid: server.pid, url: `${server.url}/bench/constant?bytes=${one}` },
+        { name: "unframed", pid: server.pid, url: `${server.url}/bench/unframed?bytes=${one}` },
         { name: "bare", pid: bare.pid, url: `${bare.url}/?bytes=${one}` },
       ].map((t) => ({ ...t, body: bodies.student, n: options.requests })).concat([
         { name: "batch100", pid: server.pid, url: `${server.url}/v1/predict` },
@@ -125,6 +130,11 @@ export async function cpuPerRequest(options: {
           name: "ceiling-batch100",
           pid: server.pid,
           url: `${server.url}/bench/constant?bytes=${many}`,
+        },
+        {
+          name: "roundtrip-batch100",
+          pid: server.pid,
+          url: `${server.url}/bench/roundtrip?bytes=${many}`,
         },
         { name: "bare-batch100", pid: bare.pid, url: `${bare.url}/?bytes=${many}` },
       ].map((t) => ({ ...t, body: bodies.batch100, n: few })));

@@ -22,6 +22,6 @@ Deno.test({
 Deno.test("cpuPerRequest() names an unknown target before starting anything", async () => {
   await assert.rejects(
     cpuPerRequest({ requests: 10, rounds: 1, connections: 1, only: ["predcit"], log: () => {} }),
-    /Unknown target "predcit": expected one of predict, ceiling, bare/,
+    /Unknown target "predcit": expected one of predict, ceiling, unframed, bare/,
   );
 });

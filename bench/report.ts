@@ -17,6 +17,7 @@ import {
 } from "../pipeline/mod.ts";
 import {
   type BenchResult,
+  bounds,
   BUSY_LOAD,
   IDLE_SECONDS,
   loadText,
@@ -234,6 +235,14 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
     ["figure", "target", "this run", "load (1 min)", ""],
     targets(result).map((t) => [t.figure, t.target, t.value, loadText(t.load), t.verdict]),
   );
+  const share = (x: number | undefined) => x === undefined ? "–" : `${(100 * x).toFixed(1)} %`;
+  const boundRows = bounds(result);
+  const boundTable = boundRows.length === 0 ? "" : `<h3>What bounds the ratios</h3>\n${
+    htmlTable(
+      ["reference run", "front", "direct", "load (1 min)"],
+      boundRows.map((b) => [b.figure, share(b.front), share(b.direct), loadText(b.load)]),
+    )
+  }`;
   const busy = machineBusy(result)
     ? `<p class="busy"><strong>Machine busy</strong>: a 1-minute load above ${
       BUSY_LOAD.toFixed(1)
@@ -278,6 +287,7 @@ ${scenarioTable}
 ${htmlTable(["figure", "value", "load (1 min)"], pipelineRows)}
 <h2>Targets</h2>
 ${targetTable}
+${boundTable}
 <script>
 (function () {
   var figures = ${json};

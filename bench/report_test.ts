@@ -4,6 +4,7 @@ import { latencyFigure, reportHtml, throughputFigure } from "./report.ts";
 import type { BatchMemoryFigure } from "./batch_memory.ts";
 import {
   type BenchResult,
+  bounds,
   formatTable,
   machineBusy,
   type ScenarioResult,
@@ -244,6 +245,46 @@ Deno.test("formatTable() prints the cores, the load beside every figure and each
     busy,
     /^predict-c30 p99 \/ ceiling p99 \(front\)\s+<= 2\s+4\.00 \/ 2\.00 ms\s+0\.40\s+not counted \(busy\)$/m,
   );
+});
+
+Deno.test("bounds() shows what the ceiling, the unframed constant and the parsing ceiling reach, by mode", () => {
+  const r = structuredClone(RESULT);
+  const ref = (
+    name: string,
+    group: string,
+    mode: "front" | "direct",
+    toCeiling: number | null,
+    toBare: number,
+  ) => ({
+    ...scenario(name, 1000, 5, 1000),
+    group,
+    mode,
+    ratio_to_ceiling: toCeiling,
+    ratio_to_bare: toBare,
+    ceiling_p99_ms: null,
+    load_1m: mode === "front" ? 0.3 : 0.6,
+  });
+  r.scenarios = [
+    ref("ceiling", "predict-c30", "front", null, 0.3),
+    ref("ceiling", "predict-c30", "front", null, 0.4),
+    ref("ceiling", "predict-c30", "direct", null, 0.42),
+    ref("unframed", "predict-c30", "direct", 2, 0.84),
+    ref("roundtrip", "predict-batch100", "front", 0.38, 0.2),
+    ref("roundtrip", "predict-batch100", "direct", 0.4, 0.25),
+  ];
+  const rows = bounds(r);
+  assert.deepEqual(rows.map((b) => [b.front, b.direct, b.load]), [
+    [0.35, 0.42, 0.6],
+    [undefined, 0.84, 0.6],
+    [0.38, 0.4, 0.6],
+  ]);
+  const text = formatTable(r);
+  assert.match(text, /^predict-c30: ceiling \/ bare Deno\.serve .*\s35\.0 %\s+42\.0 %\s+0\.60$/m);
+  assert.match(text, /^predict-batch100: roundtrip \/ ceiling .*\s38\.0 %\s+40\.0 %\s+0\.60$/m);
+  assert.match(reportHtml(r, { library: "" }), /What bounds the ratios/);
+  // A run without the reference runs prints no bounds.
+  assert.deepEqual(bounds(RESULT), []);
+  assert.doesNotMatch(formatTable(RESULT), /what bounds the ratios/);
 });
 
 Deno.test("The report draws latency percentiles and requests/s with the pipeline's layout", async (t) => {

@@ -413,6 +413,57 @@ function table(rows: string[][], right: boolean[]): string {
   ).join("\n");
 }
 
+/** One bound of a ratio target: what a reference run reaches, in each mode. */
+export interface BoundRow {
+  figure: string;
+  /** The mean ratio of the runs, by mode; undefined where the run did not measure it. */
+  front?: number;
+  direct?: number;
+  /** The highest 1-minute load of those runs. */
+  load?: number;
+}
+
+/**
+ * What bounds the two ratio targets that are hardest to meet, from the reference runs of the same
+ * run: the ceiling's share of the bare `Deno.serve` (predict-c30 answers no faster than a constant
+ * behind the same frame), the unframed constant's share of it (what the frame costs), and the
+ * round-trip ceiling's share of the ceiling (predict-batch100 must at least parse its 100 students
+ * and serialise an answer of about their size).
+ *
+ * @param result The run.
+ * @returns One row per bound.
+ */
+export function bounds(result: BenchResult): BoundRow[] {
+  const of = (group: string, name: string, ratio: "ratio_to_ceiling" | "ratio_to_bare") => {
+    const row: Omit<BoundRow, "figure"> = {};
+    const loads: number[] = [];
+    for (const mode of ["front", "direct"] as const) {
+      const runs = result.scenarios.filter((s) =>
+        s.group === group && s.name === name && s.mode === mode && s[ratio] !== null
+      );
+      if (runs.length === 0) continue;
+      row[mode] = runs.reduce((a, s) => a + s[ratio]!, 0) / runs.length;
+      loads.push(...runs.map((s) => s.load_1m));
+    }
+    return { ...row, load: loads.length > 0 ? Math.max(...loads) : undefined };
+  };
+  return [
+    {
+      figure: "predict-c30: ceiling / bare Deno.serve (a constant behind the frame)",
+      ...of("predict-c30", "ceiling", "ratio_to_bare"),
+    },
+    {
+      figure: "predict-c30: unframed / bare Deno.serve (the same without the frame)",
+      ...of("predict-c30", "unframed", "ratio_to_bare"),
+    },
+    {
+      figure:
+        "predict-batch100: roundtrip / ceiling (the ceiling parsing and re-serialising its body)",
+      ...of("predict-batch100", "roundtrip", "ratio_to_ceiling"),
+    },
+  ].filter((b) => b.front !== undefined || b.direct !== undefined);
+}
+
 /**
  * The text report: machine, scenarios with their ratio to the ceiling, pipeline figures and targets.
  *
@@ -549,6 +600,16 @@ export function formatTable(result: BenchResult): string {
       } rows/s); RSS ${mb(b.rss_idle_bytes)} idle, peak ${mb(b.rss_peak_bytes)}, ${
         mb(b.rss_after_bytes)
       } ${(b.settle_ms / 1000).toFixed(0)} s after${at(b.load_1m)}`,
+    );
+  }
+  const bound = bounds(result);
+  if (bound.length > 0) {
+    lines.push(
+      "",
+      table([
+        ["what bounds the ratios", "front", "direct", "load"],
+        ...bound.map((b) => [b.figure, pct(b.front), pct(b.direct), loadText(b.load)]),
+      ], [false, true, true, true]),
     );
   }
   lines.push(

@@ -64,7 +64,8 @@ async function answerBytes(server: ServerProcess, scenario: Scenario, bodies: Bo
 }
 
 /**
- * Gives each scenario run its share of the mean ceiling and bare runs of its group and mode.
+ * Gives each scenario run, and each bound, its share of the mean ceiling and bare runs of its
+ * group and mode; the ceiling gets its share of the bare runs, and the bare runs none.
  *
  * @param runs Every run, references included.
  * @returns The runs with their ratios.
@@ -72,18 +73,18 @@ async function answerBytes(server: ServerProcess, scenario: Scenario, bodies: Bo
 export function withRatios(runs: Run[]): ScenarioResult[] {
   const mean = (xs: number[]) => xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
   return runs.map((r) => {
-    if (r.name !== r.group) {
-      return { ...r, ratio_to_ceiling: null, ratio_to_bare: null, ceiling_p99_ms: null };
-    }
     const of = (name: string) =>
       runs.filter((x) => x.group === r.group && x.mode === r.mode && x.name === name);
     const ceiling = mean(of(CEILING).map((x) => x.requests_per_sec));
     const bare = mean(of(BARE).map((x) => x.requests_per_sec));
+    const route = r.name === r.group;
     return {
       ...r,
-      ratio_to_ceiling: ceiling ? r.requests_per_sec / ceiling : null,
-      ratio_to_bare: bare ? r.requests_per_sec / bare : null,
-      ceiling_p99_ms: mean(of(CEILING).map((x) => x.p99_ms)),
+      ratio_to_ceiling: ceiling && r.name !== CEILING && r.name !== BARE
+        ? r.requests_per_sec / ceiling
+        : null,
+      ratio_to_bare: bare && r.name !== BARE ? r.requests_per_sec / bare : null,
+      ceiling_p99_ms: route ? mean(of(CEILING).map((x) => x.p99_ms)) : null,
     };
   });
 }
@@ -387,16 +388,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
       for (const s of scenarios) {
         const bytes = await answerBytes(server!, s, bodies);
-        const [ceiling, limit] = references(s, bytes);
+        const [ceiling, limit, bound] = references(s, bytes);
         const sizes = [
           await answerBytes(server!, ceiling, bodies),
           constantBody(bytes).length,
+          ...(bound ? [await answerBytes(server!, bound, bodies)] : []),
         ];
         if (sizes.some((n) => n !== bytes)) {
           throw new Error(`The references answer ${sizes.join(", ")} bytes, not ${bytes}`);
         }
         for (let round = 0; round < rounds; round++) {
-          for (const [run, target] of [[ceiling, server!], [s, server!], [limit, bare!]] as const) {
+          const runs: [Scenario, ServerProcess | BareServer][] = [
+            [ceiling, server!],
+            [s, server!],
+            [limit, bare!],
+            ...(bound ? [[bound, server!] as [Scenario, ServerProcess]] : []),
+          ];
+          for (const [run, target] of runs) {
             log(
               `Running ${s.name} (${mode}): ${
                 run.name === s.name ? "route" : run.name

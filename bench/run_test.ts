@@ -39,13 +39,24 @@ Deno.test("withRatios() judges each route run against the mean of its group's re
     run("ceiling", "direct", 12000, 2),
     run("predict-c30", "direct", 9000, 3),
     run("bare", "direct", 30000, 1),
+    run("unframed", "direct", 24000, 1),
   ]);
   const route = results.filter((r) => r.name === "predict-c30");
   assert.deepEqual(route.map((r) => r.ratio_to_ceiling), [6000 / 8000, 6400 / 8000, 9000 / 12000]);
   assert.deepEqual(route.map((r) => r.ratio_to_bare), [6000 / 24000, 6400 / 24000, 9000 / 30000]);
   assert.deepEqual(route.map((r) => r.ceiling_p99_ms), [3, 3, 2]);
+  // The ceiling's share of the bare limit, and the bound's of both, bound what the route can reach.
+  const ceilings = results.filter((r) => r.name === "ceiling");
+  assert.deepEqual(ceilings.map((r) => r.ratio_to_bare), [
+    7000 / 24000,
+    9000 / 24000,
+    12000 / 30000,
+  ]);
+  const bound = results.find((r) => r.name === "unframed")!;
+  assert.deepEqual([bound.ratio_to_ceiling, bound.ratio_to_bare], [24000 / 12000, 24000 / 30000]);
   for (const r of results.filter((r) => r.name !== "predict-c30")) {
-    assert.equal(r.ratio_to_ceiling, null);
-    assert.equal(r.ratio_to_bare, null);
+    if (r.name === "bare") assert.equal(r.ratio_to_bare, null);
+    if (r.name !== "unframed") assert.equal(r.ratio_to_ceiling, null);
+    assert.equal(r.ceiling_p99_ms, null);
   }
 });

@@ -6,6 +6,10 @@
  * the ceiling (`/bench/constant` on the same server, behind the same
  * middleware, answering a constant of the size of the scenario's answer) and
  * the bare `Deno.serve` answering the same constant (the physical limit).
+ * Two scenarios run one more reference, a bound that shows what limits their ratio:
+ * `predict-c30` the constant outside the request frame (`/bench/unframed`), and
+ * `predict-batch100` the ceiling that also parses its JSON body and serialises it again
+ * (`/bench/roundtrip`).
  *
  * @module
  */
@@ -24,6 +28,8 @@ export interface Scenario {
   body: keyof Bodies;
   /** Concurrent connections. */
   connections: number;
+  /** The bound run beside its references, if any: {@linkcode UNFRAMED} or {@linkcode ROUNDTRIP}. */
+  bound?: typeof UNFRAMED | typeof ROUNDTRIP;
 }
 
 /** The request bodies and their content types. */
@@ -49,6 +55,12 @@ export const CEILING = "ceiling";
 /** The name of a scenario's physical-limit runs: a bare `Deno.serve`, the same constant. */
 export const BARE = "bare";
 
+/** The name of the runs of the constant outside the request frame: what the frame costs. */
+export const UNFRAMED = "unframed";
+
+/** The name of the runs of the ceiling that parses and re-serialises its JSON body. */
+export const ROUNDTRIP = "roundtrip";
+
 /** Every scenario, in the order they run. */
 export const SCENARIOS: Scenario[] = [
   {
@@ -57,6 +69,7 @@ export const SCENARIOS: Scenario[] = [
     path: "/v1/predict",
     body: "student",
     connections: 30,
+    bound: UNFRAMED,
   },
   {
     name: "predict-c256",
@@ -78,6 +91,7 @@ export const SCENARIOS: Scenario[] = [
     path: "/v1/predict",
     body: "batch100",
     connections: 30,
+    bound: ROUNDTRIP,
   },
   {
     name: "predict-noreasons-c30",
@@ -108,28 +122,46 @@ export function selectScenarios(names: string[]): Scenario[] {
 }
 
 /**
- * The two reference runs of a scenario: its ceiling on the same server and its bare limit, the
- * same body and connections, answering a constant of `bytes` bytes.
+ * The reference runs of a scenario: its ceiling on the same server, its bare limit, and its bound
+ * when it has one, the same body and connections, each answering a constant of `bytes` bytes.
  *
  * @param scenario The scenario.
  * @param bytes The size of the scenario's answer.
- * @returns The ceiling and the bare scenario (the bare path is on the bare server).
+ * @returns The ceiling, the bare scenario (its path is on the bare server) and any bound.
  */
-export function references(scenario: Scenario, bytes: number): [Scenario, Scenario] {
-  return [
+export function references(scenario: Scenario, bytes: number): Scenario[] {
+  const { bound: _, ...run } = scenario;
+  const refs: Scenario[] = [
     {
-      ...scenario,
+      ...run,
       name: CEILING,
       description: `same server and middleware, a constant ${bytes}-byte answer`,
       path: `/bench/constant?bytes=${bytes}`,
     },
     {
-      ...scenario,
+      ...run,
       name: BARE,
       description: `bare Deno.serve, the same constant ${bytes}-byte answer`,
       path: `/?bytes=${bytes}`,
     },
   ];
+  if (scenario.bound === UNFRAMED) {
+    refs.push({
+      ...run,
+      name: UNFRAMED,
+      description: `same server without the request frame, a constant ${bytes}-byte answer`,
+      path: `/bench/unframed?bytes=${bytes}`,
+    });
+  } else if (scenario.bound === ROUNDTRIP) {
+    refs.push({
+      ...run,
+      name: ROUNDTRIP,
+      description:
+        `the ceiling parsing and re-serialising its JSON body, a constant ${bytes}-byte answer`,
+      path: `/bench/roundtrip?bytes=${bytes}`,
+    });
+  }
+  return refs;
 }
 
 /**

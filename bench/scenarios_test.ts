@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { loadSpec, resolveDataPath } from "../pipeline/mod.ts";
-import { BARE, buildBodies, CEILING, references, SCENARIOS, selectScenarios } from "./scenarios.ts";
+import {
+  BARE,
+  buildBodies,
+  CEILING,
+  references,
+  ROUNDTRIP,
+  SCENARIOS,
+  selectScenarios,
+  UNFRAMED,
+} from "./scenarios.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -16,12 +25,30 @@ Deno.test("The scenarios are the issue's five, plus predictions without reasons"
 
 Deno.test("references() gives a scenario its ceiling and bare limit with the same body and connections", () => {
   const c256 = SCENARIOS[1];
-  const [ceiling, bare] = references(c256, 663);
+  const refs = references(c256, 663);
+  assert.equal(refs.length, 2);
+  const [ceiling, bare] = refs;
   assert.deepEqual([ceiling.name, ceiling.path], [CEILING, "/bench/constant?bytes=663"]);
   assert.deepEqual([bare.name, bare.path], [BARE, "/?bytes=663"]);
   for (const r of [ceiling, bare]) {
     assert.equal(r.body, c256.body);
     assert.equal(r.connections, c256.connections);
+  }
+});
+
+Deno.test("references() adds the bound of predict-c30 (no frame) and of predict-batch100 (parsing)", () => {
+  const by = (name: string) => SCENARIOS.find((s) => s.name === name)!;
+  for (
+    const [name, bound, path] of [
+      ["predict-c30", UNFRAMED, "/bench/unframed?bytes=698"],
+      ["predict-batch100", ROUNDTRIP, "/bench/roundtrip?bytes=698"],
+    ]
+  ) {
+    const refs = references(by(name), 698);
+    assert.deepEqual(refs.map((r) => r.name), [CEILING, BARE, bound]);
+    assert.equal(refs[2].path, path);
+    assert.equal(refs[2].body, by(name).body);
+    assert.equal(refs.some((r) => r.bound !== undefined), false);
   }
 });
 
