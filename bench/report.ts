@@ -22,6 +22,7 @@ import {
   IDLE_SECONDS,
   loadText,
   machineBusy,
+  pct,
   recordedLoads,
   type ScenarioResult,
   targets,
@@ -150,8 +151,8 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
       s.p99_ms,
       s.p999_ms,
       s.errors,
-      s.ratio_to_ceiling === null ? "–" : `${(100 * s.ratio_to_ceiling).toFixed(1)} %`,
-      s.ratio_to_bare === null ? "–" : `${(100 * s.ratio_to_bare).toFixed(1)} %`,
+      pct(s.ratio_to_ceiling),
+      pct(s.ratio_to_bare),
       loadText(s.load_1m),
     ]),
   );
@@ -235,12 +236,11 @@ export function reportHtml(result: BenchResult, options: { library?: string } = 
     ["figure", "target", "this run", "load (1 min)", ""],
     targets(result).map((t) => [t.figure, t.target, t.value, loadText(t.load), t.verdict]),
   );
-  const share = (x: number | undefined) => x === undefined ? "–" : `${(100 * x).toFixed(1)} %`;
   const boundRows = bounds(result);
   const boundTable = boundRows.length === 0 ? "" : `<h3>What bounds the ratios</h3>\n${
     htmlTable(
       ["reference run", "front", "direct", "load (1 min)"],
-      boundRows.map((b) => [b.figure, share(b.front), share(b.direct), loadText(b.load)]),
+      boundRows.map((b) => [b.figure, pct(b.front), pct(b.direct), loadText(b.load)]),
     )
   }`;
   const busy = machineBusy(result)

@@ -401,7 +401,13 @@ function int(value: number | undefined | null): string {
   return value === undefined || value === null ? "–" : Math.round(value).toLocaleString("en");
 }
 
-function pct(value: number | undefined | null): string {
+/**
+ * A share as a percentage with one decimal, or a dash when unknown.
+ *
+ * @param value The share (1 is 100 %).
+ * @returns The text.
+ */
+export function pct(value: number | undefined | null): string {
   return value === undefined || value === null ? "–" : `${(100 * value).toFixed(1)} %`;
 }
 

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../config/mod.ts";
 import { HttpError, limit } from "../http/mod.ts";
 
@@ -45,11 +45,7 @@ export function constantJson(bytes: number): string {
 export function benchRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const answer = constantAnswers();
-  app.post("/bench/constant", limit(deps.config.limits.predictBytes), async (c) => {
-    const bytes = askedBytes(c.req.query("bytes"));
-    await c.req.arrayBuffer();
-    return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
-  });
+  app.post("/bench/constant", limit(deps.config.limits.predictBytes), constant(answer));
   app.post("/bench/roundtrip", limit(deps.config.limits.predictBytes), async (c) => {
     const bytes = askedBytes(c.req.query("bytes"));
     let value: unknown;
@@ -74,13 +70,17 @@ export function benchRoutes(deps: AppDeps): Hono<AppEnv> {
  */
 export function unframedBenchRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const answer = constantAnswers();
-  app.post("/bench/unframed", limit(deps.config.limits.predictBytes), async (c) => {
+  app.post("/bench/unframed", limit(deps.config.limits.predictBytes), constant(constantAnswers()));
+  return app;
+}
+
+/** The handler that reads the body it is sent and answers the constant of the asked size. */
+function constant(answer: (bytes: number) => string) {
+  return async (c: Context<AppEnv>) => {
     const bytes = askedBytes(c.req.query("bytes"));
     await c.req.arrayBuffer();
     return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
-  });
-  return app;
+  };
 }
 
 /** The `bytes` query of a bench route, checked. */
