@@ -55,7 +55,7 @@ export function benchRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new HttpError(400, "Invalid JSON body");
     }
     // Serialised and dropped: the constant stays the answer, so its size matches the ceiling's.
-    if (JSON.stringify(value).length === 0) throw new HttpError(500, "Empty serialisation");
+    void JSON.stringify(value);
     return c.body(answer(bytes), 200, { "Content-Type": "application/json" });
   });
   return app;
